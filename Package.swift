@@ -1,0 +1,83 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "aspire",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aspire", targets: ["aspire"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: - YAML: libyaml behind a tiny C shim, then a safe Swift view.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "CYAMLShim", dependencies: ["CYAML"]),
+        .target(name: "YAMLSource", dependencies: ["CYAMLShim"], swiftSettings: swiftSettings),
+
+        // MARK: - The app model: typed resources, validation, env resolution (pure).
+        .target(name: "AppModel", dependencies: ["YAMLSource"], swiftSettings: swiftSettings),
+
+        // MARK: - State on disk: ports, secrets, the run lock.
+        .target(name: "AppState", dependencies: ["AppModel"], swiftSettings: swiftSettings),
+
+        // MARK: - The supervisor: processes, probes, restarts, logs.
+        .target(name: "CProcessShim"),
+        .target(
+            name: "Supervisor",
+            dependencies: [
+                "CProcessShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - The CLI.
+        .executableTarget(
+            name: "aspire",
+            dependencies: [
+                "AppModel", "AppState", "Supervisor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(
+            name: "YAMLSourceTests",
+            dependencies: ["YAMLSource"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AppModelTests",
+            dependencies: ["AppModel", "AppState", "YAMLSource"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SupervisorTests",
+            dependencies: ["Supervisor", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "aspireTests",
+            dependencies: ["aspire"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

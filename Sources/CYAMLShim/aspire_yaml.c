@@ -1,0 +1,2 @@
+// Placeholder: being implemented.
+#include "aspire_yaml.h"

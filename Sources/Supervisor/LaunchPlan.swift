@@ -1,0 +1,145 @@
+import Foundation
+
+/// Everything the supervisor needs to run an app, already resolved: argv, environment, ports.
+///
+/// The supervisor knows nothing of manifests; the CLI turns the app model into this plan, so the
+/// supervisor can be tested with plain `/bin/sh` children and no YAML at all.
+package struct LaunchPlan: Sendable, Hashable {
+    /// The app's name, used in log prefixes and status lines.
+    package var appName: String
+    /// Where per-resource log files go (`<stateDirectory>/logs/<name>.log`).
+    package var stateDirectory: String
+    /// Services in manifest order.
+    package var services: [ServiceSpec]
+    /// How long a child gets between SIGTERM and SIGKILL.
+    package var gracePeriod: Duration
+
+    package init(appName: String, stateDirectory: String, services: [ServiceSpec], gracePeriod: Duration = .seconds(5)) {
+        self.appName = appName
+        self.stateDirectory = stateDirectory
+        self.services = services
+        self.gracePeriod = gracePeriod
+    }
+}
+
+/// One runnable resource: one or more replicas of the same command.
+package struct ServiceSpec: Sendable, Hashable {
+    /// The resource's name (unique in the plan).
+    package var name: String
+    /// One entry per replica; a resource without `replicas:` has exactly one.
+    package var replicas: [ReplicaSpec]
+    /// The program to run: an absolute path, or a name looked up on the replica's `PATH`.
+    package var executable: String
+    package var arguments: [String]
+    /// Absolute working directory.
+    package var workingDirectory: String
+    /// Names of services that must be running and healthy before this one starts.
+    package var waitFor: [String]
+    /// Names of services that must have exited with status 0 before this one starts.
+    package var waitForCompletion: [String]
+    package var healthCheck: HealthCheckSpec?
+    package var restart: RestartSpec
+    /// Listeners the supervisor itself owns in front of the replicas (only when replicas > 1).
+    package var proxies: [ProxySpec]
+    /// Host ports this service (or its proxy) will bind; checked free before anything starts.
+    package var hostPorts: [Int]
+    /// Values to mask as `***` wherever the supervisor prints this service's output or state.
+    package var secrets: [String]
+
+    package init(
+        name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],
+        workingDirectory: String, waitFor: [String] = [], waitForCompletion: [String] = [],
+        healthCheck: HealthCheckSpec? = nil, restart: RestartSpec = RestartSpec(),
+        proxies: [ProxySpec] = [], hostPorts: [Int] = [], secrets: [String] = []
+    ) {
+        self.name = name
+        self.replicas = replicas
+        self.executable = executable
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+        self.waitFor = waitFor
+        self.waitForCompletion = waitForCompletion
+        self.healthCheck = healthCheck
+        self.restart = restart
+        self.proxies = proxies
+        self.hostPorts = hostPorts
+        self.secrets = secrets
+    }
+}
+
+/// One process of a service.
+package struct ReplicaSpec: Sendable, Hashable {
+    /// The complete environment of the child (the supervisor adds nothing and inherits nothing).
+    package var environment: [String: String]
+    /// Ports this replica's health check talks to, by endpoint name (its own target ports).
+    package var endpointPorts: [String: Int]
+
+    package init(environment: [String: String], endpointPorts: [String: Int] = [:]) {
+        self.environment = environment
+        self.endpointPorts = endpointPorts
+    }
+}
+
+/// A loopback (or all-interfaces) TCP listener spreading connections round-robin over replicas.
+package struct ProxySpec: Sendable, Hashable {
+    package var endpoint: String
+    /// "127.0.0.1", or "0.0.0.0" for external endpoints.
+    package var listenHost: String
+    package var listenPort: Int
+    /// One target port per replica, on 127.0.0.1.
+    package var targetPorts: [Int]
+
+    package init(endpoint: String, listenHost: String, listenPort: Int, targetPorts: [Int]) {
+        self.endpoint = endpoint
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.targetPorts = targetPorts
+    }
+}
+
+/// How the supervisor decides a running replica is healthy.
+package struct HealthCheckSpec: Sendable, Hashable {
+    package enum Probe: Sendable, Hashable {
+        /// GET http://127.0.0.1:<replica's port of `endpoint`><path>; 2xx/3xx is healthy.
+        case http(endpoint: String, path: String)
+        /// A TCP connect to 127.0.0.1:<replica's port of `endpoint`> succeeds.
+        case tcp(endpoint: String)
+        /// The argv exits 0 (run with the replica's environment and working directory).
+        case exec([String])
+    }
+
+    package var probe: Probe
+    package var interval: Duration
+    package var timeout: Duration
+    /// Consecutive failures (after `startPeriod`) before the replica is unhealthy.
+    package var retries: Int
+    /// Failures during this window after start do not count.
+    package var startPeriod: Duration
+
+    package init(
+        probe: Probe, interval: Duration = .seconds(1), timeout: Duration = .seconds(2),
+        retries: Int = 3, startPeriod: Duration = .zero
+    ) {
+        self.probe = probe
+        self.interval = interval
+        self.timeout = timeout
+        self.retries = retries
+        self.startPeriod = startPeriod
+    }
+}
+
+/// When an exited replica is started again.
+package struct RestartSpec: Sendable, Hashable {
+    package enum Policy: String, Sendable, Hashable {
+        case no, onFailure = "on-failure", always
+    }
+
+    package var policy: Policy
+    /// nil = unlimited.
+    package var maxRestarts: Int?
+
+    package init(policy: Policy = .no, maxRestarts: Int? = nil) {
+        self.policy = policy
+        self.maxRestarts = maxRestarts
+    }
+}
