@@ -1,0 +1,31 @@
+import YAMLSource
+
+/// The whole app: its name and resources in manifest order, with where it came from.
+package struct Manifest: Sendable, Hashable {
+    package var name: String
+    /// The manifest's path as given (used in diagnostics).
+    package var file: String
+    /// The folder relative paths are resolved against (absolute).
+    package var directory: String
+    package var resources: [Resource]
+    private var indexByName: [String: Int]
+
+    package init(name: String, file: String, directory: String, resources: [Resource]) {
+        self.name = name
+        self.file = file
+        self.directory = directory
+        self.resources = resources
+        var index: [String: Int] = [:]
+        for (i, resource) in resources.enumerated() where index[resource.name] == nil {
+            index[resource.name] = i
+        }
+        self.indexByName = index
+    }
+
+    /// The resource with this name, or nil.
+    package subscript(name: String) -> Resource? {
+        indexByName[name].map { resources[$0] }
+    }
+
+    package var resourceNames: [String] { resources.map(\.name) }
+}

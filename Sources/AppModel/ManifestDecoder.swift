@@ -1,0 +1,283 @@
+package import YAMLSource
+
+/// Turns a parsed `apphost.yaml` into a `Manifest`, collecting every problem on the way.
+///
+/// The decoder checks shapes (known keys, value types, required fields); cross-resource rules
+/// (references, cycles, ports) live in `Validator`.
+package struct ManifestDecoder {
+    static let resourceTypes = ["project", "executable", "container", "redis", "postgres", "parameter", "connectionString", "external"]
+    static let runnableKeys = [
+        "type", "env", "args", "references", "waitFor", "waitForCompletion", "endpoints", "external",
+        "healthCheck", "restart", "replicas", "workingDir", "envFile",
+    ]
+    static let wellKnownKeys = [
+        "type", "runtime", "image", "tag", "password", "port", "env", "args", "waitFor", "waitForCompletion",
+        "restart", "external", "healthCheck",
+    ]
+
+    var reader: ValueReader
+    let file: String
+
+    /// Decodes `document`.
+    /// - Parameters:
+    ///   - document: The parsed file (its parse errors are reported too).
+    ///   - directory: The manifest's folder, absolute.
+    ///   - defaultName: The app name when the manifest has no `name:` (the folder's name).
+    ///   - environment: The host environment for `${VAR}` interpolation.
+    /// - Returns: The manifest (nil when the file is unusable) and every diagnostic found.
+    package static func decode(
+        _ document: YAMLDocument, directory: String, defaultName: String, environment: [String: String]
+    ) -> (Manifest?, [Diagnostic]) {
+        var decoder = ManifestDecoder(reader: ValueReader(interpolation: HostInterpolation(environment: environment)), file: document.file)
+        let parseDiagnostics = document.errors.map { error in
+            Diagnostic.error(
+                .yaml(error), at: error.location,
+                notes: error.relatedLocation.map { [Diagnostic.Note("first defined here", at: $0)] } ?? [])
+        }
+        // Fatal YAML errors leave no usable tree; duplicate keys still let us decode the rest.
+        if document.errors.contains(where: { $0.code != .duplicateKey }) {
+            return (nil, parseDiagnostics)
+        }
+        let manifest = decoder.decodeRoot(document.root, directory: directory, defaultName: defaultName)
+        return (manifest, parseDiagnostics + decoder.reader.diagnostics)
+    }
+
+    // MARK: - Root
+
+    private mutating func decodeRoot(_ root: YAMLNode?, directory: String, defaultName: String) -> Manifest? {
+        guard let root else {
+            reader.diagnostics.append(.error(.emptyManifest, at: SourceLocation(file: file, line: 1, column: 1)))
+            return nil
+        }
+        let top = MappingReader(root, what: "the manifest", allowed: ["name", "resources"], diagnostics: &reader.diagnostics)
+        guard root.kind == .mapping else { return nil }
+        var name = defaultName
+        if let node = top["name"], let value = reader.string(node, "name") {
+            name = value
+            if !ResourceName.isValid(value) {
+                reader.diagnostics.append(.error(.invalidAppName(value), at: node.location))
+            }
+        }
+        var resources: [Resource] = []
+        if let node = top["resources"] {
+            if node.kind == .mapping {
+                for (key, value) in node.pairs {
+                    guard let resourceName = key.scalar, key.kind == .scalar else {
+                        reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
+                        continue
+                    }
+                    if resourceName.hasPrefix("x-") { continue }
+                    resources.append(contentsOf: decodeResource(resourceName, key: key, node: value))
+                }
+            } else if !node.isNull {
+                reader.diagnostics.append(.error(.wrongType("resources", expected: "a mapping of resource names to resources", found: node), at: node.location))
+            }
+        } else {
+            reader.diagnostics.append(.error(.missingResources, at: root.location))
+        }
+        return Manifest(name: name, file: file, directory: directory, resources: resources)
+    }
+
+    // MARK: - Resources
+
+    private mutating func decodeResource(_ name: String, key: YAMLNode, node: YAMLNode) -> [Resource] {
+        let what = "resource '\(name)'"
+        guard node.kind == .mapping else {
+            reader.diagnostics.append(.error(.wrongType(what, expected: "a mapping with a 'type'", found: node), at: node.location))
+            return []
+        }
+        guard let typeNode = node["type"] else {
+            reader.diagnostics.append(.error(.missingField("type", in: what, hint: "one of \(Self.resourceTypes.joined(separator: ", "))"), at: key.location))
+            return []
+        }
+        guard let type = reader.string(typeNode, "type") else { return [] }
+        let location = key.location
+        switch type {
+        case "project":
+            let fields = MappingReader(node, what: what, allowed: Self.runnableKeys + ["path", "command"], diagnostics: &reader.diagnostics)
+            let path = reader.string(fields["path"], "path")
+            let command = reader.string(fields["command"], "command")
+            if path == nil, command == nil, fields["path"] == nil, fields["command"] == nil {
+                reader.diagnostics.append(.error(.missingField("path", in: what, hint: "the project's folder, e.g. path: ./\(name)"), at: location))
+            }
+            var run = decodeRunOptions(fields, resource: name)
+            addDefaultHTTPEndpoint(&run, at: location)
+            return [Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run)]
+        case "executable":
+            let fields = MappingReader(node, what: what, allowed: Self.runnableKeys + ["command"], diagnostics: &reader.diagnostics)
+            let command = reader.string(fields["command"], "command")
+            if fields["command"] == nil {
+                reader.diagnostics.append(.error(.missingField("command", in: what, hint: "the program to run, e.g. command: python3"), at: location))
+            }
+            var run = decodeRunOptions(fields, resource: name)
+            addDefaultHTTPEndpoint(&run, at: location)
+            return [Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run)]
+        case "container":
+            let fields = MappingReader(
+                node, what: what, allowed: Self.runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts"],
+                diagnostics: &reader.diagnostics)
+            let container = decodeContainer(fields, what: what, at: location)
+            let run = decodeRunOptions(fields, resource: name)
+            return [Resource(name: name, location: location, kind: .container(container), run: run)]
+        case "redis", "postgres":
+            let isPostgres = type == "postgres"
+            let fields = MappingReader(
+                node, what: what, allowed: Self.wellKnownKeys + (isPostgres ? ["databases"] : []), diagnostics: &reader.diagnostics)
+            return decodeWellKnown(name, isPostgres: isPostgres, fields: fields, at: location)
+        case "parameter":
+            let fields = MappingReader(node, what: what, allowed: ["type", "secret", "default", "generate"], diagnostics: &reader.diagnostics)
+            var parameter = Parameter()
+            parameter.secret = reader.bool(fields["secret"], "secret") ?? false
+            parameter.defaultValue = reader.string(fields["default"], "default")
+            if let generate = fields["generate"] {
+                parameter.generate = decodeGenerate(generate, what: "generate")
+                if parameter.generate != nil, fields["default"] != nil {
+                    reader.diagnostics.append(.error(.defaultAndGenerate(name), at: generate.location))
+                }
+            }
+            return [Resource(name: name, location: location, kind: .parameter(parameter))]
+        case "connectionString":
+            let fields = MappingReader(node, what: what, allowed: ["type", "value"], diagnostics: &reader.diagnostics)
+            let value = reader.template(fields["value"], "value") ?? Template(literal: "")
+            return [Resource(name: name, location: location, kind: .connectionString(value))]
+        case "external":
+            let fields = MappingReader(node, what: what, allowed: ["type", "url"], diagnostics: &reader.diagnostics)
+            if fields["url"] == nil {
+                reader.diagnostics.append(.error(.missingField("url", in: what, hint: "e.g. url: https://example.com"), at: location))
+            }
+            let url = reader.template(fields["url"], "url") ?? Template(literal: "")
+            if let literal = url.literalValue, !literal.isEmpty, !literal.contains("://"), let node = fields["url"] {
+                reader.diagnostics.append(.error(.invalidURL(literal), at: node.location))
+            }
+            return [Resource(name: name, location: location, kind: .external(url: url))]
+        default:
+            reader.diagnostics.append(.error(.unknownType(type, suggestion: DidYouMean.suggestion(for: type, in: Self.resourceTypes)), at: typeNode.location))
+            return []
+        }
+    }
+
+    private mutating func decodeWellKnown(_ name: String, isPostgres: Bool, fields: MappingReader, at location: SourceLocation) -> [Resource] {
+        var wellKnown = WellKnown()
+        if let node = fields["runtime"], let text = reader.string(node, "runtime") {
+            if let runtime = WellKnown.Runtime(rawValue: text) {
+                wellKnown.runtime = runtime
+            } else {
+                reader.diagnostics.append(.error(.invalidChoice(text, field: "runtime", choices: WellKnown.Runtime.allCases.map(\.rawValue)), at: node.location))
+            }
+        }
+        wellKnown.image = reader.string(fields["image"], "image")
+        wellKnown.tag = reader.string(fields["tag"], "tag")
+        wellKnown.password = reader.template(fields["password"], "password")
+        var run = decodeRunOptions(fields, resource: name)
+        let port = reader.int(fields["port"], "port")
+        run.endpoints = [
+            Endpoint(
+                name: "tcp", scheme: .tcp, port: port, targetPort: isPostgres ? 5432 : 6379,
+                external: run.external, location: fields.keyLocation("port") ?? location, isImplicit: fields["port"] == nil)
+        ]
+        var databases: [Resource] = []
+        if isPostgres, let node = fields["databases"] {
+            for (dbName, dbLocation, databaseName) in decodeDatabases(node) {
+                wellKnown.databases.append(dbName)
+                databases.append(Resource(name: dbName, location: dbLocation, kind: .postgresDatabase(server: name, databaseName: databaseName)))
+            }
+        }
+        let kind: Resource.Kind = isPostgres ? .postgres(wellKnown) : .redis(wellKnown)
+        return [Resource(name: name, location: location, kind: kind, run: run)] + databases
+    }
+
+    /// `databases: [a, b]` or `databases: {a: actual_name}`.
+    private mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String)] {
+        switch node.kind {
+        case .sequence:
+            return node.items.compactMap { item in
+                reader.string(item, "databases").map { ($0, item.location, $0) }
+            }
+        case .mapping:
+            return node.pairs.compactMap { key, value in
+                guard let name = key.scalar else { return nil }
+                let databaseName = value.isNull ? name : reader.string(value, "database name") ?? name
+                return (name, key.location, databaseName)
+            }
+        case .scalar:
+            reader.diagnostics.append(.error(.wrongType("databases", expected: "a list of database names", found: node), at: node.location))
+            return []
+        }
+    }
+
+    private mutating func decodeGenerate(_ node: YAMLNode, what: String) -> Parameter.Generate? {
+        let fields = MappingReader(
+            node, what: what, allowed: ["length", "lower", "upper", "numeric", "special"], diagnostics: &reader.diagnostics)
+        guard node.kind == .mapping else { return nil }
+        var generate = Parameter.Generate()
+        if let node = fields["length"], let length = reader.int(node, "length") {
+            if length < 1 || length > 1024 {
+                reader.diagnostics.append(.error(.outOfRange("length", value: length, range: 1...1024), at: node.location))
+            } else {
+                generate.length = length
+            }
+        }
+        generate.lower = reader.bool(fields["lower"], "lower") ?? true
+        generate.upper = reader.bool(fields["upper"], "upper") ?? true
+        generate.numeric = reader.bool(fields["numeric"], "numeric") ?? true
+        generate.special = reader.bool(fields["special"], "special") ?? false
+        if !(generate.lower || generate.upper || generate.numeric || generate.special) {
+            reader.diagnostics.append(.error(.emptyCharacterSet, at: node.location))
+        }
+        return generate
+    }
+
+    private mutating func decodeContainer(_ fields: MappingReader, what: String, at location: SourceLocation) -> Container {
+        var container = Container()
+        container.image = reader.string(fields["image"], "image")
+        if let node = fields["build"] {
+            let build = MappingReader(node, what: "build", allowed: ["context", "dockerfile"], diagnostics: &reader.diagnostics)
+            if node.kind == .mapping {
+                if build["context"] == nil {
+                    reader.diagnostics.append(.error(.missingField("context", in: "build", hint: "the folder to build, e.g. context: ./app"), at: node.location))
+                }
+                container.build = Container.Build(context: reader.string(build["context"], "context") ?? ".", dockerfile: reader.string(build["dockerfile"], "dockerfile"))
+            }
+        }
+        if fields["image"] == nil, fields["build"] == nil {
+            reader.diagnostics.append(.error(.missingField("image", in: what, hint: "an image such as docker.io/library/nginx:1.27, or build: {context: ./dir}"), at: location))
+        }
+        if fields["image"] != nil, fields["build"] != nil, let node = fields["build"] {
+            reader.diagnostics.append(.error(.imageAndBuild, at: node.location))
+        }
+        container.entrypoint = reader.string(fields["entrypoint"], "entrypoint")
+        if let node = fields["volumes"] {
+            if node.kind != .sequence {
+                reader.diagnostics.append(.error(.wrongType("volumes", expected: "a list", found: node), at: node.location))
+            }
+            for item in node.items {
+                let volume = MappingReader(item, what: "volume", allowed: ["name", "target", "readOnly"], diagnostics: &reader.diagnostics)
+                guard item.kind == .mapping else { continue }
+                if volume["target"] == nil {
+                    reader.diagnostics.append(.error(.missingField("target", in: "volume", hint: "the path inside the container"), at: item.location))
+                }
+                container.volumes.append(
+                    Container.Volume(
+                        name: reader.string(volume["name"], "name"), target: reader.string(volume["target"], "target") ?? "/",
+                        readOnly: reader.bool(volume["readOnly"], "readOnly") ?? false))
+            }
+        }
+        if let node = fields["bindMounts"] {
+            if node.kind != .sequence {
+                reader.diagnostics.append(.error(.wrongType("bindMounts", expected: "a list", found: node), at: node.location))
+            }
+            for item in node.items {
+                let mount = MappingReader(item, what: "bind mount", allowed: ["source", "target", "readOnly"], diagnostics: &reader.diagnostics)
+                guard item.kind == .mapping else { continue }
+                for field in ["source", "target"] where mount[field] == nil {
+                    reader.diagnostics.append(.error(.missingField(field, in: "bind mount", hint: field == "source" ? "a path relative to the manifest" : "the path inside the container"), at: item.location))
+                }
+                container.bindMounts.append(
+                    Container.BindMount(
+                        source: reader.string(mount["source"], "source") ?? ".", target: reader.string(mount["target"], "target") ?? "/",
+                        readOnly: reader.bool(mount["readOnly"], "readOnly") ?? false))
+            }
+        }
+        return container
+    }
+}

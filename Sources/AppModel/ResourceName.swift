@@ -1,0 +1,37 @@
+/// The rules for names that end up in env variable names, DNS names and file names.
+package enum ResourceName {
+    /// Aspire's rule: ASCII letters, digits and hyphens; starts with a letter; no `--`; does not
+    /// end with `-`; at most 64 characters. Such a name is a DNS label (compose service, Kubernetes
+    /// object) and becomes an env name by turning `-` into `_`.
+    package static func isValid(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= 64, isLetter(first), scalars.last != "-" else { return false }
+        var previous: Unicode.Scalar = first
+        for c in scalars.dropFirst() {
+            guard isLetter(c) || isDigit(c) || c == "-" else { return false }
+            if c == "-", previous == "-" { return false }
+            previous = c
+        }
+        return true
+    }
+
+    /// Endpoint names follow the same rule (they appear in `services__x__<scheme>` and `X_<ENDPOINT>`).
+    package static func isValidEndpointName(_ name: String) -> Bool { isValid(name) }
+
+    /// A POSIX-portable variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+    package static func isValidEnvVariable(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, isLetter(first) || first == "_" else { return false }
+        return name.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == "_" }
+    }
+
+    /// Every character outside `[A-Za-z0-9_]` becomes `_` (DESIGN §3).
+    package static func envSegment(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.map { isLetter($0) || isDigit($0) || $0 == "_" ? $0 : "_" }))
+    }
+
+    /// `envSegment`, upper-cased: the `<NAME>` in `CACHE_HOST`.
+    package static func envPrefix(_ name: String) -> String { envSegment(name).uppercased() }
+
+    private static func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+}

@@ -1,0 +1,131 @@
+package import YAMLSource
+
+/// Fields every runnable resource may have (DESIGN §2).
+package struct RunOptions: Sendable, Hashable {
+    package var env: [EnvEntry] = []
+    package var args: [Template] = []
+    package var references: [Reference] = []
+    package var waitFor: [NameRef] = []
+    package var waitForCompletion: [NameRef] = []
+    /// Endpoints in manifest order (defaults are added by the decoder for projects/executables).
+    package var endpoints: [Endpoint] = []
+    /// `external: true` on the resource: all its http(s) endpoints are external.
+    package var external: Bool = false
+    package var healthCheck: HealthCheck?
+    package var restart: Restart = Restart()
+    package var replicas: Int = 1
+    package var replicasLocation: SourceLocation?
+    package var workingDir: String?
+    package var envFile: String?
+
+    package init() {}
+}
+
+/// A resource name written somewhere in the manifest, with its place.
+package struct NameRef: Sendable, Hashable {
+    package var name: String
+    package var location: SourceLocation
+
+    package init(_ name: String, at location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+}
+
+/// One `env:` entry; the value may hold expressions.
+package struct EnvEntry: Sendable, Hashable {
+    package var name: String
+    package var value: Template
+    package var location: SourceLocation
+
+    package init(name: String, value: Template, location: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.location = location
+    }
+}
+
+/// `references:` — a name, or `{resource, connectionName, optional}`.
+package struct Reference: Sendable, Hashable {
+    package var target: NameRef
+    /// The name used in `ConnectionStrings__<name>` and the `<NAME>_*` properties.
+    package var connectionName: String?
+    /// An optional reference to a missing resource is skipped instead of failing.
+    package var optional: Bool
+
+    package init(target: NameRef, connectionName: String? = nil, optional: Bool = false) {
+        self.target = target
+        self.connectionName = connectionName
+        self.optional = optional
+    }
+}
+
+/// A named endpoint of a resource.
+package struct Endpoint: Sendable, Hashable {
+    package enum Scheme: String, Sendable, Hashable, CaseIterable {
+        case http, https, tcp, udp
+    }
+
+    package var name: String
+    package var scheme: Scheme
+    /// Host port; nil = allocated (and kept stable in the state folder).
+    package var port: Int?
+    /// What the process listens on; nil = the host port (processes) or required (containers).
+    package var targetPort: Int?
+    /// The variable that tells the process its port (`PORT` by default for the first http endpoint).
+    package var env: String?
+    package var external: Bool
+    package var location: SourceLocation
+    /// True when the manifest did not write this endpoint (the default `http` of a project).
+    package var isImplicit: Bool
+
+    package init(
+        name: String, scheme: Scheme, port: Int? = nil, targetPort: Int? = nil, env: String? = nil,
+        external: Bool = false, location: SourceLocation, isImplicit: Bool = false
+    ) {
+        self.name = name
+        self.scheme = scheme
+        self.port = port
+        self.targetPort = targetPort
+        self.env = env
+        self.external = external
+        self.location = location
+        self.isImplicit = isImplicit
+    }
+}
+
+/// `healthCheck:` — how to tell a running resource is healthy.
+package struct HealthCheck: Sendable, Hashable {
+    package enum Probe: Sendable, Hashable {
+        case http(path: String, endpoint: String?)
+        case tcp(endpoint: String?)
+        case exec([String])
+    }
+
+    package var probe: Probe
+    package var interval: Duration = .seconds(1)
+    package var timeout: Duration = .seconds(2)
+    package var retries: Int = 3
+    package var startPeriod: Duration = .zero
+    package var location: SourceLocation
+
+    package init(probe: Probe, location: SourceLocation) {
+        self.probe = probe
+        self.location = location
+    }
+}
+
+/// `restart:` — `no` | `on-failure` | `always`, or `{policy, maxRestarts}`.
+package struct Restart: Sendable, Hashable {
+    package enum Policy: String, Sendable, Hashable, CaseIterable {
+        case no, onFailure = "on-failure", always
+    }
+
+    package var policy: Policy = .no
+    package var maxRestarts: Int?
+
+    package init(policy: Policy = .no, maxRestarts: Int? = nil) {
+        self.policy = policy
+        self.maxRestarts = maxRestarts
+    }
+}

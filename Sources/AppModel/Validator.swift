@@ -1,0 +1,189 @@
+/// Cross-resource rules: names, references, waits, expressions, cycles, ports.
+///
+/// Every rule runs and every problem is collected; nothing stops at the first error.
+package enum Validator {
+    /// Checks `manifest` and returns every diagnostic (errors and warnings).
+    package static func validate(_ manifest: Manifest) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        checkNames(manifest, &diagnostics)
+        checkEdges(manifest, &diagnostics)
+        checkExpressions(manifest, &diagnostics)
+        checkEndpoints(manifest, &diagnostics)
+        checkCycles(manifest, &diagnostics)
+        checkUnusedParameters(manifest, &diagnostics)
+        return diagnostics
+    }
+
+    private static func checkNames(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        var firstLocation: [String: Resource] = [:]
+        for resource in manifest.resources {
+            if !ResourceName.isValid(resource.name) {
+                diagnostics.append(.error(.invalidResourceName(resource.name), at: resource.location))
+            }
+            if let first = firstLocation[resource.name] {
+                // Same YAML key twice is already a duplicate-key error; this catches databases.
+                if first.location != resource.location, case .postgresDatabase = resource.kind {
+                    diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
+                } else if case .postgresDatabase = first.kind {
+                    diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
+                }
+            } else {
+                firstLocation[resource.name] = resource
+            }
+        }
+    }
+
+    private static func checkEdges(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        let names = manifest.resourceNames
+        for resource in manifest.resources {
+            for reference in resource.run.references {
+                let target = reference.target
+                guard let referenced = manifest[target.name] else {
+                    if !reference.optional {
+                        diagnostics.append(.error(.unknownResource(target.name, from: resource.name, field: "references", suggestion: DidYouMean.suggestion(for: target.name, in: names)), at: target.location))
+                    }
+                    continue
+                }
+                if target.name == resource.name {
+                    diagnostics.append(.error(.selfReference(resource.name, field: "reference"), at: target.location))
+                }
+                if case .parameter = referenced.kind {
+                    diagnostics.append(.error(.parameterReference(target.name, from: resource.name), at: target.location))
+                }
+            }
+            for (field, waits) in [("waitFor", resource.run.waitFor), ("waitForCompletion", resource.run.waitForCompletion)] {
+                for wait in waits {
+                    guard let target = manifest[wait.name] else {
+                        diagnostics.append(.error(.unknownResource(wait.name, from: resource.name, field: "\(field)s", suggestion: DidYouMean.suggestion(for: wait.name, in: names)), at: wait.location))
+                        continue
+                    }
+                    if wait.name == resource.name || manifest.runnableOwner(of: wait.name) == resource.name {
+                        diagnostics.append(.error(.selfReference(resource.name, field: "wait for"), at: wait.location))
+                        continue
+                    }
+                    if manifest.runnableOwner(of: wait.name) == nil {
+                        diagnostics.append(.error(.notWaitable(wait.name, type: target.typeName, from: resource.name), at: wait.location))
+                    }
+                }
+            }
+        }
+    }
+
+    private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        let names = manifest.resourceNames
+        for resource in manifest.resources {
+            for expression in resource.expressions {
+                guard let target = manifest[expression.resource] else {
+                    diagnostics.append(.error(.unknownResource(expression.resource, from: resource.name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: names)), at: expression.location))
+                    continue
+                }
+                if target.name == resource.name, case .connectionString = expression.property {
+                    diagnostics.append(.error(.selfReference(resource.name, field: "use the connection string of"), at: expression.location))
+                    continue
+                }
+                switch expression.property {
+                case .connectionString:
+                    if !target.hasConnectionString {
+                        diagnostics.append(.error(.noConnectionString(target.name, type: target.typeName), at: expression.location))
+                    }
+                case .value:
+                    if case .parameter = target.kind {} else {
+                        diagnostics.append(.error(.noValue(target.name, type: target.typeName), at: expression.location))
+                    }
+                case .endpoint(let name, _):
+                    if case .external = target.kind {
+                        if name != "http" && name != "https" {
+                            diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: ["http", "https"]), at: expression.location))
+                        }
+                        continue
+                    }
+                    let known = target.run.endpoints.map(\.name)
+                    if known.isEmpty {
+                        diagnostics.append(.error(.noEndpoints(target.name, type: target.typeName), at: expression.location))
+                    } else if !known.contains(name) {
+                        diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: known), at: expression.location))
+                    }
+                }
+            }
+        }
+    }
+
+    private static func checkEndpoints(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        var hostPorts: [Int: String] = [:]
+        for resource in manifest.resources where resource.isRunnable {
+            let run = resource.run
+            if run.replicas < 1 {
+                diagnostics.append(.error(.replicasTooFew(run.replicas), at: run.replicasLocation ?? resource.location))
+            }
+            var portVariables = Set<String>()
+            for endpoint in run.endpoints {
+                if let port = endpoint.port {
+                    if let first = hostPorts[port] {
+                        diagnostics.append(.error(.duplicateHostPort(port, first: first), at: endpoint.location))
+                    } else {
+                        hostPorts[port] = "\(resource.name).\(endpoint.name)"
+                    }
+                }
+                if let variable = endpoint.env, !portVariables.insert(variable).inserted {
+                    diagnostics.append(.error(.duplicateEnvPort(variable), at: endpoint.location))
+                }
+                if case .container = resource.kind, endpoint.targetPort == nil {
+                    diagnostics.append(.error(.containerNeedsTargetPort(endpoint.name), at: endpoint.location))
+                }
+                if run.replicas > 1, endpoint.targetPort != nil, resource.isProcess {
+                    diagnostics.append(.error(.replicasWithFixedTargetPort(endpoint.name), at: endpoint.location))
+                }
+            }
+            if let check = run.healthCheck {
+                let known = run.endpoints.map(\.name)
+                switch check.probe {
+                case .http(_, let endpoint):
+                    if let endpoint, !known.contains(endpoint) {
+                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resource.name, known: known), at: check.location))
+                    } else if endpoint == nil, !run.endpoints.contains(where: { $0.scheme == .http || $0.scheme == .https }) {
+                        diagnostics.append(.error(.healthCheckNeedsEndpoint("http"), at: check.location))
+                    }
+                case .tcp(let endpoint):
+                    if let endpoint, !known.contains(endpoint) {
+                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resource.name, known: known), at: check.location))
+                    } else if known.isEmpty {
+                        diagnostics.append(.error(.healthCheckNeedsEndpoint("tcp"), at: check.location))
+                    }
+                case .exec: break
+                }
+            }
+        }
+    }
+
+    private static func checkCycles(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        for cycle in ResourceGraph(manifest).waitCycles(in: manifest) {
+            let first = cycle[0]
+            let location = manifest[first]?.run.waitFor.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
+                ?? manifest[first]?.run.waitForCompletion.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
+                ?? manifest[first]?.location
+            diagnostics.append(.error(.cycle(cycle), at: location))
+        }
+    }
+
+    private static func checkUnusedParameters(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        var used = Set<String>()
+        for resource in manifest.resources {
+            for expression in resource.expressions { used.insert(expression.resource) }
+        }
+        for resource in manifest.resources {
+            if case .parameter = resource.kind, !used.contains(resource.name) {
+                diagnostics.append(.warning(.unusedParameter(resource.name), at: resource.location))
+            }
+        }
+    }
+}
+
+extension Resource {
+    /// Projects and executables: host processes that the supervisor spawns directly.
+    package var isProcess: Bool {
+        switch kind {
+        case .project, .executable: true
+        default: false
+        }
+    }
+}
