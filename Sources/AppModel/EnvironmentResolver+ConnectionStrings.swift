@@ -1,0 +1,107 @@
+/// Connection strings and connection properties, in the formats Aspire 13 writes.
+extension EnvironmentResolver {
+    /// `localhost:PORT,password=…` (Redis) or `Host=…;Port=…;Username=postgres;Password=…[;Database=…]`.
+    package func connectionString(of name: String) throws(Failure) -> ResolvedValue {
+        guard let resource = manifest[name] else { throw Failure(message: "unknown resource '\(name)'") }
+        switch resource.kind {
+        case .redis:
+            let port = try hostPort(of: EndpointID(name, "tcp"))
+            return "\(host):\(port),password=" + (try password(of: name))
+        case .postgres:
+            let port = try hostPort(of: EndpointID(name, "tcp"))
+            return "Host=\(host);Port=\(port);Username=postgres;Password=" + (try password(of: name))
+        case .postgresDatabase(let server, let databaseName):
+            return try connectionString(of: server) + ";Database=\(databaseName)"
+        case .connectionString(let template):
+            if template.parts.isEmpty {
+                let key = "ConnectionStrings__\(ResourceName.envSegment(name))"
+                guard let value = bindings.hostEnvironment[key] else {
+                    throw Failure(message: "connection string '\(name)' has no value; set \(key) in the environment or give it 'value:'")
+                }
+                return ResolvedValue(secret: value)
+            }
+            return try resolve(template)
+        default:
+            throw Failure(message: "resource '\(name)' (\(resource.typeName)) has no connection string")
+        }
+    }
+
+    /// The `<NAME>_<PROPERTY>` values a reference injects besides the connection string.
+    package func connectionProperties(of resource: Resource) throws(Failure) -> [(String, ResolvedValue)] {
+        switch resource.kind {
+        case .redis:
+            let port = try hostPort(of: EndpointID(resource.name, "tcp"))
+            let password = try password(of: resource.name)
+            return [
+                ("HOST", ResolvedValue(plain: host)),
+                ("PORT", ResolvedValue(plain: String(port))),
+                ("PASSWORD", password),
+                ("URI", "redis://:" + percentEncoded(password) + "@\(host):\(port)"),
+            ]
+        case .postgres:
+            return try postgresProperties(server: resource.name, database: nil)
+        case .postgresDatabase(let server, let databaseName):
+            return try postgresProperties(server: server, database: databaseName)
+        default:
+            return []
+        }
+    }
+
+    private func postgresProperties(server: String, database: String?) throws(Failure) -> [(String, ResolvedValue)] {
+        let port = try hostPort(of: EndpointID(server, "tcp"))
+        let password = try password(of: server)
+        let path = database.map { "/\($0)" } ?? ""
+        var properties: [(String, ResolvedValue)] = [
+            ("HOST", ResolvedValue(plain: host)),
+            ("PORT", ResolvedValue(plain: String(port))),
+            ("USERNAME", ResolvedValue(plain: "postgres")),
+            ("PASSWORD", password),
+            ("URI", "postgresql://postgres:" + percentEncoded(password) + "@\(host):\(port)\(path)"),
+            ("JDBCCONNECTIONSTRING", ResolvedValue(plain: "jdbc:postgresql://\(host):\(port)\(path)")),
+        ]
+        if let database { properties.append(("DATABASENAME", ResolvedValue(plain: database))) }
+        return properties
+    }
+
+    /// The password of a redis/postgres server: its `password:` template, or the generated one.
+    package func password(of server: String) throws(Failure) -> ResolvedValue {
+        guard let resource = manifest[server] else { throw Failure(message: "unknown resource '\(server)'") }
+        switch resource.kind {
+        case .redis(let wellKnown), .postgres(let wellKnown):
+            if let template = wellKnown.password {
+                let value = try resolve(template)
+                return ResolvedValue(secret: value.value)
+            }
+        default:
+            break
+        }
+        guard let generated = bindings.passwords[server] else {
+            throw Failure(message: "no password is stored for '\(server)'")
+        }
+        return ResolvedValue(secret: generated)
+    }
+
+    /// Percent-encodes the user-info part of a URI, keeping secrecy marks.
+    private func percentEncoded(_ value: ResolvedValue) -> ResolvedValue {
+        ResolvedValue(value.segments.map { .init(Self.percentEncode($0.text), secret: $0.isSecret) })
+    }
+
+    static func percentEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if c.isASCII, c.isLetter || c.isNumber || "-._~".contains(c) {
+                out.append(c)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

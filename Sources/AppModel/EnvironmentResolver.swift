@@ -1,0 +1,173 @@
+/// Computes exactly what a child gets: connection strings, service URLs, its own ports, OTEL
+/// variables, then its own `env:` (DESIGN §3). `aspire env` and `aspire up` both call this.
+package struct EnvironmentResolver: Sendable {
+    package var manifest: Manifest
+    package var bindings: Bindings
+    /// The host name consumers use to reach resources (`localhost` from host processes).
+    package var host: String = "localhost"
+
+    package init(manifest: Manifest, bindings: Bindings) {
+        self.manifest = manifest
+        self.bindings = bindings
+    }
+
+    /// Something the bindings lack (a port, a parameter value); reported, never trapped on.
+    package struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
+    }
+
+    // MARK: - The environment of one resource
+
+    /// The environment of `name`'s replica `replica` (0-based).
+    package func environment(of name: String, replica: Int = 0) throws(Failure) -> ResolvedEnvironment {
+        guard let resource = manifest[name] else { throw Failure(message: "unknown resource '\(name)'") }
+        var env = ResolvedEnvironment()
+        for reference in resource.run.references {
+            guard let target = manifest[reference.target.name] else { continue }  // optional, missing
+            try inject(reference: target, connectionName: reference.connectionName ?? target.name, into: &env)
+        }
+        for endpoint in resource.run.endpoints {
+            guard let variable = endpoint.env else { continue }
+            env.set(variable, String(try listenPort(of: EndpointID(name, endpoint.name), replica: replica)))
+        }
+        if resource.isRunnable {
+            env.set("OTEL_SERVICE_NAME", name)
+            let instance = resource.run.replicas > 1 ? "\(name)-\(replica)" : name
+            env.set("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=\(instance)")
+        }
+        for (key, value) in bindings.envFiles[name] ?? [] {
+            env.set(key, value)
+        }
+        for entry in resource.run.env {
+            env.set(entry.name, try resolve(entry.value))
+        }
+        return env
+    }
+
+    /// The arguments of `name`, with expressions resolved.
+    package func arguments(of name: String) throws(Failure) -> [ResolvedValue] {
+        guard let resource = manifest[name] else { throw Failure(message: "unknown resource '\(name)'") }
+        var result: [ResolvedValue] = []
+        for arg in resource.run.args { result.append(try resolve(arg)) }
+        return result
+    }
+
+    private func inject(reference target: Resource, connectionName: String, into env: inout ResolvedEnvironment) throws(Failure) {
+        if target.hasConnectionString {
+            env.set("ConnectionStrings__\(ResourceName.envSegment(connectionName))", try connectionString(of: target.name))
+            let prefix = ResourceName.envPrefix(connectionName)
+            for (property, value) in try connectionProperties(of: target) {
+                env.set("\(prefix)_\(property)", value)
+            }
+        }
+        switch target.kind {
+        case .project, .executable, .container:
+            var perScheme: [Endpoint.Scheme: Int] = [:]
+            for endpoint in target.run.endpoints {
+                let index = perScheme[endpoint.scheme, default: 0]
+                perScheme[endpoint.scheme] = index + 1
+                let url = try endpointValue(EndpointID(target.name, endpoint.name), field: .url)
+                let segment = ResourceName.envSegment(target.name)
+                env.set("services__\(segment)__\(endpoint.scheme.rawValue)__\(index)", url)
+                env.set("\(ResourceName.envPrefix(target.name))_\(ResourceName.envPrefix(endpoint.name))", url)
+            }
+        case .external(let template):
+            let url = try resolve(template)
+            let scheme = url.value.hasPrefix("https:") ? "https" : "http"
+            env.set("services__\(ResourceName.envSegment(target.name))__\(scheme)__0", url)
+            env.set("\(ResourceName.envPrefix(target.name))_\(scheme.uppercased())", url)
+        default:
+            break
+        }
+    }
+
+    // MARK: - Expressions
+
+    /// Resolves a template against the bindings.
+    package func resolve(_ template: Template) throws(Failure) -> ResolvedValue {
+        var value = ResolvedValue()
+        for part in template.parts {
+            switch part {
+            case .literal(let text): value.segments.append(.init(text))
+            case .expression(let expression): value = value + (try resolve(expression))
+            }
+        }
+        return value
+    }
+
+    package func resolve(_ expression: Expression) throws(Failure) -> ResolvedValue {
+        switch expression.property {
+        case .connectionString: return try connectionString(of: expression.resource)
+        case .value: return try parameterValue(expression.resource)
+        case .endpoint(let name, let field):
+            if let target = manifest[expression.resource], case .external(let template) = target.kind {
+                return try externalURLField(try resolve(template), field: field)
+            }
+            return try endpointValue(EndpointID(expression.resource, name), field: field)
+        }
+    }
+
+    package func parameterValue(_ name: String) throws(Failure) -> ResolvedValue {
+        guard let resource = manifest[name], case .parameter(let parameter) = resource.kind else {
+            throw Failure(message: "'\(name)' is not a parameter")
+        }
+        guard let value = bindings.parameters[name] else {
+            throw Failure(message: "parameter '\(name)' has no value; set Parameters__\(ResourceName.envSegment(name)) in the environment or give it a default")
+        }
+        return parameter.secret ? ResolvedValue(secret: value) : ResolvedValue(plain: value)
+    }
+
+    // MARK: - Endpoints
+
+    /// The host port of an endpoint.
+    package func hostPort(of id: EndpointID) throws(Failure) -> Int {
+        if let port = bindings.hostPorts[id] { return port }
+        if let endpoint = manifest[id.resource]?.run.endpoints.first(where: { $0.name == id.endpoint }), let port = endpoint.port {
+            return port
+        }
+        throw Failure(message: "no port is allocated for \(id)")
+    }
+
+    /// The port the process itself listens on (its replica's own port when proxied).
+    package func listenPort(of id: EndpointID, replica: Int) throws(Failure) -> Int {
+        if let ports = bindings.replicaPorts[id], replica < ports.count { return ports[replica] }
+        guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
+            throw Failure(message: "unknown endpoint \(id)")
+        }
+        if let target = endpoint.targetPort, !resource.isProcess || bindings.replicaPorts[id] != nil { return target }
+        return try hostPort(of: id)
+    }
+
+    package func endpointValue(_ id: EndpointID, field: Expression.EndpointField) throws(Failure) -> ResolvedValue {
+        guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
+            throw Failure(message: "unknown endpoint \(id)")
+        }
+        let port = try hostPort(of: id)
+        switch field {
+        case .url: return ResolvedValue(plain: "\(endpoint.scheme.rawValue)://\(host):\(port)")
+        case .host: return ResolvedValue(plain: host)
+        case .port: return ResolvedValue(plain: String(port))
+        case .scheme: return ResolvedValue(plain: endpoint.scheme.rawValue)
+        case .targetPort:
+            var target = endpoint.targetPort ?? 0
+            if endpoint.targetPort == nil { target = try listenPort(of: id, replica: 0) }
+            return ResolvedValue(plain: String(target))
+        }
+    }
+
+    private func externalURLField(_ url: ResolvedValue, field: Expression.EndpointField) throws(Failure) -> ResolvedValue {
+        let text = url.value
+        let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "http"
+        let afterScheme = text.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
+        let hostPart = afterScheme.split(separator: "@").last.map(String.init) ?? afterScheme
+        let host = hostPart.split(separator: ":").first.map(String.init) ?? hostPart
+        let port = hostPart.split(separator: ":").dropFirst().first.map(String.init) ?? (scheme == "https" ? "443" : "80")
+        switch field {
+        case .url: return url
+        case .host: return ResolvedValue(plain: host)
+        case .port, .targetPort: return ResolvedValue(plain: port)
+        case .scheme: return ResolvedValue(plain: scheme)
+        }
+    }
+}
