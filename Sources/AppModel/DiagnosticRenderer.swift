@@ -1,0 +1,128 @@
+import YAMLSource
+
+/// Renders diagnostics compiler-style: `file:line:col: error: message`, the source line, and a
+/// caret under the column; or as JSON data.
+package struct DiagnosticRenderer: Sendable {
+    package var color: Bool
+
+    package init(color: Bool) { self.color = color }
+
+    /// One diagnostic with its source line and caret (when the line is known).
+    package func render(_ diagnostic: Diagnostic, sourceLines: [Substring]) -> String {
+        var out = ""
+        if let location = diagnostic.location { out += bold("\(location): ") }
+        out += severityLabel(diagnostic.severity) + bold(diagnostic.message.text) + "\n"
+        if let location = diagnostic.location, location.line >= 1, location.line <= sourceLines.count {
+            out += snippet(line: sourceLines[location.line - 1], column: location.column)
+        }
+        for note in diagnostic.notes {
+            if let location = note.location { out += bold("\(location): ") }
+            out += paint("note: ", "36") + note.message + "\n"
+            if let location = note.location, location.line >= 1, location.line <= sourceLines.count {
+                out += snippet(line: sourceLines[location.line - 1], column: location.column)
+            }
+        }
+        return out
+    }
+
+    /// All diagnostics, then a summary line (`2 errors, 1 warning`).
+    package func render(_ diagnostics: [Diagnostic], sourceLines: [Substring]) -> String {
+        var out = diagnostics.map { render($0, sourceLines: sourceLines) }.joined()
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        if errors + warnings > 0 {
+            var parts: [String] = []
+            if errors > 0 { parts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+            if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+            out += parts.joined(separator: ", ") + " generated.\n"
+        }
+        return out
+    }
+
+    private func snippet(line: Substring, column: Int) -> String {
+        let text = line.replacingTabs()
+        var caretLine = ""
+        var index = 1
+        for scalar in line.unicodeScalars {
+            guard index < column else { break }
+            caretLine += scalar == "\t" ? "    " : " "
+            index += 1
+        }
+        return "\(text)\n\(caretLine)\(paint("^", "32"))\n"
+    }
+
+    private func severityLabel(_ severity: Diagnostic.Severity) -> String {
+        switch severity {
+        case .error: paint("error: ", "31")
+        case .warning: paint("warning: ", "35")
+        case .note: paint("note: ", "36")
+        }
+    }
+
+    private func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[1;\(code)m\(text)\u{1B}[0m" : text }
+
+    // MARK: - JSON
+
+    /// The diagnostics as a JSON document: `{"valid": bool, "diagnostics": [...]}`.
+    package static func json(_ diagnostics: [Diagnostic], file: String) -> String {
+        var items: [String] = []
+        for diagnostic in diagnostics {
+            var fields = [
+                "\"severity\":\(JSON.string(diagnostic.severity.description))",
+                "\"id\":\(JSON.string(diagnostic.message.id))",
+                "\"message\":\(JSON.string(diagnostic.message.text))",
+            ]
+            if let location = diagnostic.location {
+                fields.append("\"file\":\(JSON.string(location.file))")
+                fields.append("\"line\":\(location.line)")
+                fields.append("\"column\":\(location.column)")
+            }
+            if !diagnostic.notes.isEmpty {
+                let notes = diagnostic.notes.map { note in
+                    var parts = ["\"message\":\(JSON.string(note.message))"]
+                    if let location = note.location {
+                        parts.append("\"line\":\(location.line)")
+                        parts.append("\"column\":\(location.column)")
+                    }
+                    return "{" + parts.joined(separator: ",") + "}"
+                }
+                fields.append("\"notes\":[\(notes.joined(separator: ","))]")
+            }
+            items.append("{" + fields.joined(separator: ",") + "}")
+        }
+        let valid = !diagnostics.hasErrors
+        return "{\"file\":\(JSON.string(file)),\"valid\":\(valid),\"diagnostics\":[\(items.joined(separator: ","))]}"
+    }
+}
+
+/// Minimal JSON string escaping, shared by every JSON writer here.
+package enum JSON {
+    package static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                out += String(format: c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    private static func String(format value: UInt32) -> Swift.String {
+        let hex = Swift.String(value, radix: 16)
+        return "\\u" + Swift.String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}
+
+extension Substring {
+    fileprivate func replacingTabs() -> String {
+        String(self).split(separator: "\t", omittingEmptySubsequences: false).joined(separator: "    ")
+    }
+}

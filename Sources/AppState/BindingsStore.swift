@@ -1,0 +1,133 @@
+package import AppModel
+import Foundation
+
+/// Makes a manifest concrete and keeps it stable across runs: allocated ports in `ports.json`,
+/// generated parameter values and passwords in `secrets.json` (0600).
+package struct BindingsStore: Sendable {
+    package enum Mode: Sendable {
+        /// `env`, `graph`: reuse what is recorded, allocate only what is missing, check nothing.
+        case inspect
+        /// `up`: a recorded port that is now taken is replaced by a fresh one.
+        case run
+    }
+
+    package var folder: StateFolder
+    package var manifest: Manifest
+    package var environment: [String: String]
+
+    package init(folder: StateFolder, manifest: Manifest, environment: [String: String]) {
+        self.folder = folder
+        self.manifest = manifest
+        self.environment = environment
+    }
+
+    private struct Secrets: Codable {
+        var parameters: [String: String] = [:]
+        var passwords: [String: String] = [:]
+    }
+
+    /// Builds the bindings, creating and saving whatever is new.
+    /// - Returns: The bindings, plus one message per problem that makes a resource unresolvable
+    ///   (a missing env file, a parameter with no value).
+    package func prepare(mode: Mode) throws(StateError) -> (Bindings, [String]) {
+        try folder.create()
+        var problems: [String] = []
+        var bindings = Bindings()
+        bindings.hostEnvironment = environment
+        try allocatePorts(into: &bindings, mode: mode)
+
+        var secrets = folder.readJSON(Secrets.self, from: folder.secretsFile) ?? Secrets()
+        var secretsChanged = false
+        for resource in manifest.resources {
+            switch resource.kind {
+            case .parameter(let parameter):
+                if let value = environment["Parameters__\(ResourceName.envSegment(resource.name))"] {
+                    bindings.parameters[resource.name] = value
+                } else if let value = parameter.defaultValue {
+                    bindings.parameters[resource.name] = value
+                } else if let generate = parameter.generate {
+                    if secrets.parameters[resource.name] == nil {
+                        secrets.parameters[resource.name] = SecretGenerator.generate(generate)
+                        secretsChanged = true
+                    }
+                    bindings.parameters[resource.name] = secrets.parameters[resource.name]
+                }
+            case .redis(let wellKnown), .postgres(let wellKnown):
+                if wellKnown.password == nil {
+                    if secrets.passwords[resource.name] == nil {
+                        secrets.passwords[resource.name] = SecretGenerator.generate(Parameter.Generate(length: 22))
+                        secretsChanged = true
+                    }
+                    bindings.passwords[resource.name] = secrets.passwords[resource.name]
+                }
+            default:
+                break
+            }
+            if let envFile = resource.run.envFile {
+                let path = envFile.hasPrefix("/") ? envFile : (manifest.directory as NSString).appendingPathComponent(envFile)
+                switch DotEnv.read(path) {
+                case .success(let values): bindings.envFiles[resource.name] = values
+                case .failure(let message): problems.append("\(resource.name): \(message)")
+                }
+            }
+        }
+        if secretsChanged {
+            try folder.writeJSON(secrets, to: folder.secretsFile, mode: 0o600)
+        }
+        return (bindings, problems)
+    }
+
+    private func allocatePorts(into bindings: inout Bindings, mode: Mode) throws(StateError) {
+        let recorded = folder.readJSON([String: Int].self, from: folder.portsFile) ?? [:]
+        var ports: [String: Int] = [:]
+        var taken = Set<Int>()
+        for resource in manifest.resources where resource.isRunnable {
+            for endpoint in resource.run.endpoints {
+                if let port = endpoint.port { taken.insert(port) }
+            }
+        }
+        func pick(_ key: String, external: Bool) throws(StateError) -> Int {
+            if let previous = recorded[key], !taken.contains(previous),
+                mode == .inspect || PortProbe.isFree(previous, allInterfaces: external)
+            {
+                taken.insert(previous)
+                return previous
+            }
+            for _ in 0..<64 {
+                guard let port = PortProbe.ephemeralPort() else { break }
+                if taken.insert(port).inserted { return port }
+            }
+            throw StateError(.noFreePort)
+        }
+        for resource in manifest.resources where resource.isRunnable {
+            for endpoint in resource.run.endpoints {
+                let id = EndpointID(resource.name, endpoint.name)
+                let hostPort: Int
+                if let port = endpoint.port {
+                    hostPort = port
+                } else {
+                    hostPort = try pick(id.description, external: endpoint.external)
+                    ports[id.description] = hostPort
+                }
+                bindings.hostPorts[id] = hostPort
+                guard resource.isProcess else { continue }
+                // A proxy sits in front when there are replicas, or the process listens elsewhere.
+                if resource.run.replicas > 1 {
+                    var replicaPorts: [Int] = []
+                    for replica in 0..<resource.run.replicas {
+                        let key = "\(id.description)#\(replica)"
+                        let port = try pick(key, external: false)
+                        ports[key] = port
+                        replicaPorts.append(port)
+                    }
+                    bindings.replicaPorts[id] = replicaPorts
+                } else if let target = endpoint.targetPort, target != hostPort {
+                    bindings.replicaPorts[id] = [target]
+                }
+            }
+        }
+        if ports != recorded.filter({ ports[$0.key] != nil }) || ports.count != recorded.count {
+            try folder.writeJSON(ports, to: folder.portsFile, mode: 0o644)
+        }
+    }
+}

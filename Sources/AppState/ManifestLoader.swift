@@ -1,0 +1,67 @@
+package import AppModel
+import Foundation
+import YAMLSource
+
+/// Reads a manifest file from disk and runs the whole front half of the pipeline on it:
+/// parse (C shim) → decode → validate.
+package struct ManifestLoader: Sendable {
+    /// What loading produced: the manifest when usable, every diagnostic, and the source text
+    /// (for rendering carets under the offending line).
+    package struct Result: Sendable {
+        package var manifest: Manifest?
+        package var diagnostics: [Diagnostic]
+        package var sourceLines: [Substring]
+
+        package var hasErrors: Bool { manifest == nil || diagnostics.hasErrors }
+    }
+
+    /// An I/O failure: the file is missing or unreadable (exit code 2, not a manifest error).
+    package struct ReadError: Error, Sendable, CustomStringConvertible {
+        package var path: String
+        package var reason: String
+        package var description: String { "cannot read \(path): \(reason)" }
+    }
+
+    package var environment: [String: String]
+
+    package init(environment: [String: String]) { self.environment = environment }
+
+    /// Loads `path` (as typed by the user; used in diagnostics).
+    package func load(_ path: String) throws(ReadError) -> Result {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ReadError(path: path, reason: "no such file (pass the manifest with -f FILE)")
+        }
+        guard !isDirectory.boolValue else { throw ReadError(path: path, reason: "it is a directory; pass the manifest file with -f") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError(path: path, reason: "permission denied or unreadable")
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL
+        let directory = absolute.deletingLastPathComponent().path
+        return load(bytes: Array(data), file: path, directory: directory)
+    }
+
+    /// Loads manifest text already in memory.
+    package func load(bytes: [UInt8], file: String, directory: String) -> Result {
+        let document = YAMLDocument(bytes: bytes, file: file)
+        let defaultName = Self.defaultAppName(directory: directory)
+        let (manifest, decodeDiagnostics) = ManifestDecoder.decode(document, directory: directory, defaultName: defaultName, environment: environment)
+        var diagnostics = decodeDiagnostics
+        if let manifest {
+            diagnostics += Validator.validate(manifest)
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return Result(manifest: manifest, diagnostics: diagnostics.sortedByLocation, sourceLines: lines)
+    }
+
+    /// The folder's name, made into a valid app name.
+    static func defaultAppName(directory: String) -> String {
+        let base = (directory as NSString).lastPathComponent.lowercased()
+        var name = String(base.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        while name.contains("--") { name = name.replacingOccurrences(of: "--", with: "-") }
+        name = String(name.drop { !$0.isLetter })
+        while name.hasSuffix("-") { name.removeLast() }
+        return name.isEmpty ? "app" : String(name.prefix(64))
+    }
+}

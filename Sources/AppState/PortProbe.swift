@@ -1,0 +1,43 @@
+import Foundation
+
+/// Asks the kernel whether a TCP port can be bound, and for a fresh free port.
+package enum PortProbe {
+    /// True when `port` can be bound on 127.0.0.1 (and on all interfaces when `allInterfaces`).
+    package static func isFree(_ port: Int, allInterfaces: Bool = false) -> Bool {
+        guard let fd = bindSocket(port: port, loopback: !allInterfaces) else { return false }
+        close(fd)
+        return true
+    }
+
+    /// A port the kernel hands out for 127.0.0.1:0, or nil.
+    package static func ephemeralPort() -> Int? {
+        guard let fd = bindSocket(port: 0, loopback: true) else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard result == 0 else { return nil }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func bindSocket(port: Int, loopback: Bool) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = loopback ? inet_addr("127.0.0.1") : INADDR_ANY
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 1) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The app's `.aspire/` folder beside the manifest: ports, secrets, env files, logs, the lock.
+package struct StateFolder: Sendable, Hashable {
+    /// Absolute path of `.aspire/`.
+    package var path: String
+
+    /// The state folder of a manifest at `manifestDirectory`.
+    package init(manifestDirectory: String) {
+        path = (manifestDirectory as NSString).appendingPathComponent(".aspire")
+    }
+
+    package var portsFile: String { file("ports.json") }
+    package var secretsFile: String { file("secrets.json") }
+    package var lockFile: String { file("run.lock") }
+    package var envDirectory: String { file("env") }
+    package var logsDirectory: String { file("logs") }
+    package var dataDirectory: String { file("data") }
+
+    package func envFile(for resource: String) -> String {
+        (envDirectory as NSString).appendingPathComponent("\(resource).env")
+    }
+
+    package func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// Creates the folder (0700) and a `.gitignore` so it never lands in a commit.
+    package func create() throws(StateError) {
+        for directory in [path, envDirectory, logsDirectory] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StateError(.cannotCreate(directory), underlying: error)
+            }
+        }
+        let ignore = file(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore) {
+            try write("*\n", to: ignore, mode: 0o644)
+        }
+    }
+
+    /// Writes `contents` atomically with `mode` (0600 for anything secret).
+    package func write(_ contents: String, to path: String, mode: Int) throws(StateError) {
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(contents.utf8), attributes: [.posixPermissions: mode]) else {
+            throw StateError(.cannotWrite(path))
+        }
+        chmod(temporary, mode_t(mode))
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw StateError(.cannotWrite(path))
+        }
+    }
+
+    /// Reads a JSON file, or nil when it does not exist or does not parse (it is then rebuilt).
+    package func readJSON<T: Decodable>(_ type: T.Type, from path: String) -> T? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(type, from: data)
+    }
+
+    package func writeJSON(_ value: some Encodable, to path: String, mode: Int) throws(StateError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            let data = try encoder.encode(value)
+            try write(String(decoding: data, as: UTF8.self) + "\n", to: path, mode: mode)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(.cannotWrite(path), underlying: error)
+        }
+    }
+}
+
+/// A failure reading or writing the state folder (exit code 2: an I/O problem, not the manifest).
+package struct StateError: Error, Sendable, CustomStringConvertible {
+    package enum Code: Sendable, Hashable {
+        case cannotCreate(String)
+        case cannotWrite(String)
+        case cannotRead(String)
+        case alreadyRunning(pid: Int32, lockFile: String)
+        case noFreePort
+    }
+
+    package var code: Code
+    package var underlying: String?
+
+    package init(_ code: Code, underlying: (any Error)? = nil) {
+        self.code = code
+        self.underlying = underlying.map { String(describing: $0) }
+    }
+
+    package var description: String {
+        let detail = underlying.map { ": \($0)" } ?? ""
+        switch code {
+        case .cannotCreate(let path): return "cannot create \(path)\(detail)"
+        case .cannotWrite(let path): return "cannot write \(path)\(detail)"
+        case .cannotRead(let path): return "cannot read \(path)\(detail)"
+        case .alreadyRunning(let pid, let lockFile):
+            return "this app is already running (aspire up, pid \(pid)); stop it first with Ctrl-C or `kill \(pid)` (lock: \(lockFile))"
+        case .noFreePort: return "no free TCP port could be allocated on 127.0.0.1"
+        }
+    }
+}
