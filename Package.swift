@@ -45,11 +45,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Glue: the app model turned into a launch plan (project detection, well-known servers).
+        .target(name: "AppHost", dependencies: ["AppModel", "AppState", "Supervisor"], swiftSettings: swiftSettings),
+
         // MARK: - The CLI.
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "Supervisor",
+                "AppModel", "AppState", "AppHost", "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppModelTests",
-            dependencies: ["AppModel", "AppState", "YAMLSource"],
+            dependencies: ["AppModel", "AppState", "AppHost", "YAMLSource", "Supervisor"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

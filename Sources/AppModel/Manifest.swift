@@ -8,6 +8,9 @@ package struct Manifest: Sendable, Hashable {
     /// The folder relative paths are resolved against (absolute).
     package var directory: String
     package var resources: [Resource]
+    /// Names of resources that exist but could not be decoded (their errors are already
+    /// reported); references to them are not reported again.
+    package var undecodedNames: Set<String> = []
     private var indexByName: [String: Int]
 
     package init(name: String, file: String, directory: String, resources: [Resource]) {

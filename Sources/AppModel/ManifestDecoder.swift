@@ -59,6 +59,7 @@ package struct ManifestDecoder {
             }
         }
         var resources: [Resource] = []
+        var undecoded = Set<String>()
         if let node = top["resources"] {
             if node.kind == .mapping {
                 for (key, value) in node.pairs {
@@ -67,7 +68,9 @@ package struct ManifestDecoder {
                         continue
                     }
                     if resourceName.hasPrefix("x-") { continue }
-                    resources.append(contentsOf: decodeResource(resourceName, key: key, node: value))
+                    let decoded = decodeResource(resourceName, key: key, node: value)
+                    if decoded.isEmpty { undecoded.insert(resourceName) }
+                    resources.append(contentsOf: decoded)
                 }
             } else if !node.isNull {
                 reader.diagnostics.append(.error(.wrongType("resources", expected: "a mapping of resource names to resources", found: node), at: node.location))
@@ -75,7 +78,9 @@ package struct ManifestDecoder {
         } else {
             reader.diagnostics.append(.error(.missingResources, at: root.location))
         }
-        return Manifest(name: name, file: file, directory: directory, resources: resources)
+        var manifest = Manifest(name: name, file: file, directory: directory, resources: resources)
+        manifest.undecodedNames = undecoded
+        return manifest
     }
 
     // MARK: - Resources

@@ -39,7 +39,7 @@ package enum Validator {
             for reference in resource.run.references {
                 let target = reference.target
                 guard let referenced = manifest[target.name] else {
-                    if !reference.optional {
+                    if !reference.optional, !manifest.undecodedNames.contains(target.name) {
                         diagnostics.append(.error(.unknownResource(target.name, from: resource.name, field: "references", suggestion: DidYouMean.suggestion(for: target.name, in: names)), at: target.location))
                     }
                     continue
@@ -54,6 +54,7 @@ package enum Validator {
             for (field, waits) in [("waitFor", resource.run.waitFor), ("waitForCompletion", resource.run.waitForCompletion)] {
                 for wait in waits {
                     guard let target = manifest[wait.name] else {
+                        if manifest.undecodedNames.contains(wait.name) { continue }
                         diagnostics.append(.error(.unknownResource(wait.name, from: resource.name, field: "\(field)s", suggestion: DidYouMean.suggestion(for: wait.name, in: names)), at: wait.location))
                         continue
                     }
@@ -74,6 +75,7 @@ package enum Validator {
         for resource in manifest.resources {
             for expression in resource.expressions {
                 guard let target = manifest[expression.resource] else {
+                    if manifest.undecodedNames.contains(expression.resource) { continue }
                     diagnostics.append(.error(.unknownResource(expression.resource, from: resource.name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: names)), at: expression.location))
                     continue
                 }

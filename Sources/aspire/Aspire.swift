@@ -1,6 +1,34 @@
 import ArgumentParser
+import Foundation
 
+/// `aspire`: run any app the way .NET Aspire's AppHost does, from one `apphost.yaml`.
 @main
 struct Aspire: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "aspire", abstract: "Run any app the way .NET Aspire's AppHost does.")
+    static let configuration = CommandConfiguration(
+        commandName: "aspire",
+        abstract: "Run a multi-service app from one apphost.yaml, the way .NET Aspire's AppHost does.",
+        subcommands: [ValidateCommand.self, EnvCommand.self, GraphCommand.self, UpCommand.self]
+    )
+
+    /// Parses and runs, mapping outcomes to DESIGN §5's exit codes: 0 ok, 1 invalid manifest or a
+    /// failed resource, 2 usage or I/O error (ArgumentParser's own usage code, 64, becomes 2).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { Console.error(message) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }

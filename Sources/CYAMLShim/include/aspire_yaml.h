@@ -17,6 +17,10 @@
 extern "C" {
 #endif
 
+// GCC (used by the C harnesses and bench/) has no __has_feature; treat every feature as absent.
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
 #if !__has_feature(nullability)
 #define _Nonnull
 #define _Nullable

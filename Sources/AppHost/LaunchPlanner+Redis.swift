@@ -1,0 +1,70 @@
+import AppModel
+import AppState
+import Foundation
+import Supervisor
+
+extension LaunchPlanner {
+    /// Redis run natively: `redis-server` on loopback, the allocated port, the stored password,
+    /// data under `.aspire/data/<name>/` so it survives restarts.
+    func redisCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
+        let name = resource.name
+        if wellKnown.runtime == .container {
+            return .failure(Problem(resource: name, message: "runtime: container is not supported by this build yet; use runtime: native (redis-server)"))
+        }
+        guard let server = ExecutableLookup.find("redis-server", path: hostEnvironment["PATH"]) else {
+            return .failure(
+                Problem(resource: name, message: "redis-server was not found on PATH; install it (Debian: apt-get install redis-server) or run Redis in a container (podman or docker)"))
+        }
+        let port: Int
+        let password: String
+        do {
+            port = try resolver.hostPort(of: EndpointID(name, "tcp"))
+            password = try resolver.password(of: name).value
+        } catch {
+            return .failure(Problem(resource: name, message: error.message))
+        }
+        let data = ((folder.dataDirectory as NSString).appendingPathComponent(name))
+        do {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+        }
+        let external = resource.run.endpoints.first?.external ?? false
+        // The password goes in through a config on stdin would be ideal; redis-server reads
+        // `--requirepass` from argv, which `ps` shows, so pass it through a 0600 config file.
+        let config = (data as NSString).appendingPathComponent("redis.conf")
+        let contents = """
+            port \(port)
+            bind \(external ? "0.0.0.0" : "127.0.0.1")
+            requirepass "\(password)"
+            dir \(data)
+            appendonly yes
+            save ""
+            protected-mode no
+            daemonize no
+            """
+        do {
+            try folder.write(contents + "\n", to: config, mode: 0o600)
+        } catch {
+            return .failure(Problem(resource: name, message: error.description))
+        }
+        return .success(
+            Command(
+                executable: server, arguments: [config] + extraArguments, workingDirectory: data, secrets: [password],
+                listensOnHostPort: true,
+                defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+    }
+}
+
+/// Finds a program on a PATH string (and in the sbin folders Debian uses for servers).
+package enum ExecutableLookup {
+    package static func find(_ program: String, path: String?) -> String? {
+        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+        let directories = (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/local/sbin"]
+        for directory in directories {
+            let candidate = (directory as NSString).appendingPathComponent(program)
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,179 @@
+package import AppModel
+package import AppState
+import Foundation
+package import Supervisor
+
+/// Turns a validated manifest and its bindings into the supervisor's `LaunchPlan`.
+///
+/// This is where the app model meets the machine: project run commands are detected, relative
+/// paths resolved, the host environment merged under the injected one, and well-known servers
+/// become concrete commands.
+package struct LaunchPlanner: Sendable {
+    package var manifest: Manifest
+    package var bindings: Bindings
+    package var folder: StateFolder
+    /// The host environment children inherit (injected variables win over it).
+    package var hostEnvironment: [String: String]
+
+    package init(manifest: Manifest, bindings: Bindings, folder: StateFolder, hostEnvironment: [String: String]) {
+        self.manifest = manifest
+        self.bindings = bindings
+        self.folder = folder
+        self.hostEnvironment = hostEnvironment
+    }
+
+    /// A resource that cannot be planned, and why (one line for the user).
+    package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        package var resource: String
+        package var message: String
+        package var description: String { "\(resource): \(message)" }
+    }
+
+    /// The plan for every runnable resource, or the problems that prevent it.
+    package func plan() -> (LaunchPlan, [Problem]) {
+        var services: [ServiceSpec] = []
+        var problems: [Problem] = []
+        let resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
+        for name in ResourceGraph(manifest).startOrder(in: manifest) {
+            guard let resource = manifest[name] else { continue }
+            switch service(for: resource, resolver: resolver) {
+            case .success(let spec): services.append(spec)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        return (LaunchPlan(appName: manifest.name, stateDirectory: folder.path, services: services), problems)
+    }
+
+    /// The injected environment of every replica of `name` (what env files hold).
+    package func injectedEnvironments(of resource: Resource, resolver: EnvironmentResolver) throws(EnvironmentResolver.Failure) -> [ResolvedEnvironment] {
+        var result: [ResolvedEnvironment] = []
+        for replica in 0..<max(1, resource.run.replicas) {
+            result.append(try resolver.environment(of: resource.name, replica: replica))
+        }
+        return result
+    }
+
+    private func service(for resource: Resource, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
+        let name = resource.name
+        func fail(_ message: String) -> Result<ServiceSpec, Problem> { .failure(Problem(resource: name, message: message)) }
+        let command: Command
+        switch commandFor(resource, resolver: resolver) {
+        case .success(let value): command = value
+        case .failure(let problem): return .failure(problem)
+        }
+        let environments: [ResolvedEnvironment]
+        do {
+            environments = try injectedEnvironments(of: resource, resolver: resolver)
+        } catch {
+            return fail(error.message)
+        }
+        var secrets = Set<String>()
+        var replicas: [ReplicaSpec] = []
+        for (index, injected) in environments.enumerated() {
+            var environment = hostEnvironment
+            for (key, value) in command.environment { environment[key] = value }
+            for (key, value) in injected.values { environment[key] = value }
+            secrets.formUnion(injected.secretValues)
+            var endpointPorts: [String: Int] = [:]
+            for endpoint in resource.run.endpoints {
+                endpointPorts[endpoint.name] = try? resolver.listenPort(of: EndpointID(name, endpoint.name), replica: index)
+            }
+            if command.listensOnHostPort {
+                for endpoint in resource.run.endpoints {
+                    endpointPorts[endpoint.name] = try? resolver.hostPort(of: EndpointID(name, endpoint.name))
+                }
+            }
+            replicas.append(ReplicaSpec(environment: environment, endpointPorts: endpointPorts))
+        }
+        secrets.formUnion(command.secrets)
+        var proxies: [ProxySpec] = []
+        var hostPorts: [Int] = []
+        for endpoint in resource.run.endpoints {
+            let id = EndpointID(name, endpoint.name)
+            guard let port = try? resolver.hostPort(of: id) else { continue }
+            hostPorts.append(port)
+            if let targets = bindings.replicaPorts[id], resource.isProcess {
+                proxies.append(ProxySpec(endpoint: endpoint.name, listenHost: endpoint.external ? "0.0.0.0" : "127.0.0.1", listenPort: port, targetPorts: targets))
+                hostPorts.append(contentsOf: targets.filter { $0 != port })
+            }
+        }
+        return .success(
+            ServiceSpec(
+                name: name, replicas: replicas, executable: command.executable, arguments: command.arguments,
+                workingDirectory: command.workingDirectory,
+                waitFor: resource.run.waitFor.compactMap { manifest.runnableOwner(of: $0.name) },
+                waitForCompletion: resource.run.waitForCompletion.compactMap { manifest.runnableOwner(of: $0.name) },
+                healthCheck: healthCheck(for: resource) ?? command.defaultHealthCheck,
+                restart: RestartSpec(policy: RestartSpec.Policy(rawValue: resource.run.restart.policy.rawValue) ?? .no, maxRestarts: resource.run.restart.maxRestarts),
+                proxies: proxies, hostPorts: hostPorts, secrets: secrets.sorted()))
+    }
+
+    private func healthCheck(for resource: Resource) -> HealthCheckSpec? {
+        guard let check = resource.run.healthCheck else { return nil }
+        let probe: HealthCheckSpec.Probe
+        switch check.probe {
+        case .http(let path, let endpoint):
+            let name = endpoint ?? resource.run.endpoints.first { $0.scheme == .http || $0.scheme == .https }?.name ?? "http"
+            probe = .http(endpoint: name, path: path)
+        case .tcp(let endpoint):
+            probe = .tcp(endpoint: endpoint ?? resource.run.endpoints.first?.name ?? "tcp")
+        case .exec(let argv):
+            probe = .exec(argv)
+        }
+        return HealthCheckSpec(probe: probe, interval: check.interval, timeout: check.timeout, retries: check.retries, startPeriod: check.startPeriod)
+    }
+
+    /// Resolves `path` against the manifest's folder.
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: manifest.directory).appendingPathComponent(path).standardizedFileURL.path
+    }
+}
+
+extension LaunchPlanner {
+    /// What to spawn for a resource.
+    struct Command {
+        var executable: String
+        var arguments: [String]
+        var workingDirectory: String
+        /// Extra variables the command itself needs (e.g. a server's own settings).
+        var environment: [String: String] = [:]
+        var secrets: [String] = []
+        /// True for servers that bind the endpoint's host port themselves (no target port).
+        var listensOnHostPort = false
+        var defaultHealthCheck: HealthCheckSpec?
+    }
+
+    private func commandFor(_ resource: Resource, resolver: EnvironmentResolver) -> Result<Command, Problem> {
+        let name = resource.name
+        let arguments: [String]
+        do {
+            arguments = try resolver.arguments(of: name).map(\.value)
+        } catch {
+            return .failure(Problem(resource: name, message: error.message))
+        }
+        let workingDirectory = resource.run.workingDir.map(absolute)
+        switch resource.kind {
+        case .executable(let executable):
+            return .success(Command(executable: executable.command, arguments: arguments, workingDirectory: workingDirectory ?? manifest.directory))
+        case .project(let project):
+            let folder = absolute(project.path)
+            if let command = project.command {
+                return .success(Command(executable: command, arguments: arguments, workingDirectory: workingDirectory ?? folder))
+            }
+            switch ProjectDetector.detect(in: folder) {
+            case .success(let detected):
+                return .success(Command(executable: detected.executable, arguments: detected.arguments + arguments, workingDirectory: workingDirectory ?? folder))
+            case .failure(let failure):
+                return .failure(Problem(resource: name, message: failure.description))
+            }
+        case .redis(let wellKnown):
+            return redisCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
+        case .postgres:
+            return .failure(Problem(resource: name, message: "postgres is not supported by this build yet (planned: container or native initdb + postgres)"))
+        case .container:
+            return .failure(Problem(resource: name, message: "container resources are not supported by this build yet (planned: podman or docker)"))
+        default:
+            return .failure(Problem(resource: name, message: "a \(resource.typeName) does not run"))
+        }
+    }
+}

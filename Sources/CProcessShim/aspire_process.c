@@ -1,0 +1,447 @@
+// aspire_process.c — fork/exec with a reliable error report, wait-status helpers, epoll and
+// socket plumbing for the supervisor. See aspire_process.h for the contract of each function.
+#define _GNU_SOURCE
+#include "aspire_process.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// MARK: - Spawning
+
+/// What the child writes to the error pipe when a step fails.
+typedef struct {
+    int step;
+    int error;
+} child_report;
+
+/// Reports a failed step to the parent and exits; async-signal-safe.
+static void child_fail(int report_fd, int step, int error) {
+    child_report report = {step, error};
+    ssize_t ignored = write(report_fd, &report, sizeof report);
+    (void)ignored;
+    _exit(127);
+}
+
+/// Moves `fd` to a number >= 3 (close-on-exec) so dup2 onto 0, 1, 2 cannot clobber it.
+static int child_lift(int fd) {
+    if (fd >= 3) return fd;
+    return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/// Closes every descriptor >= 3 except `keep`; async-signal-safe.
+static void child_close_others(int keep) {
+#ifdef SYS_close_range
+    int ok = 1;
+    if (keep > 3 && syscall(SYS_close_range, 3u, (unsigned)(keep - 1), 0u) != 0) ok = 0;
+    if (ok && syscall(SYS_close_range, (unsigned)(keep + 1), ~0u, 0u) == 0) return;
+#endif
+    struct rlimit limit;
+    long max = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < 1048576) {
+        max = (long)limit.rlim_cur;
+    }
+    for (long fd = 3; fd < max; fd++) {
+        if (fd != keep) close((int)fd);
+    }
+}
+
+/// The value of PATH in `envp`, or NULL.
+static const char *child_path_from(char *const *envp) {
+    for (char *const *entry = envp; *entry != NULL; entry++) {
+        if (strncmp(*entry, "PATH=", 5) == 0) return *entry + 5;
+    }
+    return NULL;
+}
+
+/// execve with an execvp-style PATH search over the child's own PATH; returns the errno to report.
+static int child_exec(const char *file, char *const *argv, char *const *envp) {
+    if (strchr(file, '/') != NULL) {
+        execve(file, argv, envp);
+        return errno;
+    }
+    const char *path = child_path_from(envp);
+    if (path == NULL) path = "/usr/local/bin:/usr/bin:/bin";
+    size_t file_length = strlen(file);
+    int saw_eacces = 0;
+    char candidate[PATH_MAX];
+    const char *segment = path;
+    for (;;) {
+        const char *end = strchr(segment, ':');
+        size_t length = end ? (size_t)(end - segment) : strlen(segment);
+        // An empty segment means the current directory, as in execvp.
+        const char *directory = length == 0 ? "." : segment;
+        size_t directory_length = length == 0 ? 1 : length;
+        if (directory_length + 1 + file_length + 1 <= sizeof candidate) {
+            memcpy(candidate, directory, directory_length);
+            candidate[directory_length] = '/';
+            memcpy(candidate + directory_length + 1, file, file_length + 1);
+            execve(candidate, argv, envp);
+            switch (errno) {
+            case EACCES:
+                saw_eacces = 1;
+                break;
+            case ENOENT:
+            case ENOTDIR:
+            case ESTALE:
+            case ELOOP:
+            case ENAMETOOLONG:
+                break;
+            default:
+                return errno;
+            }
+        }
+        if (end == NULL) break;
+        segment = end + 1;
+    }
+    return saw_eacces ? EACCES : ENOENT;
+}
+
+int aspire_process_spawn(
+    const char *file, char *const *argv, char *const *envp, const char *workdir,
+    int stdout_fd, int stderr_fd, aspire_spawn_result *result) {
+    result->pid = 0;
+    result->step = ASPIRE_SPAWN_OK;
+    result->error = 0;
+
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        result->step = ASPIRE_SPAWN_STEP_PIPE;
+        result->error = errno;
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        int lifted = child_lift(report[i]);
+        if (lifted != report[i]) {
+            close(report[i]);
+            report[i] = lifted;
+        }
+    }
+
+    // Block every signal so no handler of ours runs in the child before it resets them.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        // Child: async-signal-safe calls only from here on.
+        int report_fd = report[1];
+        struct sigaction default_action;
+        memset(&default_action, 0, sizeof default_action);
+        default_action.sa_handler = SIG_DFL;
+        sigemptyset(&default_action.sa_mask);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig == SIGKILL || sig == SIGSTOP) continue;
+            sigaction(sig, &default_action, NULL);  // fails harmlessly for reserved signals
+        }
+        if (setpgid(0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+            child_fail(report_fd, ASPIRE_SPAWN_STEP_PDEATHSIG, errno);
+        }
+        // The parent may have died between fork and prctl: then nobody would kill us later.
+        if (getppid() != parent) _exit(127);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+
+        int null_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int out = stdout_fd >= 0 ? stdout_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+        int err = stderr_fd >= 0 ? stderr_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
+        null_in = child_lift(null_in);
+        out = child_lift(out);
+        err = child_lift(err);
+        if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
+        if (dup2(null_in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+            child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
+        }
+        if (workdir != NULL && chdir(workdir) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_CHDIR, errno);
+        child_close_others(report_fd);
+        int exec_error = child_exec(file, argv, envp);
+        child_fail(report_fd, ASPIRE_SPAWN_STEP_EXEC, exec_error);
+    }
+    int fork_error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    close(report[1]);
+    if (pid < 0) {
+        close(report[0]);
+        result->step = ASPIRE_SPAWN_STEP_FORK;
+        result->error = fork_error;
+        return -1;
+    }
+
+    // EOF means the exec succeeded (the pipe was close-on-exec); a report means a step failed.
+    child_report child;
+    size_t received = 0;
+    while (received < sizeof child) {
+        ssize_t n = read(report[0], (char *)&child + received, sizeof child - received);
+        if (n > 0) {
+            received += (size_t)n;
+        } else if (n == 0) {
+            break;
+        } else if (errno != EINTR) {
+            break;
+        }
+    }
+    close(report[0]);
+    if (received == 0) {
+        result->pid = pid;
+        return 0;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (received == sizeof child) {
+        result->step = child.step;
+        result->error = child.error;
+    } else {
+        result->step = ASPIRE_SPAWN_STEP_UNKNOWN;
+        result->error = EIO;
+    }
+    return -1;
+}
+
+int aspire_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : (int)fd;
+#else
+    (void)pid;
+    return -ENOSYS;
+#endif
+}
+
+int aspire_process_has_exited(pid_t pid) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -errno;
+    return info.si_pid == pid ? 1 : 0;
+}
+
+int aspire_process_reap(pid_t pid, int block, int *status) {
+    for (;;) {
+        pid_t reaped = waitpid(pid, status, block ? 0 : WNOHANG);
+        if (reaped == pid) return 1;
+        if (reaped == 0) return 0;
+        if (errno != EINTR) return -errno;
+    }
+}
+
+int aspire_wait_status_decode(int status, int *value) {
+    if (WIFEXITED(status)) {
+        *value = WEXITSTATUS(status);
+        return 1;
+    }
+    if (WIFSIGNALED(status)) {
+        *value = WTERMSIG(status);
+        return 2;
+    }
+    *value = 0;
+    return 0;
+}
+
+int aspire_kill_group(pid_t pgid, int sig) {
+    if (pgid <= 1) return -EINVAL;  // never signal "every process" or init's group by mistake
+    return kill(-pgid, sig) == 0 ? 0 : -errno;
+}
+
+int aspire_kill(pid_t pid, int sig) {
+    if (pid <= 0) return -EINVAL;
+    return kill(pid, sig) == 0 ? 0 : -errno;
+}
+
+int aspire_pipe(int fds[2]) {
+    int raw[2];
+    if (pipe2(raw, O_CLOEXEC) != 0) return -errno;
+    for (int i = 0; i < 2; i++) {
+        int lifted = child_lift(raw[i]);
+        if (lifted < 0) {
+            int error = errno;
+            close(raw[0]);
+            close(raw[1]);
+            return -error;
+        }
+        if (lifted != raw[i]) {
+            close(raw[i]);
+            raw[i] = lifted;
+        }
+    }
+    int status = aspire_set_nonblocking(raw[0]);
+    if (status != 0) {
+        close(raw[0]);
+        close(raw[1]);
+        return status;
+    }
+    fds[0] = raw[0];
+    fds[1] = raw[1];
+    return 0;
+}
+
+int aspire_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -errno;
+    if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return -errno;
+    return 0;
+}
+
+// MARK: - epoll
+
+int aspire_epoll_create(void) {
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+int aspire_epoll_arm(int epfd, int fd, int interest, int add) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = EPOLLONESHOT;
+    if (interest & ASPIRE_IO_READ) event.events |= EPOLLIN | EPOLLRDHUP;
+    if (interest & ASPIRE_IO_WRITE) event.events |= EPOLLOUT;
+    event.data.fd = fd;
+    return epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event) == 0 ? 0 : -errno;
+}
+
+int aspire_epoll_remove(int epfd, int fd) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event) == 0 ? 0 : -errno;
+}
+
+int aspire_epoll_wait(int epfd, int *fds, int *events, int capacity, int timeout_ms) {
+    struct epoll_event buffer[64];
+    if (capacity > 64) capacity = 64;
+    int count = epoll_wait(epfd, buffer, capacity, timeout_ms);
+    if (count < 0) return -errno;
+    for (int i = 0; i < count; i++) {
+        int bits = 0;
+        if (buffer[i].events & (EPOLLIN | EPOLLRDHUP)) bits |= ASPIRE_IO_READ;
+        if (buffer[i].events & EPOLLOUT) bits |= ASPIRE_IO_WRITE;
+        if (buffer[i].events & (EPOLLHUP | EPOLLERR)) bits |= ASPIRE_IO_HANGUP;
+        fds[i] = buffer[i].data.fd;
+        events[i] = bits;
+    }
+    return count;
+}
+
+int aspire_eventfd_create(void) {
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return fd < 0 ? -errno : fd;
+}
+
+int aspire_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    return write(fd, &one, sizeof one) == (ssize_t)sizeof one ? 0 : -errno;
+}
+
+void aspire_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t ignored = read(fd, &value, sizeof value);
+    (void)ignored;
+}
+
+// MARK: - Sockets
+
+static int make_address(const char *host, int port, struct sockaddr_in *address) {
+    if (port < 0 || port > 65535) return -EINVAL;
+    memset(address, 0, sizeof *address);
+    address->sin_family = AF_INET;
+    address->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &address->sin_addr) != 1) return -EINVAL;
+    return 0;
+}
+
+static int bound_socket(const char *host, int port) {
+    struct sockaddr_in address;
+    int status = make_address(host, port, &address);
+    if (status != 0) return status;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
+}
+
+int aspire_tcp_listen(const char *host, int port, int backlog) {
+    int fd = bound_socket(host, port);
+    if (fd < 0) return fd;
+    if (listen(fd, backlog) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
+}
+
+int aspire_tcp_probe_bind(const char *host, int port) {
+    int fd = bound_socket(host, port);
+    if (fd < 0) return fd;
+    // Binding alone can succeed beside a listener in some setups; listening cannot.
+    int status = listen(fd, 1) == 0 ? 0 : -errno;
+    close(fd);
+    return status;
+}
+
+int aspire_tcp_connect(const char *host, int port, int *in_progress) {
+    *in_progress = 0;
+    struct sockaddr_in address;
+    int status = make_address(host, port, &address);
+    if (status != 0) return status;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) == 0) return fd;
+    if (errno == EINPROGRESS || errno == EINTR) {
+        *in_progress = 1;
+        return fd;
+    }
+    int error = errno;
+    close(fd);
+    return -error;
+}
+
+int aspire_socket_error(int fd) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return -errno;
+    return error;
+}
+
+int aspire_tcp_accept(int fd) {
+    int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    return client < 0 ? -errno : client;
+}
+
+int aspire_socket_local_port(int fd) {
+    struct sockaddr_in address;
+    socklen_t length = sizeof address;
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return -errno;
+    return ntohs(address.sin_port);
+}
+
+long aspire_socket_send(int fd, const void *buffer, unsigned long length) {
+    ssize_t sent = send(fd, buffer, length, MSG_NOSIGNAL);
+    return sent < 0 ? -errno : (long)sent;
+}
+
+int aspire_socket_shutdown(int fd, int how) {
+    int mode = how == 2 ? SHUT_RDWR : SHUT_WR;
+    return shutdown(fd, mode) == 0 ? 0 : -errno;
+}

@@ -1,0 +1,67 @@
+import AppModel
+import AppState
+import ArgumentParser
+
+/// `aspire env NAME`: exactly what `aspire up` would inject into NAME, without starting anything.
+struct EnvCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "env", abstract: "Print the environment `up` would inject into a resource (secrets masked).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case dotenv, json, shell
+    }
+
+    @OptionGroup var manifest: ManifestOptions
+    @Argument(help: "The resource's name.") var name: String
+    @Option(help: "Output format: dotenv, json or shell.") var format: Format = .dotenv
+    @Flag(help: "Print secret values instead of ***.") var showSecrets = false
+    @Option(help: "Which replica (0-based), for resources with replicas.") var replica: Int = 0
+
+    func run() async throws {
+        let (app, _) = try manifest.loadValidManifest(printWarnings: false)
+        guard let resource = app[name] else {
+            let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""
+            Console.error("error: no resource named '\(name)' in \(manifest.file)\(hint)")
+            throw ExitCode(1)
+        }
+        guard resource.isRunnable else {
+            Console.error("error: '\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
+            throw ExitCode(1)
+        }
+        let (bindings, problems, _) = try manifest.bindings(for: app, mode: .inspect)
+        for problem in problems where problem.hasPrefix("\(name):") {
+            Console.error("error: \(problem)")
+            throw ExitCode(1)
+        }
+        let environment: ResolvedEnvironment
+        do {
+            environment = try EnvironmentResolver(manifest: app, bindings: bindings).environment(of: name, replica: replica)
+        } catch {
+            Console.error("error: \(name): \(error.message)")
+            throw ExitCode(1)
+        }
+        Console.out(EnvironmentFormatter.format(environment, as: format, showSecrets: showSecrets))
+        if !showSecrets, environment.contains(where: { $0.value.isSecret }) {
+            Console.error("note: secrets are shown as \(ResolvedValue.mask); pass --show-secrets to print them")
+        }
+    }
+}
+
+/// Renders an environment as dotenv, JSON or shell `export` lines.
+enum EnvironmentFormatter {
+    static func format(_ environment: ResolvedEnvironment, as format: EnvCommand.Format, showSecrets: Bool) -> String {
+        switch format {
+        case .dotenv:
+            return environment.map { "\($0.name)=\(DotEnv.quote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+        case .shell:
+            return environment.map { "export \($0.name)=\(shellQuote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+        case .json:
+            let body = environment.map { "  \(JSON.string($0.name)): \(JSON.string($0.value.rendered(showSecrets: showSecrets)))" }
+            return "{\n" + body.joined(separator: ",\n") + "\n}\n"
+        }
+    }
+
+    static func shellQuote(_ value: String) -> String {
+        "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}

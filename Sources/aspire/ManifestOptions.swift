@@ -1,0 +1,44 @@
+import AppModel
+import AppState
+import ArgumentParser
+import Foundation
+
+/// `-f FILE`, shared by every command that reads a manifest.
+struct ManifestOptions: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("file")], help: "The app manifest (apphost.yaml).")
+    var file: String = "apphost.yaml"
+
+    /// Loads and validates the manifest; prints diagnostics (to stderr) and exits 1 on errors,
+    /// 2 when the file cannot be read.
+    func loadValidManifest(printWarnings: Bool = true) throws -> (Manifest, ManifestLoader.Result) {
+        let result = try load()
+        let renderer = DiagnosticRenderer(color: Console.useColor(fileDescriptor: 2))
+        if result.hasErrors || (printWarnings && !result.diagnostics.isEmpty) {
+            Console.error(renderer.render(result.diagnostics, sourceLines: result.sourceLines))
+        }
+        guard let manifest = result.manifest, !result.hasErrors else { throw ExitCode(1) }
+        return (manifest, result)
+    }
+
+    func load() throws -> ManifestLoader.Result {
+        do {
+            return try ManifestLoader(environment: ProcessInfo.processInfo.environment).load(file)
+        } catch {
+            Console.error("error: \(error.description)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Prepares ports and secrets; on failure prints the reason and exits 2.
+    func bindings(for manifest: Manifest, mode: BindingsStore.Mode) throws -> (Bindings, [String], StateFolder) {
+        let folder = StateFolder(manifestDirectory: manifest.directory)
+        let store = BindingsStore(folder: folder, manifest: manifest, environment: ProcessInfo.processInfo.environment)
+        do {
+            let (bindings, problems) = try store.prepare(mode: mode)
+            return (bindings, problems, folder)
+        } catch {
+            Console.error("error: \(error.description)")
+            throw ExitCode(2)
+        }
+    }
+}

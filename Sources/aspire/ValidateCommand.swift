@@ -1,0 +1,34 @@
+import AppModel
+import AppState
+import ArgumentParser
+
+/// `aspire validate`: every problem in the manifest, with file:line:col, in one run.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check the manifest and report every problem with file:line:col.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var manifest: ManifestOptions
+    @Option(help: "Output format: text or json.") var format: Format = .text
+
+    func run() async throws {
+        let result = try manifest.load()
+        switch format {
+        case .json:
+            Console.out(DiagnosticRenderer.json(result.diagnostics, file: manifest.file) + "\n")
+        case .text:
+            let renderer = DiagnosticRenderer(color: Console.useColor(fileDescriptor: 2))
+            if !result.diagnostics.isEmpty {
+                Console.error(renderer.render(result.diagnostics, sourceLines: result.sourceLines))
+            }
+            if !result.hasErrors, let app = result.manifest {
+                let count = app.resources.count
+                Console.out("\(manifest.file): valid (\(app.name), \(count) resource\(count == 1 ? "" : "s"))\n")
+            }
+        }
+        if result.hasErrors { throw ExitCode(1) }
+    }
+}
