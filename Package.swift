@@ -68,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppModelTests",
-            dependencies: ["AppModel", "AppState", "AppHost", "YAMLSource", "Supervisor"],
+            dependencies: ["AppModel", "AppState", "YAMLSource"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
