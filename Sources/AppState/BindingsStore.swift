@@ -21,6 +21,13 @@ package struct BindingsStore: Sendable {
         self.environment = environment
     }
 
+    /// A resource that cannot be made concrete (a missing env file, ...), in one line.
+    package struct Problem: Sendable, Hashable, CustomStringConvertible {
+        package var resource: String
+        package var message: String
+        package var description: String { "\(resource): \(message)" }
+    }
+
     private struct Secrets: Codable {
         var parameters: [String: String] = [:]
         var passwords: [String: String] = [:]
@@ -29,9 +36,9 @@ package struct BindingsStore: Sendable {
     /// Builds the bindings, creating and saving whatever is new.
     /// - Returns: The bindings, plus one message per problem that makes a resource unresolvable
     ///   (a missing env file, a parameter with no value).
-    package func prepare(mode: Mode) throws(StateError) -> (Bindings, [String]) {
+    package func prepare(mode: Mode) throws(StateError) -> (Bindings, [Problem]) {
         try folder.create()
-        var problems: [String] = []
+        var problems: [Problem] = []
         var bindings = Bindings()
         bindings.hostEnvironment = environment
         try allocatePorts(into: &bindings, mode: mode)
@@ -67,7 +74,7 @@ package struct BindingsStore: Sendable {
                 let path = envFile.hasPrefix("/") ? envFile : (manifest.directory as NSString).appendingPathComponent(envFile)
                 switch DotEnv.read(path) {
                 case .success(let values): bindings.envFiles[resource.name] = values
-                case .failure(let message): problems.append("\(resource.name): \(message)")
+                case .failure(let failure): problems.append(Problem(resource: resource.name, message: failure.message))
                 }
             }
         }

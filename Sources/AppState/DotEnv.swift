@@ -1,3 +1,4 @@
+package import AppModel
 import Foundation
 
 /// Reads and writes dotenv files the way docker compose's `env_file` does.
@@ -42,5 +43,13 @@ package enum DotEnv {
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
         return "\"\(escaped)\""
+    }
+}
+
+extension DotEnv {
+    /// `NAME=value` lines of an environment; `aspire env` and the per-resource env files both
+    /// use this, so what a user reads is what the child got.
+    package static func render(_ environment: ResolvedEnvironment, showSecrets: Bool) -> String {
+        environment.map { "\($0.name)=\(quote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
     }
 }

@@ -29,7 +29,7 @@ struct EnvCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let (bindings, problems, _) = try manifest.bindings(for: app, mode: .inspect)
-        for problem in problems where problem.hasPrefix("\(name):") {
+        for problem in problems where problem.resource == name {
             Console.error("error: \(problem)")
             throw ExitCode(1)
         }
@@ -52,7 +52,7 @@ enum EnvironmentFormatter {
     static func format(_ environment: ResolvedEnvironment, as format: EnvCommand.Format, showSecrets: Bool) -> String {
         switch format {
         case .dotenv:
-            return environment.map { "\($0.name)=\(DotEnv.quote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+            return DotEnv.render(environment, showSecrets: showSecrets)
         case .shell:
             return environment.map { "export \($0.name)=\(shellQuote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
         case .json:

@@ -30,7 +30,7 @@ struct ManifestOptions: ParsableArguments {
     }
 
     /// Prepares ports and secrets; on failure prints the reason and exits 2.
-    func bindings(for manifest: Manifest, mode: BindingsStore.Mode) throws -> (Bindings, [String], StateFolder) {
+    func bindings(for manifest: Manifest, mode: BindingsStore.Mode) throws -> (Bindings, [BindingsStore.Problem], StateFolder) {
         let folder = StateFolder(manifestDirectory: manifest.directory)
         let store = BindingsStore(folder: folder, manifest: manifest, environment: ProcessInfo.processInfo.environment)
         do {

@@ -1,0 +1,82 @@
+# aspire — developer entry points. Quick start: `make run`, `make test`.
+#
+#   make deps     install what is missing (apt packages, Python modules); idempotent and quiet
+#   make build    swift build
+#   make test     deps + build + swift test + the JSON Schema check
+#   make run      deps + build + run the starter example (Ctrl-C stops everything)
+#   make bench    the benchmarks (bench/run.sh)
+#   make install  release build, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
+#   make fuzz     the fuzzers (fuzz/run.sh)
+#   make clean    remove build products
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PREFIX ?= /usr/local
+SWIFT ?= swift
+PYTHON ?= python3
+# Debian packages the build and the tests need (libyaml for the parser, redis for the examples).
+APT_PACKAGES ?= libyaml-dev pkg-config redis-server
+PY_MODULES ?= jsonschema pyyaml
+MANIFEST ?= manifests/starter/apphost.yaml
+# SwiftPM's build folder; another one (SCRATCH=.build-mine) lets two checkouts build side by side.
+SCRATCH ?= .build
+ASPIRE := $(SCRATCH)/debug/aspire
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps build test run bench install fuzz clean
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "deps: '$(SWIFT)' not found; install Swift 6 (https://swift.org/install)" >&2; exit 2; }
+	@missing=""; \
+	if command -v dpkg >/dev/null; then \
+	    for p in $(APT_PACKAGES); do \
+	        dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	    done; \
+	    if [ -n "$$missing" ]; then \
+	        echo "deps: installing$$missing"; \
+	        $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	        $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    fi; \
+	elif ! pkg-config --exists yaml-0.1 2>/dev/null; then \
+	    echo "deps: no apt here; install libyaml and redis yourself (macOS: brew install libyaml redis pkg-config)" >&2; \
+	fi
+	@if ! $(PYTHON) -c 'import jsonschema, yaml' 2>/dev/null; then \
+	    echo "deps: installing Python modules: $(PY_MODULES)"; \
+	    $(PYTHON) -m pip install --quiet --disable-pip-version-check $(PY_MODULES) 2>/dev/null \
+	    || $(PYTHON) -m pip install --quiet --disable-pip-version-check --break-system-packages $(PY_MODULES) 2>/dev/null \
+	    || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema python3-yaml >/dev/null; \
+	    $(PYTHON) -c 'import jsonschema, yaml' || { echo "deps: could not install $(PY_MODULES) for $(PYTHON)" >&2; exit 2; }; \
+	fi
+
+build: deps
+	$(SWIFT) build --scratch-path $(SCRATCH)
+
+test: build
+	$(SWIFT) test --scratch-path $(SCRATCH)
+	$(PYTHON) Tests/SchemaTests/check_schema.py
+
+run: build
+	$(ASPIRE) up -f $(MANIFEST)
+
+bench: build
+	@if [ -f bench/run.sh ]; then bash bench/run.sh; \
+	else echo "bench: no benchmarks yet (bench/run.sh will hold them)"; fi
+
+install:
+	$(SWIFT) build -c release --scratch-path $(SCRATCH)
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0755 "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" "$(DESTDIR)$(PREFIX)/bin/aspire"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/aspire"
+
+fuzz: build
+	@if [ -f fuzz/run.sh ]; then bash fuzz/run.sh; \
+	else echo "fuzz: no fuzzers yet (fuzz/run.sh will hold them)"; fi
+
+clean:
+	$(SWIFT) package clean --scratch-path $(SCRATCH)
+	find . \( -path './.build*' -o -path './.git' \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

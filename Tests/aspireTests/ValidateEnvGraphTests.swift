@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@Suite struct ValidateEnvGraphTests {
+    @Test("every example manifest in the repo validates")
+    func examplesValidate() throws {
+        let root = CLI.packageRoot + "/manifests"
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var manifests: [String] = []
+        while let entry = enumerator?.nextObject() as? String {
+            if entry.hasSuffix("apphost.yaml") { manifests.append(root + "/" + entry) }
+        }
+        #expect(manifests.count >= 3)
+        for manifest in manifests {
+            let result = try CLI.run(["validate", "-f", manifest])
+            #expect(result.status == 0, "\(manifest): \(result.stderr)")
+        }
+    }
+
+    @Test("validate: exit 1 with file:line:col, the line and a caret; every error at once")
+    func invalidManifest() throws {
+        let path = try CLI.writeManifest("resources:\n  web:\n    type: project\n    path: .\n    references: [cahce]\n    restrt: always\n  cache:\n    type: redis\n")
+        let result = try CLI.run(["validate", "-f", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(path):5:18: error: 'web' references unknown resource 'cahce'; did you mean 'cache'?"))
+        #expect(result.stderr.contains("\(path):6:5: error: unknown key 'restrt' in resource 'web'; did you mean 'restart'?"))
+        #expect(result.stderr.contains("                 ^"))
+        #expect(result.stderr.contains("2 errors generated."))
+    }
+
+    @Test("validate --format json gives the diagnostics as data")
+    func json() throws {
+        let path = try CLI.writeManifest("resources:\n  a:\n    type: projcet\n")
+        let result = try CLI.run(["validate", "-f", path, "--format", "json"])
+        #expect(result.status == 1)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.first?["id"] as? String == "unknown-type")
+        #expect(diagnostics.first?["line"] as? Int == 3)
+    }
+
+    @Test("exit 2 for a missing file and for bad usage")
+    func ioAndUsage() throws {
+        #expect(try CLI.run(["validate", "-f", "/nonexistent/apphost.yaml"]).status == 2)
+        #expect(try CLI.run(["validate", "--bogus"]).status == 2)
+        #expect(try CLI.run(["frobnicate"]).status == 2)
+    }
+
+    @Test("bad YAML: never a crash, a located error and exit 1", arguments: [
+        "resources:\n\tweb:\n", "resources: [\n", "a: &x [*x]\n", "resources:\n  a: 1\n  a: 2\n", "\u{FF}\u{FE}bad",
+        String(repeating: "[", count: 5000), "resources:\n  a:\n    type: executable\n    command: [x\n",
+    ])
+    func badYAML(text: String) throws {
+        let path = try CLI.writeManifest(text)
+        let result = try CLI.run(["validate", "-f", path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("\(path):"))
+        #expect(result.stderr.contains("error:"))
+    }
+
+    @Test("env prints what up injects, secrets masked unless --show-secrets")
+    func env() throws {
+        let path = try CLI.writeManifest("""
+            name: shop
+            resources:
+              cache:
+                type: redis
+              api:
+                type: executable
+                command: python3
+              web:
+                type: executable
+                command: python3
+                references: [cache, api]
+                env:
+                  GREETING: hello
+            """)
+        let masked = try CLI.run(["env", "web", "-f", path])
+        #expect(masked.status == 0, "\(masked.stderr)")
+        #expect(masked.stdout.contains("ConnectionStrings__cache=\"localhost:"))
+        #expect(masked.stdout.contains(",password=***\""))
+        #expect(masked.stdout.contains("services__api__http__0=http://localhost:"))
+        #expect(masked.stdout.contains("GREETING=hello"))
+        let shown = try CLI.run(["env", "web", "-f", path, "--show-secrets", "--format", "json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: String])
+        let connection = try #require(object["ConnectionStrings__cache"])
+        #expect(!connection.contains("***"))
+        #expect(connection.hasSuffix(object["CACHE_PASSWORD"] ?? "missing"))
+        // Stable: a second call gives the same ports and password.
+        let again = try CLI.run(["env", "web", "-f", path, "--show-secrets", "--format", "json"])
+        #expect(again.stdout == shown.stdout)
+        let shell = try CLI.run(["env", "web", "-f", path, "--format", "shell"])
+        #expect(shell.stdout.contains("export GREETING='hello'"))
+    }
+
+    @Test("env of an unknown resource: exit 1 with did-you-mean")
+    func envUnknown() throws {
+        let path = try CLI.writeManifest("resources:\n  cache:\n    type: redis\n")
+        let result = try CLI.run(["env", "cahce", "-f", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("did you mean 'cache'?"))
+    }
+
+    @Test("graph prints reference and wait edges")
+    func graph() throws {
+        let path = try CLI.writeManifest("resources:\n  cache:\n    type: redis\n  web:\n    type: executable\n    command: x\n    references: [cache]\n    waitFor: [cache]\n")
+        let dot = try CLI.run(["graph", "-f", path])
+        #expect(dot.stdout.contains("\"web\" -> \"cache\" [label=\"reference\""))
+        #expect(dot.stdout.contains("\"web\" -> \"cache\" [label=\"waitFor\""))
+        let json = try CLI.run(["graph", "-f", path, "--format", "json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["edges"] as? [Any])?.count == 2)
+        let mermaid = try CLI.run(["graph", "-f", path, "--format", "mermaid"])
+        #expect(mermaid.stdout.hasPrefix("graph LR"))
+    }
+}
