@@ -27,6 +27,11 @@ package struct LaunchPlanner: Sendable {
         package var resource: String
         package var message: String
         package var description: String { "\(resource): \(message)" }
+
+        package init(resource: String, message: String) {
+            self.resource = resource
+            self.message = message
+        }
     }
 
     /// The plan for every runnable resource, or the problems that prevent it.
@@ -39,6 +44,15 @@ package struct LaunchPlanner: Sendable {
             switch service(for: resource, resolver: resolver) {
             case .success(let spec): services.append(spec)
             case .failure(let problem): problems.append(problem)
+            }
+            // Each database of a server is a one-shot job that runs once the server is healthy.
+            guard case .postgres(let wellKnown) = resource.kind, !problems.contains(where: { $0.resource == name }) else { continue }
+            for database in wellKnown.databases {
+                guard let databaseResource = manifest[database], case .postgresDatabase(_, let databaseName) = databaseResource.kind else { continue }
+                switch databaseJob(databaseResource, server: name, databaseName: databaseName, resolver: resolver) {
+                case .success(let spec): services.append(spec)
+                case .failure(let problem): problems.append(problem)
+                }
             }
         }
         return (LaunchPlan(appName: manifest.name, stateDirectory: folder.path, services: services), problems)
@@ -97,15 +111,23 @@ package struct LaunchPlanner: Sendable {
                 hostPorts.append(contentsOf: targets.filter { $0 != port })
             }
         }
-        return .success(
-            ServiceSpec(
+        var spec = ServiceSpec(
                 name: name, replicas: replicas, executable: command.executable, arguments: command.arguments,
                 workingDirectory: command.workingDirectory,
-                waitFor: resource.run.waitFor.compactMap { manifest.runnableOwner(of: $0.name) },
-                waitForCompletion: resource.run.waitForCompletion.compactMap { manifest.runnableOwner(of: $0.name) },
+                waitFor: resource.run.waitFor.filter { !isDatabase($0.name) }.compactMap { manifest.runnableOwner(of: $0.name) },
+                // Waiting for a database means waiting for its creation job, which waits for the server.
+                waitForCompletion: resource.run.waitForCompletion.compactMap { manifest.runnableOwner(of: $0.name) }
+                    + resource.run.waitFor.filter { isDatabase($0.name) }.map(\.name),
                 healthCheck: healthCheck(for: resource) ?? command.defaultHealthCheck,
                 restart: RestartSpec(policy: RestartSpec.Policy(rawValue: resource.run.restart.policy.rawValue) ?? .no, maxRestarts: resource.run.restart.maxRestarts),
-                proxies: proxies, hostPorts: hostPorts, secrets: secrets.sorted()))
+                proxies: proxies, hostPorts: hostPorts, secrets: secrets.sorted())
+        spec.user = command.user
+        return .success(spec)
+    }
+
+    private func isDatabase(_ name: String) -> Bool {
+        if case .postgresDatabase = manifest[name]?.kind { return true }
+        return false
     }
 
     private func healthCheck(for resource: Resource) -> HealthCheckSpec? {
@@ -141,6 +163,8 @@ extension LaunchPlanner {
         /// True for servers that bind the endpoint's host port themselves (no target port).
         var listensOnHostPort = false
         var defaultHealthCheck: HealthCheckSpec?
+        /// Run as another user (PostgreSQL as `postgres` when we are root).
+        var user: ProcessUser?
     }
 
     private func commandFor(_ resource: Resource, resolver: EnvironmentResolver) -> Result<Command, Problem> {
@@ -168,8 +192,8 @@ extension LaunchPlanner {
             }
         case .redis(let wellKnown):
             return redisCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
-        case .postgres:
-            return .failure(Problem(resource: name, message: "postgres is not supported by this build yet (planned: container or native initdb + postgres)"))
+        case .postgres(let wellKnown):
+            return postgresCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
         case .container:
             return .failure(Problem(resource: name, message: "container resources are not supported by this build yet (planned: podman or docker)"))
         default:

@@ -7,6 +7,9 @@
 // node's index, so the result is a DAG. Per node we also keep (outside the public arrays) its
 // expanded size and height, which is what the alias budget and the depth cap are charged with.
 //
+// A fatal error stops the parse and leaves a consistent partial tree: every index is in range,
+// collections still open have no children yet, and root stays -1 unless the top node closed.
+//
 // Every static helper is prefixed `shim_`. All libyaml marks become 1-based in shim_location only.
 #include "aspire_yaml.h"
 
@@ -109,8 +112,8 @@ static uint64_t shim_add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b
 
 /// The one place a libyaml mark (0-based) becomes a 1-based line and column.
 static void shim_location(yaml_mark_t mark, uint32_t *line, uint32_t *column) {
-    *line = shim_u32(mark.line) == UINT32_MAX ? UINT32_MAX : shim_u32(mark.line) + 1;
-    *column = shim_u32(mark.column) == UINT32_MAX ? UINT32_MAX : shim_u32(mark.column) + 1;
+    *line = shim_u32(mark.line + 1);
+    *column = shim_u32(mark.column + 1);
 }
 
 /// A fast non-cryptographic hash (four 64-bit multiply-xorshift lanes); never returns 0, which
@@ -286,12 +289,12 @@ static int shim_define_anchor(shim_state *st, const yaml_char_t *anchor, uint32_
     if (!shim_table_reserve(&st->anchors)) { shim_fail_memory(st); return 0; }
     shim_slot *s = shim_table_probe(&st->anchors, st->names, anchor, length, hash);
     if (s->hash == 0) {
-        uint8_t *names = shim_grow(st->names, &st->names_cap, st->names_size, length ? length : 1, 1);
-        if (names == NULL || st->names_size + length > UINT32_MAX) {
-            if (names != NULL) st->names = names;
-            shim_fail_memory(st);
+        if (length > UINT32_MAX - st->names_size) { // offsets are uint32; only past 4 GiB of names
+            shim_error(st, ASPIRE_YAML_ERR_TOO_LARGE, 0, 0, 0, 0, "anchor names exceed 4 GiB");
             return 0;
         }
+        uint8_t *names = shim_grow(st->names, &st->names_cap, st->names_size, length ? length : 1, 1);
+        if (names == NULL) { shim_fail_memory(st); return 0; }
         st->names = names;
         memcpy(names + st->names_size, anchor, length);
         *s = (shim_slot){.hash = hash, .offset = (uint32_t)st->names_size, .length = (uint32_t)length};
@@ -491,12 +494,15 @@ static uint32_t shim_decode(const uint8_t *s, size_t length, size_t pos, int enc
     size_t left = length - pos;
     if (encoding != 0) {
         if (left < 2) { *width = left; return 0xFFFD; }
-        uint32_t unit = encoding == 1 ? (uint32_t)(s[pos] | s[pos + 1] << 8) : (uint32_t)(s[pos] << 8 | s[pos + 1]);
+        size_t lo = encoding == 1 ? 0 : 1; // index of the low byte within a code unit
+        uint32_t unit = (uint32_t)(s[pos + lo] | s[pos + 1 - lo] << 8);
         *width = 2;
         if (unit >= 0xD800 && unit <= 0xDBFF && left >= 4) {
-            uint32_t low = encoding == 1 ? (uint32_t)(s[pos + 2] | s[pos + 3] << 8)
-                                         : (uint32_t)(s[pos + 2] << 8 | s[pos + 3]);
-            if (low >= 0xDC00 && low <= 0xDFFF) { *width = 4; return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00); }
+            uint32_t low = (uint32_t)(s[pos + 2 + lo] | s[pos + 3 - lo] << 8);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                *width = 4;
+                return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+            }
         }
         return unit;
     }
@@ -514,10 +520,9 @@ static uint32_t shim_decode(const uint8_t *s, size_t length, size_t pos, int enc
 
 /// Walks our input copy counting as libyaml's marks do (one column per Unicode scalar; a line
 /// ends at \n, \r, \r\n, U+0085, U+2028, U+2029; a leading BOM is not counted) and stops at byte
-/// `stop_offset` or, if that is SIZE_MAX, at 0-based (stop_line, stop_column). Returns the byte
-/// position reached and fills *mark (0-based) for it.
-static size_t shim_walk(const shim_state *st, size_t stop_offset, size_t stop_line, size_t stop_column,
-                        yaml_mark_t *mark) {
+/// `stop_offset` or at the start of 0-based line `stop_line`, whichever comes first. Returns the
+/// byte position reached and fills *mark (0-based) for it.
+static size_t shim_walk(const shim_state *st, size_t stop_offset, size_t stop_line, yaml_mark_t *mark) {
     const uint8_t *s = st->input;
     size_t length = st->input_length, pos = 0, line = 0, column = 0, width;
     int encoding = 0;
@@ -525,8 +530,7 @@ static size_t shim_walk(const shim_state *st, size_t stop_offset, size_t stop_li
     else if (length >= 2 && s[0] == 0xFE && s[1] == 0xFF) { encoding = 2; pos = 2; }
     else if (length >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) pos = 3;
     while (pos < length) {
-        if (stop_offset != SIZE_MAX ? pos >= stop_offset : (line > stop_line || (line == stop_line && column >= stop_column)))
-            break;
+        if (pos >= stop_offset || line >= stop_line) break;
         uint32_t c = shim_decode(s, length, pos, encoding, &width);
         pos += width;
         if (c == '\r' && pos < length) {
@@ -534,7 +538,6 @@ static size_t shim_walk(const shim_state *st, size_t stop_offset, size_t stop_li
             if (shim_decode(s, length, pos, encoding, &next_width) == '\n') pos += next_width;
         }
         if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029) {
-            if (stop_offset == SIZE_MAX && line == stop_line) break; // column past the end of the line
             line++;
             column = 0;
         } else {
@@ -551,8 +554,9 @@ static size_t shim_walk(const shim_state *st, size_t stop_offset, size_t stop_li
 /// True when the scanner error at `mark` is a tab, or sits in a line's leading whitespace that
 /// contains one (libyaml then says only "found character that cannot start any token").
 static int shim_tab_error(const shim_state *st, yaml_mark_t mark) {
+    if (st->input_length >= 2 && (st->input[0] == 0xFF || st->input[0] == 0xFE)) return 0; // UTF-16: no hint
     yaml_mark_t start;
-    size_t pos = shim_walk(st, SIZE_MAX, mark.line, 0, &start);
+    size_t pos = shim_walk(st, SIZE_MAX, mark.line, &start);
     if (start.line != mark.line) return 0;
     int tab = 0, leading = 1;
     for (size_t column = 0; pos < st->input_length && column <= mark.column; pos++, column++) {
@@ -578,7 +582,7 @@ static void shim_libyaml_error(shim_state *st, const yaml_parser_t *parser) {
             if (offset > 0 && st->input[offset - 1] >= 0xC0) offset--;
         }
         yaml_mark_t mark;
-        shim_walk(st, offset, 0, 0, &mark);
+        shim_walk(st, offset, SIZE_MAX, &mark);
         if (parser->problem_value < 0)
             shim_fail_at(st, ASPIRE_YAML_ERR_READER, mark, "%s", problem);
         else if (strstr(problem, "octet") != NULL)

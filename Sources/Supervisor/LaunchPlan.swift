@@ -45,6 +45,10 @@ package struct ServiceSpec: Sendable, Hashable {
     package var hostPorts: [Int]
     /// Values to mask as `***` wherever the supervisor prints this service's output or state.
     package var secrets: [String]
+    /// Run the child as this user (e.g. `postgres`, which refuses to run as root); nil = as us.
+    /// The credentials change in the child before the parent-death signal is armed, because
+    /// the kernel clears that signal on a credential change.
+    package var user: ProcessUser?
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],
@@ -64,6 +68,18 @@ package struct ServiceSpec: Sendable, Hashable {
         self.proxies = proxies
         self.hostPorts = hostPorts
         self.secrets = secrets
+        self.user = nil
+    }
+}
+
+/// A numeric user and group to run a child as.
+package struct ProcessUser: Sendable, Hashable {
+    package var uid: UInt32
+    package var gid: UInt32
+
+    package init(uid: UInt32, gid: UInt32) {
+        self.uid = uid
+        self.gid = gid
     }
 }
 

@@ -1,0 +1,128 @@
+import AppModel
+import AppState
+import Foundation
+import Supervisor
+
+extension LaunchPlanner {
+    /// PostgreSQL run natively: `initdb` once (data under `.aspire/data/<name>/`), then `postgres`
+    /// on loopback and the allocated port. As root it runs as the `postgres` user, because
+    /// PostgreSQL refuses to run as root.
+    func postgresCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
+        let name = resource.name
+        func fail(_ message: String) -> Result<Command, Problem> { .failure(Problem(resource: name, message: message)) }
+        if wellKnown.runtime == .container {
+            return fail("runtime: container is not supported by this build yet; use runtime: native (initdb + postgres)")
+        }
+        guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
+            return fail(
+                "postgres and initdb were not found (PATH or /usr/lib/postgresql/*/bin); install them (Debian: apt-get install postgresql) or run PostgreSQL in a container (podman or docker)")
+        }
+        let port: Int
+        let password: String
+        do {
+            port = try resolver.hostPort(of: EndpointID(name, "tcp"))
+            password = try resolver.password(of: name).value
+        } catch {
+            return fail(error.message)
+        }
+        let user = getuid() == 0 ? PostgresBinaries.unprivilegedUser() : nil
+        if getuid() == 0, user == nil {
+            return fail("aspire runs as root and there is no 'postgres' user to run PostgreSQL as; create one (useradd -r postgres)")
+        }
+        let home: String
+        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user) {
+        case .success(let path): home = path
+        case .failure(let problem): return .failure(problem)
+        }
+        let data = (home as NSString).appendingPathComponent("pgdata")
+        let sockets = (home as NSString).appendingPathComponent("run")
+        if !FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("PG_VERSION")) {
+            if let message = PostgresDataFolder.initialize(data: data, home: home, binaries: binaries, password: password, user: user) {
+                return fail(message)
+            }
+        }
+        let external = resource.run.endpoints.first?.external ?? false
+        var command = Command(
+            executable: binaries.postgres,
+            arguments: [
+                "-D", data, "-p", String(port), "-k", sockets,
+                "-c", "listen_addresses=\(external ? "*" : "127.0.0.1")",
+                "-c", "logging_collector=off",
+            ] + extraArguments,
+            workingDirectory: home,
+            environment: ["PGPASSWORD": password],
+            secrets: [password],
+            listensOnHostPort: true,
+            defaultHealthCheck: HealthCheckSpec(
+                probe: .exec([binaries.psql, "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-tAc", "SELECT 1"]),
+                interval: .milliseconds(250), timeout: .seconds(3), retries: 3))
+        command.user = user
+        return .success(command)
+    }
+
+    /// A one-shot job that creates a database once its server is healthy (if it is missing).
+    func databaseJob(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
+        let name = resource.name
+        guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
+            return .failure(Problem(resource: name, message: "psql was not found; install postgresql"))
+        }
+        let port: Int
+        let password: String
+        do {
+            port = try resolver.hostPort(of: EndpointID(server, "tcp"))
+            password = try resolver.password(of: server).value
+        } catch {
+            return .failure(Problem(resource: name, message: error.message))
+        }
+        // Database names are validated resource names or plain strings; quote both ways.
+        let identifier = databaseName.replacingOccurrences(of: "\"", with: "\"\"")
+        let literal = databaseName.replacingOccurrences(of: "'", with: "''")
+        let sql = "SELECT 'CREATE DATABASE \"\(identifier)\"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '\(literal)')\\gexec\n"
+        let script = (folder.file("data") as NSString).appendingPathComponent("\(name).create.sql")
+        do {
+            try FileManager.default.createDirectory(atPath: folder.dataDirectory, withIntermediateDirectories: true)
+            try folder.write(sql, to: script, mode: 0o600)
+        } catch {
+            return .failure(Problem(resource: name, message: "\(error)"))
+        }
+        var environment = hostEnvironment
+        environment["PGPASSWORD"] = password
+        return .success(
+            ServiceSpec(
+                name: name, replicas: [ReplicaSpec(environment: environment)], executable: binaries.psql,
+                arguments: ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-f", script],
+                workingDirectory: folder.path, waitFor: [server], secrets: [password]))
+    }
+}
+
+/// Where the PostgreSQL programs are: on PATH, or Debian's versioned folder.
+struct PostgresBinaries {
+    var postgres: String
+    var initdb: String
+    var psql: String
+
+    static func find(path: String?) -> PostgresBinaries? {
+        var folders: [String] = []
+        if let postgres = ExecutableLookup.find("postgres", path: path) {
+            folders.append(((postgres as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent)
+        }
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        folders += versions.map { "/usr/lib/postgresql/\($0)/bin" }
+        for folder in folders {
+            let postgres = (folder as NSString).appendingPathComponent("postgres")
+            let initdb = (folder as NSString).appendingPathComponent("initdb")
+            guard FileManager.default.isExecutableFile(atPath: postgres), FileManager.default.isExecutableFile(atPath: initdb) else { continue }
+            let psql = [(folder as NSString).appendingPathComponent("psql")].first { FileManager.default.isExecutableFile(atPath: $0) }
+                ?? ExecutableLookup.find("psql", path: path) ?? "psql"
+            return PostgresBinaries(postgres: postgres, initdb: initdb, psql: psql)
+        }
+        return nil
+    }
+
+    /// The `postgres` account Debian's package creates.
+    static func unprivilegedUser() -> ProcessUser? {
+        guard let entry = getpwnam("postgres") else { return nil }
+        return ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+    }
+}

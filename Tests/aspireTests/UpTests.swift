@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+
+/// `aspire up` end to end: the real binary, real children, real signals.
+@Suite(.serialized) struct UpTests {
+    /// Starts `aspire up` in the background; output goes to a file so nothing blocks.
+    final class Running {
+        let process = Process()
+        let outputPath: String
+
+        init(_ arguments: [String]) throws {
+            outputPath = NSTemporaryDirectory() + "aspire-up-\(UUID().uuidString.prefix(8)).log"
+            FileManager.default.createFile(atPath: outputPath, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["up"] + arguments + ["--grace-period", "2"]
+            var env = ProcessInfo.processInfo.environment
+            env["NO_COLOR"] = "1"
+            process.environment = env
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+        func wait(timeout: Double = 20) -> Int32? {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning { return nil }
+            return process.terminationStatus
+        }
+
+        deinit {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes (an event, not a timed assert).
+    static func eventually(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    static func pids(in directory: String, names: [String]) -> [Int32] {
+        names.compactMap { name in
+            (try? String(contentsOfFile: directory + "/" + name + ".pid", encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+    }
+
+    static func alive(_ pid: Int32) -> Bool {
+        // A zombie still answers kill(0); read its state to tell.
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !stat.contains(") Z ")
+    }
+
+    /// Long-running children that record their pid: `sh -c 'echo $$ > NAME.pid; exec sleep 300'`.
+    static func sleepers(_ names: [String]) -> String {
+        var yaml = "name: sleepers\nresources:\n"
+        for (index, name) in names.enumerated() {
+            yaml += "  \(name):\n    type: executable\n    command: sh\n    args: [\"-c\", \"echo $$$$ > \(name).pid; exec sleep 300\"]\n"
+            if index > 0 { yaml += "    waitFor: [\(names[index - 1])]\n" }
+        }
+        return yaml
+    }
+
+    @Test("waitForCompletion orders a chain; up exits 0 when everything finished cleanly")
+    func chain() throws {
+        let path = try CLI.writeManifest("""
+            resources:
+              migrate:
+                type: executable
+                command: sh
+                args: ["-c", "echo migrate >> order.txt"]
+              seed:
+                type: executable
+                command: sh
+                args: ["-c", "echo seed >> order.txt"]
+                waitForCompletion: [migrate]
+              report:
+                type: executable
+                command: sh
+                args: ["-c", "echo report >> order.txt; echo \\"PORT=$$PORT\\""]
+                waitForCompletion: [seed]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        let up = try Running(["-f", path])
+        #expect(up.wait() == 0, "\(up.output)")
+        let order = try String(contentsOfFile: directory + "/order.txt", encoding: .utf8)
+        #expect(order == "migrate\nseed\nreport\n")
+        #expect(up.output.contains("report"))
+        #expect(up.output.contains("PORT="))
+    }
+
+    @Test("a failing step fails its waiter and up exits 1 naming it")
+    func failure() throws {
+        let path = try CLI.writeManifest("""
+            resources:
+              migrate:
+                type: executable
+                command: sh
+                args: ["-c", "exit 3"]
+              app:
+                type: executable
+                command: sh
+                args: ["-c", "echo never"]
+                waitForCompletion: [migrate]
+            """)
+        let up = try Running(["-f", path])
+        #expect(up.wait() == 1, "\(up.output)")
+        #expect(up.output.contains("migrate"))
+        #expect(!up.output.contains("never"))
+    }
+
+    @Test("SIGTERM stops every child and up exits 0; env files are 0600 and match `aspire env`")
+    func sigterm() throws {
+        let names = ["one", "two", "three"]
+        let path = try CLI.writeManifest(Self.sleepers(names))
+        let directory = (path as NSString).deletingLastPathComponent
+        let up = try Running(["-f", path])
+        #expect(Self.eventually { Self.pids(in: directory, names: names).count == 3 }, "\(up.output)")
+        let pids = Self.pids(in: directory, names: names)
+
+        let envFile = directory + "/.aspire/env/two.env"
+        let attributes = try FileManager.default.attributesOfItem(atPath: envFile)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        let printed = try CLI.run(["env", "two", "-f", path, "--show-secrets"])
+        #expect(try String(contentsOfFile: envFile, encoding: .utf8) == printed.stdout)
+
+        let second = try CLI.run(["up", "-f", path])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("already running"))
+        #expect(second.stderr.contains("pid \(up.process.processIdentifier)"))
+
+        kill(up.process.processIdentifier, SIGTERM)
+        #expect(up.wait() == 0, "\(up.output)")
+        for pid in pids { #expect(!Self.alive(pid), "pid \(pid) survived") }
+    }
+
+    @Test("kill -9 of up leaves no child behind")
+    func killNine() throws {
+        let names = ["a", "b"]
+        let path = try CLI.writeManifest(Self.sleepers(names))
+        let directory = (path as NSString).deletingLastPathComponent
+        let up = try Running(["-f", path])
+        #expect(Self.eventually { Self.pids(in: directory, names: names).count == 2 }, "\(up.output)")
+        let pids = Self.pids(in: directory, names: names)
+        kill(up.process.processIdentifier, SIGKILL)
+        _ = up.wait()
+        #expect(Self.eventually(timeout: 5) { pids.allSatisfy { !Self.alive($0) } }, "children survived kill -9: \(pids)")
+    }
+
+    @Test("a command that does not exist gets one clear line; the rest keeps running")
+    func missingCommand() throws {
+        let path = try CLI.writeManifest("""
+            resources:
+              broken:
+                type: executable
+                command: definitely-not-a-command-xyz
+              fine:
+                type: executable
+                command: sh
+                args: ["-c", "echo fine-ran"]
+            """)
+        let up = try Running(["-f", path])
+        #expect(up.wait() == 1, "\(up.output)")
+        #expect(up.output.contains("definitely-not-a-command-xyz"))
+        #expect(up.output.contains("fine-ran"))
+    }
+
+    @Test("up RESOURCE starts only it and what it waits for")
+    func selection() throws {
+        let path = try CLI.writeManifest("""
+            resources:
+              base:
+                type: executable
+                command: sh
+                args: ["-c", "touch base.ran"]
+              wanted:
+                type: executable
+                command: sh
+                args: ["-c", "touch wanted.ran"]
+                waitForCompletion: [base]
+              other:
+                type: executable
+                command: sh
+                args: ["-c", "touch other.ran"]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        let up = try Running(["-f", path, "wanted"])
+        #expect(up.wait() == 0, "\(up.output)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/base.ran"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/wanted.ran"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/other.ran"))
+    }
+}
