@@ -91,7 +91,7 @@ package struct ManifestDecoder {
             reader.diagnostics.append(.error(.wrongType(what, expected: "a mapping with a 'type'", found: node), at: node.location))
             return []
         }
-        guard let typeNode = node["type"] else {
+        guard let typeNode = node["type"] ?? MappingReader.mergedValue(in: node, key: "type") else {
             reader.diagnostics.append(.error(.missingField("type", in: what, hint: "one of \(Self.resourceTypes.joined(separator: ", "))"), at: key.location))
             return []
         }

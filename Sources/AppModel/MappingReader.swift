@@ -16,7 +16,17 @@ struct MappingReader {
             diagnostics.append(.error(.wrongType(what, expected: "a mapping", found: node), at: node.location))
             return
         }
+        var merged: [(key: YAMLNode, value: YAMLNode)] = []
         for (key, value) in node.pairs {
+            // YAML merge keys (`<<: *defaults`), as compose files use them with `x-` anchors.
+            if key.kind == .scalar, key.scalar == "<<", key.style == .plain {
+                let sources = value.kind == .sequence ? value.items : [value]
+                for source in sources where source.kind == .mapping { merged += source.pairs }
+                if !sources.allSatisfy({ $0.kind == .mapping }) {
+                    diagnostics.append(.error(.wrongType("<<", expected: "a mapping or a list of mappings to merge", found: value), at: value.location))
+                }
+                continue
+            }
             guard let name = key.scalar, key.kind == .scalar else {
                 diagnostics.append(.error(.nonScalarKey(in: what), at: key.location))
                 continue
@@ -28,9 +38,25 @@ struct MappingReader {
             }
             values[name] = (key, value)
         }
+        // Keys written in the mapping itself win over merged ones.
+        for (key, value) in merged {
+            guard let name = key.scalar, key.kind == .scalar, values[name] == nil, !name.hasPrefix("x-") else { continue }
+            guard allowed.contains(name) else {
+                diagnostics.append(.error(.unknownKey(name, in: what, suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
+                continue
+            }
+            values[name] = (key, value)
+        }
     }
 
     subscript(key: String) -> YAMLNode? { values[key]?.value }
+
+    /// The value of `key` brought in by a `<<` merge key of `node`, if any.
+    static func mergedValue(in node: YAMLNode, key: String) -> YAMLNode? {
+        guard let merge = node["<<"] else { return nil }
+        let sources = merge.kind == .sequence ? merge.items : [merge]
+        return sources.lazy.compactMap { $0[key] }.first
+    }
 
     func keyLocation(_ key: String) -> SourceLocation? { values[key]?.key.location }
 

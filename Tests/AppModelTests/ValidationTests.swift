@@ -128,3 +128,24 @@ import Testing
         #expect(first["id"] as? String == "unknown-type")
     }
 }
+
+@Suite struct MergeKeyTests {
+    @Test("merge keys bring in x- anchored defaults; explicit keys win")
+    func mergeKeys() throws {
+        let result = load("""
+            x-defaults: &defaults
+              type: executable
+              command: sh
+              restart: always
+            resources:
+              a:
+                <<: *defaults
+                args: ["-c", "true"]
+                restart: "no"
+            """)
+        #expect(!result.hasErrors, "\(result.diagnostics)")
+        let a = try #require(result.manifest?["a"])
+        #expect(a.typeName == "executable")
+        #expect(a.run.restart.policy == .no)
+    }
+}

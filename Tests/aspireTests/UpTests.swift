@@ -10,7 +10,7 @@ import Testing
 
         init(_ arguments: [String]) throws {
             outputPath = NSTemporaryDirectory() + "aspire-up-\(UUID().uuidString.prefix(8)).log"
-            FileManager.default.createFile(atPath: outputPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["up"] + arguments + ["--grace-period", "2"]
