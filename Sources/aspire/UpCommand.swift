@@ -58,6 +58,7 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
+        Console.out(EndpointSummary.text(app, resolver: resolver, only: needed))
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
         let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color), logger: logger)
