@@ -1,4 +1,5 @@
 import AppModel
+import Foundation
 
 /// The lines `up` prints first: where each resource can be reached.
 enum EndpointSummary {
