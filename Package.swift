@@ -45,6 +45,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
+        .target(name: "Publishing", dependencies: ["AppModel", "AppState", "YAMLSource"], swiftSettings: swiftSettings),
+
         // MARK: - Glue: the app model turned into a launch plan (project detection, well-known servers).
         .target(name: "AppHost", dependencies: ["AppModel", "AppState", "Supervisor"], swiftSettings: swiftSettings),
 
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppHost", "Publishing", "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,6 +73,11 @@ let package = Package(
             name: "AppModelTests",
             dependencies: ["AppModel", "AppState", "YAMLSource"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PublishingTests",
+            dependencies: ["Publishing", "AppModel", "AppState", "YAMLSource"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

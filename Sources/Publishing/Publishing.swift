@@ -1,0 +1,1 @@
+// The publishers (aspire-manifest.json, docker compose, Kubernetes) go here.
