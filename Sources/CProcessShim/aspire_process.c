@@ -140,13 +140,14 @@ int aspire_process_spawn(
     if (pid == 0) {
         // Child: async-signal-safe calls only from here on.
         int report_fd = report[1];
-        struct sigaction default_action;
-        memset(&default_action, 0, sizeof default_action);
-        default_action.sa_handler = SIG_DFL;
-        sigemptyset(&default_action.sa_mask);
+        // Every disposition back to default. The raw syscall also reaches the signals glibc
+        // reserves for itself (32, 33), which its sigaction() refuses; a zeroed kernel
+        // sigaction is SIG_DFL with no flags and an empty mask on every architecture.
+        unsigned long default_action[8];
+        memset(default_action, 0, sizeof default_action);
         for (int sig = 1; sig < NSIG; sig++) {
             if (sig == SIGKILL || sig == SIGSTOP) continue;
-            sigaction(sig, &default_action, NULL);  // fails harmlessly for reserved signals
+            syscall(SYS_rt_sigaction, sig, default_action, NULL, (size_t)(NSIG / 8));
         }
         if (setpgid(0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
@@ -444,4 +445,17 @@ long aspire_socket_send(int fd, const void *buffer, unsigned long length) {
 int aspire_socket_shutdown(int fd, int how) {
     int mode = how == 2 ? SHUT_RDWR : SHUT_WR;
     return shutdown(fd, mode) == 0 ? 0 : -errno;
+}
+
+// MARK: - Bytes
+
+long aspire_last_index_of(const void *buffer, unsigned long length, int byte) {
+    const void *found = memrchr(buffer, byte, length);
+    return found ? (long)((const char *)found - (const char *)buffer) : -1;
+}
+
+long aspire_find_bytes(
+    const void *haystack, unsigned long haystack_length, const void *needle, unsigned long needle_length) {
+    const void *found = memmem(haystack, haystack_length, needle, needle_length);
+    return found ? (long)((const char *)found - (const char *)haystack) : -1;
 }

@@ -156,6 +156,16 @@ long aspire_socket_send(int fd, const void *_Nonnull buffer, unsigned long lengt
 /// shutdown(fd, SHUT_WR) when `how` is 1, SHUT_RDWR when 2. Returns 0 or `-errno`.
 int aspire_socket_shutdown(int fd, int how);
 
+// MARK: - Bytes (GNU extensions Swift cannot see without _GNU_SOURCE)
+
+/// The offset of the last `byte` in `buffer`, or -1.
+long aspire_last_index_of(const void *_Nonnull buffer, unsigned long length, int byte);
+
+/// The offset of the first occurrence of `needle` in `haystack`, or -1.
+long aspire_find_bytes(
+    const void *_Nonnull haystack, unsigned long haystack_length,
+    const void *_Nonnull needle, unsigned long needle_length);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// A per-service log file under `<stateDirectory>/logs/`, appended to, with one rotation:
+/// when it would grow past the limit it is renamed to `<name>.log.1` (replacing the previous one)
+/// and a fresh file is started.
+final class LogFile: Sendable {
+    /// The file's path.
+    let path: String
+    private let rotationBytes: Int
+    private let state: Mutex<(fd: Int32, size: Int)>
+
+    /// Opens (creating) the file for appending.
+    ///
+    /// - Throws: `SystemCallError` when the file cannot be opened.
+    init(path: String, rotationBytes: Int) throws {
+        self.path = path
+        self.rotationBytes = rotationBytes
+        let fd = try Self.open(path)
+        state = Mutex((fd, Self.size(of: fd)))
+    }
+
+    deinit {
+        state.withLock { state in
+            if state.fd >= 0 { Syscalls.close(state.fd) }
+        }
+    }
+
+    /// Appends whole lines, rotating first when the file would exceed the limit.
+    func append(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        state.withLock { state in
+            if state.size > 0 && state.size + bytes.count > rotationBytes {
+                Syscalls.close(state.fd)
+                _ = rename(path, path + ".1")
+                state.fd = (try? Self.open(path)) ?? -1
+                state.size = 0
+            }
+            guard state.fd >= 0 else { return }
+            bytes.withUnsafeBytes { _ = Syscalls.writeAll(state.fd, $0) }
+            state.size += bytes.count
+        }
+    }
+
+    private static func open(_ path: String) throws -> Int32 {
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SystemCallError(call: "open \(path)", errno: errno) }
+        return fd
+    }
+
+    private static func size(of fd: Int32) -> Int {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    }
+}

@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+import Logging
+
+/// One replica of a service: spawn, forward output, probe, wait for the exit or the stop turn,
+/// restart with backoff when the policy says so.
+struct ManagedReplica: Sendable {
+    let handle: ServiceHandle
+    let index: Int
+    let context: RunContext
+
+    private var spec: ServiceSpec { handle.spec }
+    private var replica: ReplicaSpec { spec.replicas[index] }
+
+    /// How one process of this replica ended.
+    private struct ProcessEnd {
+        var status: TerminationStatus
+        var stoppedByUs: Bool
+    }
+
+    func run() async {
+        var consecutiveRestarts = 0
+        var totalRestarts = 0
+        while true {
+            if context.shutdown.isFulfilled || Task.isCancelled {
+                await report(.stopped, isFinal: true)
+                return
+            }
+            await report(.starting)
+            let process: SpawnedProcess
+            do {
+                process = try await context.loop.spawn(
+                    SpawnRequest(
+                        executable: spec.executable, arguments: spec.arguments, environment: replica.environment,
+                        workingDirectory: spec.workingDirectory, captureOutput: true))
+            } catch let failure as SpawnFailure {
+                await report(.failed(failure.description), isFinal: true)
+                return
+            } catch is CancellationError {
+                await report(.stopped, isFinal: true)
+                return
+            } catch {
+                await report(.failed("cannot start '\(spec.executable)': \(error)"), isFinal: true)
+                return
+            }
+            context.logger.debug(
+                "started", metadata: ["service": "\(handle.replicaNames[index])", "pid": "\(process.pid)"])
+            await report(.running, pid: process.pid, note: "pid \(process.pid)")
+
+            let startedAt = ContinuousClock.now
+            let end = await supervise(process)
+            if end.stoppedByUs {
+                await report(.stopped, isFinal: true)
+                return
+            }
+            if startedAt.duration(to: .now) >= context.backoff.resetAfter { consecutiveRestarts = 0 }
+            guard shouldRestart(after: end.status, consecutiveRestarts: consecutiveRestarts),
+                !context.shutdown.isFulfilled
+            else {
+                await report(.exited(end.status), isFinal: true)
+                return
+            }
+
+            let delay = context.backoff.delay(afterConsecutiveRestarts: consecutiveRestarts)
+            consecutiveRestarts += 1
+            totalRestarts += 1
+            let limit = spec.restart.maxRestarts.map { " of \($0)" } ?? ""
+            await report(
+                .exited(end.status), restarts: totalRestarts,
+                note: "restarting in \(Self.format(delay)), restart \(consecutiveRestarts)\(limit)")
+            let interrupted = await race(
+                {
+                    do { try await Task.sleep(for: delay) } catch { return true }
+                    return false
+                },
+                {
+                    do { try await context.shutdown.wait() } catch { return false }
+                    return true
+                })
+            if interrupted {
+                await report(.stopped, isFinal: true)
+                return
+            }
+        }
+    }
+
+    private func shouldRestart(after status: TerminationStatus, consecutiveRestarts: Int) -> Bool {
+        let wanted =
+            switch spec.restart.policy {
+            case .no: false
+            case .onFailure: !status.isSuccess
+            case .always: true
+            }
+        guard wanted else { return false }
+        guard let maximum = spec.restart.maxRestarts else { return true }
+        return consecutiveRestarts < maximum
+    }
+
+    // MARK: - One process
+
+    /// Pumps output, probes health, and waits for the exit or this service's stop turn; then
+    /// tears down, reaps, and drains the pipes (for at most `drainTimeout`).
+    private func supervise(_ process: SpawnedProcess) async -> ProcessEnd {
+        let context = self.context
+        let handle = self.handle
+        let index = self.index
+        return await withTaskGroup(of: Bool.self) { pumps in
+            var pumpCount = 0
+            for fd in [process.stdout, process.stderr].compactMap({ $0 }) {
+                pumpCount += 1
+                let pump = LogPump(
+                    fd: fd, loop: context.loop, console: context.console, logFile: handle.logFile,
+                    consolePrefix: handle.consolePrefixes[index], filePrefix: handle.filePrefixes[index],
+                    masker: handle.masker)
+                pumps.addTask {
+                    await pump.run()
+                    return false
+                }
+            }
+
+            let stoppedByUs: Bool
+            switch await waitForExitOrStopTurn(process) {
+            case .exited:
+                stoppedByUs = false
+            case .stopTurn:
+                stoppedByUs = true
+                let name = handle.replicaNames[index]
+                await context.loop.teardown(process, sequence: context.teardown, force: context.force) { step in
+                    await context.supervisor.announce(
+                        "\(name): still running \(Self.format(step.allowedDuration)) after "
+                            + "\(Syscalls.signalName(step.signal)); sending SIGKILL")
+                }
+            case .cancelled:
+                stoppedByUs = true  // `reap` below SIGKILLs the group
+            }
+            let status = context.loop.reap(process)
+
+            // The pipes reach EOF once the group is gone, unless a grandchild left the group.
+            let drainTimeout = context.drainTimeout
+            pumps.addTask {
+                try? await Task.sleep(for: drainTimeout)
+                return true
+            }
+            var remaining = pumpCount
+            while remaining > 0, let timedOut = await pumps.next(), !timedOut {
+                remaining -= 1
+            }
+            pumps.cancelAll()
+            return ProcessEnd(status: status, stoppedByUs: stoppedByUs)
+        }
+    }
+
+    private enum EndReason: Sendable {
+        case exited, stopTurn, cancelled
+    }
+
+    private func waitForExitOrStopTurn(_ process: SpawnedProcess) async -> EndReason {
+        let context = self.context
+        let handle = self.handle
+        let prober = spec.healthCheck.map { check in
+            HealthProber(
+                check: check, replica: replica, workingDirectory: spec.workingDirectory, loop: context.loop,
+                masker: handle.masker
+            ) { [self] state, note in
+                await report(state, note: note)
+            }
+        }
+        return await withTaskGroup(of: EndReason?.self) { group in
+            group.addTask {
+                do { try await context.loop.waitForExit(process) } catch { return .cancelled }
+                return .exited
+            }
+            group.addTask {
+                do { try await handle.stopTurn.wait() } catch { return nil }
+                return .stopTurn
+            }
+            if let prober {
+                group.addTask {
+                    await prober.run()
+                    return nil
+                }
+            }
+            var reason = EndReason.cancelled
+            while let next = await group.next() {
+                if let next {
+                    reason = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return reason
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func report(
+        _ state: ServiceState, pid: Int32? = nil, restarts: Int? = nil, isFinal: Bool = false, note: String? = nil
+    ) async {
+        await context.supervisor.replicaDidChange(
+            service: spec.name, replica: index, state: state, pid: pid, restarts: restarts, isFinal: isFinal,
+            note: note)
+    }
+
+    /// "500ms", "2s", "2.5s".
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return "\(Double(milliseconds) / 1000)s"
+    }
+}

@@ -1,0 +1,126 @@
+/// One service of a run, service-lifecycle style: `run()` waits for its dependencies, opens its
+/// proxies, runs its replicas as child tasks, and returns when every replica is finished for
+/// good.
+struct ManagedService: Sendable {
+    let handle: ServiceHandle
+    let context: RunContext
+
+    private var spec: ServiceSpec { handle.spec }
+    private var supervisor: Supervisor { context.supervisor }
+
+    private enum DependencyWait: Sendable {
+        case ready
+        case failed(String)
+        case shutdown
+    }
+
+    func run() async {
+        let dependencies = spec.waitFor + spec.waitForCompletion
+        if !dependencies.isEmpty {
+            await supervisor.serviceIsWaiting(spec.name, for: dependencies)
+            switch await waitForDependencies() {
+            case .ready: break
+            case .failed(let reason):
+                await supervisor.serviceNotStarted(spec.name, reason: reason)
+                return
+            case .shutdown:
+                await supervisor.serviceNotStarted(spec.name, reason: nil)
+                return
+            }
+        }
+        if context.shutdown.isFulfilled || Task.isCancelled {
+            await supervisor.serviceNotStarted(spec.name, reason: nil)
+            return
+        }
+        guard !spec.replicas.isEmpty else {
+            await supervisor.serviceNotStarted(spec.name, reason: "no replicas to run")
+            return
+        }
+
+        var listeners: [(ProxySpec, Int32)] = []
+        for proxy in spec.proxies {
+            switch Syscalls.tcpListen(host: proxy.listenHost, port: proxy.listenPort) {
+            case .success(let fd):
+                listeners.append((proxy, fd))
+            case .failure(let error):
+                for (_, fd) in listeners { Syscalls.close(fd) }
+                let reason =
+                    "cannot listen on \(proxy.listenHost):\(proxy.listenPort) for endpoint '\(proxy.endpoint)': "
+                    + Syscalls.describe(errno: error.errno)
+                await supervisor.serviceNotStarted(spec.name, reason: reason)
+                return
+            }
+        }
+
+        let handle = self.handle
+        let context = self.context
+        await withTaskGroup(of: Void.self) { group in
+            for (proxy, fd) in listeners {
+                group.addTask { await TCPProxy(spec: proxy, listener: fd, loop: context.loop).run() }
+            }
+            await withTaskGroup(of: Void.self) { replicas in
+                for index in handle.spec.replicas.indices {
+                    replicas.addTask { await ManagedReplica(handle: handle, index: index, context: context).run() }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Waits until every `waitFor` dependency is ready and every `waitForCompletion` one exited
+    /// 0; stops at the first dependency that fails, or at a shutdown.
+    private func waitForDependencies() async -> DependencyWait {
+        let handles = context.handles
+        let shutdown = context.shutdown
+        let waits: [(name: String, completion: Bool)] =
+            spec.waitFor.map { ($0, false) } + spec.waitForCompletion.map { ($0, true) }
+        return await withTaskGroup(of: DependencyWait.self) { group in
+            for (name, needsCompletion) in waits {
+                guard let dependency = handles[name] else {
+                    group.cancelAll()
+                    return .failed("not started: dependency '\(name)' is not part of this run")
+                }
+                group.addTask {
+                    do {
+                        if needsCompletion {
+                            switch try await dependency.completion.wait() {
+                            case .succeeded: return .ready
+                            case .failed(let why): return .failed("not started: dependency '\(name)' \(why)")
+                            case .stopped: return .shutdown
+                            }
+                        }
+                        switch try await dependency.readiness.wait() {
+                        case .ready: return .ready
+                        case .failed(let why): return .failed("not started: dependency '\(name)' \(why)")
+                        }
+                    } catch {
+                        return .shutdown
+                    }
+                }
+            }
+            group.addTask {
+                do { try await shutdown.wait() } catch {}
+                return .shutdown
+            }
+            var remaining = waits.count
+            while let result = await group.next() {
+                switch result {
+                case .ready:
+                    remaining -= 1
+                    if remaining == 0 {
+                        group.cancelAll()
+                        return .ready
+                    }
+                case .failed:
+                    group.cancelAll()
+                    // During a shutdown a dependency may end unready because it was stopped: not a failure.
+                    return shutdown.isFulfilled ? .shutdown : result
+                case .shutdown:
+                    group.cancelAll()
+                    return result
+                }
+            }
+            return .shutdown
+        }
+    }
+}

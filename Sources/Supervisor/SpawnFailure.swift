@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Why a child could not be started, reported by the child itself between fork and exec.
+struct SpawnFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The step that failed (the raw values match `aspire_spawn_step`).
+    enum Step: Int32, Sendable, Hashable {
+        case pipe = 1, fork, setProcessGroup, deathSignal, standardIO, workingDirectory, exec, unknown
+    }
+
+    var step: Step
+    var errno: Int32
+    var executable: String
+    var workingDirectory: String
+
+    /// One clear line, without the service name (the caller prefixes it).
+    var description: String {
+        switch (step, errno) {
+        case (.exec, ENOENT):
+            "command '\(executable)' not found"
+        case (.exec, EACCES):
+            "command '\(executable)' is not executable (permission denied)"
+        case (.exec, ENOEXEC):
+            "command '\(executable)' is not an executable file (exec format error)"
+        case (.workingDirectory, ENOENT):
+            "working directory '\(workingDirectory)' does not exist"
+        case (.workingDirectory, ENOTDIR):
+            "working directory '\(workingDirectory)' is not a directory"
+        case (.workingDirectory, EACCES):
+            "working directory '\(workingDirectory)' is not accessible (permission denied)"
+        default:
+            "cannot start '\(executable)': \(step.label) failed: \(Syscalls.describe(errno: errno))"
+        }
+    }
+}
+
+extension SpawnFailure.Step {
+    fileprivate var label: String {
+        switch self {
+        case .pipe: "pipe"
+        case .fork: "fork"
+        case .setProcessGroup: "setpgid"
+        case .deathSignal: "prctl(PR_SET_PDEATHSIG)"
+        case .standardIO: "redirecting stdio"
+        case .workingDirectory: "chdir"
+        case .exec: "exec"
+        case .unknown: "starting the child"
+        }
+    }
+}
