@@ -8,11 +8,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -110,6 +113,64 @@ static int child_exec(const char *file, char *const *argv, char *const *envp) {
     return saw_eacces ? EACCES : ENOENT;
 }
 
+/// Everything the child needs, on the parent's stack (the child shares the parent's memory).
+typedef struct {
+    const char *file;
+    char *const *argv;
+    char *const *envp;
+    const char *workdir;
+    int stdout_fd;
+    int stderr_fd;
+    int report_fd;
+    pid_t parent;
+} child_arguments;
+
+/// The child, between clone and exec. It runs on its own stack but in the parent's memory
+/// (CLONE_VM) while the parent thread is suspended (CLONE_VFORK), like glibc's posix_spawn:
+/// so only async-signal-safe calls, no allocation, no locks, nothing written but its own stack.
+static int child_main(void *raw) {
+    const child_arguments *args = raw;
+    int report_fd = args->report_fd;
+    // Every disposition back to default (handlers of the parent must never run here). The raw
+    // syscall also reaches the signals glibc reserves for itself (32, 33), which its
+    // sigaction() refuses; a zeroed kernel sigaction is SIG_DFL with no flags and no mask.
+    unsigned long default_action[8];
+    memset(default_action, 0, sizeof default_action);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        syscall(SYS_rt_sigaction, sig, default_action, NULL, (size_t)(NSIG / 8));
+    }
+    if (setpgid(0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_PDEATHSIG, errno);
+    // The parent may have died before prctl: then nobody would ever kill us.
+    if (getppid() != args->parent) _exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    int null_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int out = args->stdout_fd >= 0 ? args->stdout_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int err = args->stderr_fd >= 0 ? args->stderr_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
+    null_in = child_lift(null_in);
+    out = child_lift(out);
+    err = child_lift(err);
+    if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
+    if (dup2(null_in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+        child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
+    }
+    if (args->workdir != NULL && chdir(args->workdir) != 0) {
+        child_fail(report_fd, ASPIRE_SPAWN_STEP_CHDIR, errno);
+    }
+    child_close_others(report_fd);
+    int exec_error = child_exec(args->file, args->argv, args->envp);
+    child_fail(report_fd, ASPIRE_SPAWN_STEP_EXEC, exec_error);
+    return 127;
+}
+
+/// The child's stack: room for the PATH search buffer and the calls above.
+#define CHILD_STACK_SIZE (256 * 1024)
+
 int aspire_process_spawn(
     const char *file, char *const *argv, char *const *envp, const char *workdir,
     int stdout_fd, int stderr_fd, aspire_spawn_result *result) {
@@ -130,58 +191,31 @@ int aspire_process_spawn(
             report[i] = lifted;
         }
     }
+    void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        result->step = ASPIRE_SPAWN_STEP_FORK;
+        result->error = errno;
+        close(report[0]);
+        close(report[1]);
+        return -1;
+    }
+    child_arguments args = {file, argv, envp, workdir, stdout_fd, stderr_fd, report[1], getpid()};
 
     // Block every signal so no handler of ours runs in the child before it resets them.
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        // Child: async-signal-safe calls only from here on.
-        int report_fd = report[1];
-        // Every disposition back to default. The raw syscall also reaches the signals glibc
-        // reserves for itself (32, 33), which its sigaction() refuses; a zeroed kernel
-        // sigaction is SIG_DFL with no flags and an empty mask on every architecture.
-        unsigned long default_action[8];
-        memset(default_action, 0, sizeof default_action);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig == SIGKILL || sig == SIGSTOP) continue;
-            syscall(SYS_rt_sigaction, sig, default_action, NULL, (size_t)(NSIG / 8));
-        }
-        if (setpgid(0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
-            child_fail(report_fd, ASPIRE_SPAWN_STEP_PDEATHSIG, errno);
-        }
-        // The parent may have died between fork and prctl: then nobody would kill us later.
-        if (getppid() != parent) _exit(127);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-
-        int null_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        int out = stdout_fd >= 0 ? stdout_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
-        int err = stderr_fd >= 0 ? stderr_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
-        null_in = child_lift(null_in);
-        out = child_lift(out);
-        err = child_lift(err);
-        if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
-        if (dup2(null_in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
-            child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
-        }
-        if (workdir != NULL && chdir(workdir) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_CHDIR, errno);
-        child_close_others(report_fd);
-        int exec_error = child_exec(file, argv, envp);
-        child_fail(report_fd, ASPIRE_SPAWN_STEP_EXEC, exec_error);
-    }
-    int fork_error = errno;
+    // vfork semantics: no page-table copy, and this thread resumes once the child has exec'd
+    // or exited, so spawning stays cheap however large the supervisor's memory is.
+    pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+    int clone_error = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    munmap(stack, CHILD_STACK_SIZE);
     close(report[1]);
     if (pid < 0) {
         close(report[0]);
         result->step = ASPIRE_SPAWN_STEP_FORK;
-        result->error = fork_error;
+        result->error = clone_error;
         return -1;
     }
 

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import Synchronization
 
 /// Where the supervisor's console output goes: prefixed child lines and status lines.
 ///

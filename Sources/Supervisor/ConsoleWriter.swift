@@ -1,14 +1,14 @@
 import Dispatch
-import Synchronization
 
 /// The single writer in front of the console sink, so lines of different children never
 /// interleave mid-line and a blocked terminal never blocks a thread of the cooperative pool.
 ///
-/// Writes run in order on one serial dispatch queue. Log pumps `await` their write (so a child
-/// that outpaces the terminal is slowed down by its pipe filling up, instead of growing a
-/// buffer); status lines are enqueued without waiting. Waiting is cancellation-aware: a
-/// cancelled waiter returns at once and its bytes are still written in order later, so a
-/// terminal that stopped reading (Ctrl-S, a paused pager) cannot hang a shutdown.
+/// Writes run in order on one serial dispatch queue. Log pumps await the ticket of their
+/// previous batch before submitting the next (so a child that outpaces the terminal is slowed
+/// down by its pipe filling up, instead of growing a buffer); status lines are enqueued without
+/// waiting. Waiting is cancellation-aware: a cancelled waiter returns at once and its bytes are
+/// still written in order later, so a terminal that stopped reading (Ctrl-S, a paused pager)
+/// cannot hang a shutdown.
 final class ConsoleWriter: Sendable {
     private let sink: any ConsoleSink
     private let queue = DispatchQueue(label: "aspire.console")
@@ -17,11 +17,16 @@ final class ConsoleWriter: Sendable {
         self.sink = sink
     }
 
-    /// Writes whole lines and returns once they are written (or the task is cancelled).
-    func write(_ bytes: [UInt8]) async {
-        guard !bytes.isEmpty else { return }
+    /// Queues whole lines and returns a ticket to await their write later, so a pump can read
+    /// its next batch while this one is being written.
+    func submit(_ bytes: [UInt8]) -> WriteTicket {
+        let ticket = WriteTicket()
         let sink = self.sink
-        await waitForQueue { sink.write(bytes) }
+        queue.async {
+            if !bytes.isEmpty { sink.write(bytes) }
+            ticket.done.fulfill()
+        }
+        return ticket
     }
 
     /// Queues whole lines without waiting (status lines).
@@ -33,40 +38,15 @@ final class ConsoleWriter: Sendable {
 
     /// Returns once everything queued so far is written (or the task is cancelled).
     func flush() async {
-        await waitForQueue {}
-    }
-
-    private func waitForQueue(_ work: @escaping @Sendable () -> Void) async {
-        let waiter = ResumeOnce()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let cancelled = waiter.store(continuation)
-                queue.async {
-                    work()
-                    waiter.resume()
-                }
-                if cancelled { continuation.resume() }
-            }
-        } onCancel: {
-            waiter.resume()
-        }
+        await submit([]).wait()
     }
 }
 
-/// A continuation resumed by whichever comes first: the work, or cancellation.
-private final class ResumeOnce: Sendable {
-    private let slot = Mutex<CheckedContinuation<Void, Never>?>(nil)
+/// A queued console write; `wait()` returns once it is written (or the task is cancelled).
+final class WriteTicket: Sendable {
+    fileprivate let done = OneShot<Void>()
 
-    /// Stores the continuation; returns true (storing nothing) when the task is already cancelled.
-    func store(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
-        slot.withLock { slot in
-            if Task.isCancelled { return true }
-            slot = continuation
-            return false
-        }
-    }
-
-    func resume() {
-        slot.withLock { $0.take() }?.resume()
+    func wait() async {
+        _ = try? await done.wait()
     }
 }

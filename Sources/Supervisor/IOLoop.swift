@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// The supervisor's one I/O thread: it waits on epoll for every descriptor the supervisor
-/// watches (pipes, pidfds, sockets) and it forks every child.
+/// watches (pipes, pidfds, sockets) and it starts every child (a vfork-style clone + exec).
 ///
 /// Why one dedicated thread forks: children ask for SIGKILL when their parent dies
 /// (PR_SET_PDEATHSIG), and the kernel ties that to the *thread* that forked, not the process.

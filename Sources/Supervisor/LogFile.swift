@@ -28,16 +28,24 @@ final class LogFile: Sendable {
 
     /// Appends whole lines, rotating first when the file would exceed the limit.
     func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// Appends whole lines, rotating first when the file would exceed the limit.
+    func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         state.withLock { state in
             if state.size > 0 && state.size + bytes.count > rotationBytes {
                 Syscalls.close(state.fd)
+                // Unlink first: renaming over an existing file makes ext4 flush the renamed
+                // file's data synchronously (its auto_da_alloc heuristic), which stalls a fast child.
+                _ = unlink(path + ".1")
                 _ = rename(path, path + ".1")
                 state.fd = (try? Self.open(path)) ?? -1
                 state.size = 0
             }
             guard state.fd >= 0 else { return }
-            bytes.withUnsafeBytes { _ = Syscalls.writeAll(state.fd, $0) }
+            Syscalls.writeAll(state.fd, bytes)
             state.size += bytes.count
         }
     }

@@ -1,9 +1,10 @@
+import Logging
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import Logging
 
 /// One replica of a service: spawn, forward output, probe, wait for the exit or the stop turn,
 /// restart with backoff when the policy says so.

@@ -8,7 +8,8 @@
 struct SpawnFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The step that failed (the raw values match `aspire_spawn_step`).
     enum Step: Int32, Sendable, Hashable {
-        case pipe = 1, fork, setProcessGroup, deathSignal, standardIO, workingDirectory, exec, unknown
+        case pipe = 1
+        case fork, setProcessGroup, deathSignal, standardIO, workingDirectory, exec, unknown
     }
 
     var step: Step

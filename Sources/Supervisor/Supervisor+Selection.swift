@@ -3,9 +3,10 @@ extension Supervisor {
     ///
     /// - Throws: `SupervisorError.unknownService` for a name not in the plan.
     func selectServices() throws -> [ServiceSpec] {
-        guard let only = options.only else { return plan.services }
-        var byName: [String: ServiceSpec] = [:]
-        for spec in plan.services where byName[spec.name] == nil { byName[spec.name] = spec }
+        var seen = Set<String>()
+        let unique = plan.services.filter { seen.insert($0.name).inserted }  // the first of a duplicated name wins
+        guard let only = options.only else { return unique }
+        let byName = Dictionary(uniqueKeysWithValues: unique.map { ($0.name, $0) })
         if let unknown = only.sorted().first(where: { byName[$0] == nil }) {
             throw SupervisorError.unknownService(unknown)
         }
@@ -15,7 +16,7 @@ extension Supervisor {
             guard selected.insert(name).inserted, let spec = byName[name] else { continue }
             pending += spec.waitFor + spec.waitForCompletion
         }
-        return plan.services.filter { selected.contains($0.name) }
+        return unique.filter { selected.contains($0.name) }
     }
 
     /// - Throws: `SupervisorError.dependencyCycle` with the cycle's path when services wait for

@@ -13,8 +13,16 @@ package import Logging
 ///
 /// ```swift
 /// let supervisor = Supervisor(plan: plan, options: SupervisorOptions(color: isTTY), logger: logger)
-/// async let outcome = supervisor.run()
-/// for await _ in UnixSignals(.interrupt, .terminate) { await supervisor.requestShutdown() }
+/// let outcome = try await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group in
+///     group.addTask { try await supervisor.run() }
+///     group.addTask {
+///         for await _ in UnixSignals(.interrupt, .terminate) { await supervisor.requestShutdown() }
+///         return nil
+///     }
+///     defer { group.cancelAll() }
+///     for try await case let outcome? in group { return outcome }
+///     return nil
+/// }
 /// ```
 package actor Supervisor {
     let plan: LaunchPlan
@@ -135,7 +143,7 @@ package actor Supervisor {
     /// at once (the CLI calls this for every SIGINT/SIGTERM, so a second Ctrl-C kills).
     package func requestShutdown() {
         if shutdown.fulfill() {
-            if hasRun { announce("shutting down") }
+            if hasRun && !allDone.isFulfilled { announce("shutting down") }
         } else if force.fulfill() {
             announce("stopping now (SIGKILL)")
             for handle in handles.values { handle.stopTurn.fulfill() }

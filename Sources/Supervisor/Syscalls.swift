@@ -231,7 +231,9 @@ enum Syscalls {
         var events = [Int32](repeating: 0, count: 64)
         let count = fds.withUnsafeMutableBufferPointer { fdBuffer in
             events.withUnsafeMutableBufferPointer { eventBuffer in
-                guard let fdBase = fdBuffer.baseAddress, let eventBase = eventBuffer.baseAddress else { return Int32(0) }
+                guard let fdBase = fdBuffer.baseAddress, let eventBase = eventBuffer.baseAddress else {
+                    return Int32(0)
+                }
                 return aspire_epoll_wait(epfd, fdBase, eventBase, 64, timeoutMilliseconds)
             }
         }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -74,18 +75,19 @@ package struct UnixSignals: AsyncSequence, Sendable {
     }
 }
 
-/// Keeps the dispatch sources alive until the stream ends.
-///
-/// `@unchecked Sendable`: the sources are created before this box and only `cancel()`ed after,
-/// and `DispatchSource.cancel` is thread-safe.
-private final class SignalSources: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
+/// Keeps the dispatch sources alive until the stream ends (a mutex makes the non-Sendable
+/// sources safe to hand to the stream's termination handler).
+private final class SignalSources: Sendable {
+    private let sources: Mutex<[any DispatchSourceSignal]>
 
-    init(_ sources: [any DispatchSourceSignal]) {
-        self.sources = sources
+    init(_ sources: sending [any DispatchSourceSignal]) {
+        self.sources = Mutex(sources)
     }
 
     func cancel() {
-        for source in sources { source.cancel() }
+        sources.withLock { sources in
+            for source in sources { source.cancel() }
+            sources.removeAll()
+        }
     }
 }

@@ -59,11 +59,22 @@ struct UpCommand: AsyncParsableCommand {
         }
 
         Console.out(EndpointSummary.text(app, resolver: resolver, only: needed))
+        var urls: [String: [String]] = [:]
+        for resource in app.resources where resource.isRunnable {
+            urls[resource.name] = resource.run.endpoints.compactMap {
+                try? resolver.endpointValue(EndpointID(resource.name, $0.name), field: .url).value
+            }
+        }
+        let recorder = StatusRecorder(manifest: app, folder: folder, urls: urls)
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
         let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color), logger: logger)
         let outcome = try await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group in
             group.addTask { try await supervisor.run() }
+            group.addTask {
+                await recorder.run(supervisor)
+                return nil
+            }
             group.addTask {
                 for await _ in UnixSignals(.interrupt, .terminate, .hangup) {
                     await supervisor.requestShutdown()

@@ -62,7 +62,8 @@ extension ProcessTests {
         func secrets() async throws {
             let sandbox = try Sandbox()
             let plan = sandbox.plan([
-                shell("db", "echo \"password=$PW and again $PW\"; exit 4", env: ["PW": "hunter22"], secrets: ["hunter22"])
+                shell(
+                    "db", "echo \"password=$PW and again $PW\"; exit 4", env: ["PW": "hunter22"], secrets: ["hunter22"])
             ])
             let (supervisor, sink) = makeSupervisor(plan)
             _ = try await supervisor.run()
@@ -114,5 +115,23 @@ extension ProcessTests {
             #expect(splitter.finish().map { String(decoding: $0, as: UTF8.self) } == "xy\n")
             #expect(splitter.finish() == nil)
         }
+    }
+}
+
+@Suite struct LinePrefixing {
+    @Test("prefixLines handles long lines, short lines (over the size estimate) and a missing final newline")
+    func prefixLines() {
+        func prefixed(_ text: String) -> String {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes {
+                String(decoding: LogPump.prefixLines($0, with: Array("p| ".utf8)), as: UTF8.self)
+            }
+        }
+        #expect(
+            prefixed("a long enough line of text\nanother one\n") == "p| a long enough line of text\np| another one\n")
+        let short = String(repeating: "1\n", count: 100)
+        #expect(prefixed(short) == String(repeating: "p| 1\n", count: 100))
+        #expect(prefixed("x\n\ny") == "p| x\np| \np| y")
+        #expect(prefixed("") == "")
     }
 }

@@ -13,7 +13,8 @@ extension ProcessTests {
             let directory = sandbox.directory
             // The exit test runs in a child process of the test runner: it supervises children,
             // then SIGKILLs itself. PR_SET_PDEATHSIG must take the children down with it.
-            await #expect(processExitsWith: .signal(SIGKILL)) { [pidFile = pidFile as String, directory = directory as String] in
+            await #expect(processExitsWith: .signal(SIGKILL)) {
+                [pidFile = pidFile as String, directory = directory as String] in
                 let plan = LaunchPlan(
                     appName: "orphans", stateDirectory: directory + "/state",
                     services: (0..<3).map { index in

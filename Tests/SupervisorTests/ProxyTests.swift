@@ -18,8 +18,11 @@ extension ProcessTests {
                 ServiceSpec(
                     name: "api", replicas: replicas, executable: "python3", arguments: ["-c", replicaServer],
                     workingDirectory: sandbox.directory,
-                    healthCheck: HealthCheckSpec(probe: .tcp(endpoint: "http"), interval: .milliseconds(50), retries: 100),
-                    proxies: [ProxySpec(endpoint: "http", listenHost: "127.0.0.1", listenPort: listen, targetPorts: targets)],
+                    healthCheck: HealthCheckSpec(
+                        probe: .tcp(endpoint: "http"), interval: .milliseconds(50), retries: 100),
+                    proxies: [
+                        ProxySpec(endpoint: "http", listenHost: "127.0.0.1", listenPort: listen, targetPorts: targets)
+                    ],
                     hostPorts: [listen])
             ])
             let (supervisor, sink) = makeSupervisor(plan)
@@ -44,11 +47,15 @@ extension ProcessTests {
                 ServiceSpec(
                     name: "api",
                     replicas: [
-                        ReplicaSpec(environment: environment(["PORT": "\(live)", "REPLICA": "live"]), endpointPorts: ["http": live])
+                        ReplicaSpec(
+                            environment: environment(["PORT": "\(live)", "REPLICA": "live"]),
+                            endpointPorts: ["http": live])
                     ], executable: "python3", arguments: ["-c", replicaServer], workingDirectory: sandbox.directory,
-                    healthCheck: HealthCheckSpec(probe: .tcp(endpoint: "http"), interval: .milliseconds(50), retries: 100),
+                    healthCheck: HealthCheckSpec(
+                        probe: .tcp(endpoint: "http"), interval: .milliseconds(50), retries: 100),
                     proxies: [
-                        ProxySpec(endpoint: "http", listenHost: "127.0.0.1", listenPort: listen, targetPorts: [dead, live])
+                        ProxySpec(
+                            endpoint: "http", listenHost: "127.0.0.1", listenPort: listen, targetPorts: [dead, live])
                     ])
             ])
             let (supervisor, _) = makeSupervisor(plan)
@@ -80,10 +87,15 @@ extension ProcessTests {
             let plan = sandbox.plan([
                 ServiceSpec(
                     name: "echo",
-                    replicas: [ReplicaSpec(environment: environment(["PORT": "\(target)"]), endpointPorts: ["tcp": target])],
+                    replicas: [
+                        ReplicaSpec(environment: environment(["PORT": "\(target)"]), endpointPorts: ["tcp": target])
+                    ],
                     executable: "python3", arguments: ["-c", echo], workingDirectory: sandbox.directory,
-                    healthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(50), retries: 100),
-                    proxies: [ProxySpec(endpoint: "tcp", listenHost: "127.0.0.1", listenPort: listen, targetPorts: [target])])
+                    healthCheck: HealthCheckSpec(
+                        probe: .tcp(endpoint: "tcp"), interval: .milliseconds(50), retries: 100),
+                    proxies: [
+                        ProxySpec(endpoint: "tcp", listenHost: "127.0.0.1", listenPort: listen, targetPorts: [target])
+                    ])
             ])
             let (supervisor, _) = makeSupervisor(plan)
             async let outcome = supervisor.run()
@@ -108,7 +120,9 @@ private func echoRoundTrip(port: Int, payload: [UInt8]) throws -> [UInt8] {
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     try #require(connected == 0)
     let writer = Thread {

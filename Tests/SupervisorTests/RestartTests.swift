@@ -30,7 +30,8 @@ extension ProcessTests {
             let plan = sandbox.plan([
                 shell("clean", "echo x >> \(sandbox.path("clean"))", restart: RestartSpec(policy: .onFailure)),
                 shell(
-                    "again", "echo x >> \(sandbox.path("again"))", restart: RestartSpec(policy: .always, maxRestarts: 2)),
+                    "again", "echo x >> \(sandbox.path("again"))", restart: RestartSpec(policy: .always, maxRestarts: 2)
+                ),
                 shell("never", "echo x >> \(sandbox.path("never")); exit 1"),
             ])
             let (supervisor, _) = makeSupervisor(plan, backoff: RestartBackoff(initial: .milliseconds(10)))
@@ -45,7 +46,9 @@ extension ProcessTests {
         func crashLoopBacksOff() async throws {
             let sandbox = try Sandbox()
             let file = sandbox.path("runs")
-            let plan = sandbox.plan([shell("loop", "echo run >> \(file); exit 1", restart: RestartSpec(policy: .always))])
+            let plan = sandbox.plan([
+                shell("loop", "echo run >> \(file); exit 1", restart: RestartSpec(policy: .always))
+            ])
             let (supervisor, _) = makeSupervisor(
                 plan, backoff: RestartBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
             async let outcome = supervisor.run()

@@ -55,8 +55,10 @@ extension ProcessTests {
             let sandbox = try Sandbox()
             // Each one waits until the other has started: only works if both run at once.
             let plan = sandbox.plan([
-                shell("ping", "touch \(sandbox.path("ping")); until [ -f \(sandbox.path("pong")) ]; do sleep 0.02; done"),
-                shell("pong", "touch \(sandbox.path("pong")); until [ -f \(sandbox.path("ping")) ]; do sleep 0.02; done"),
+                shell(
+                    "ping", "touch \(sandbox.path("ping")); until [ -f \(sandbox.path("pong")) ]; do sleep 0.02; done"),
+                shell(
+                    "pong", "touch \(sandbox.path("pong")); until [ -f \(sandbox.path("ping")) ]; do sleep 0.02; done"),
             ])
             let (supervisor, _) = makeSupervisor(plan)
             let result = try await supervisor.run()
@@ -80,7 +82,8 @@ extension ProcessTests {
             let result = try await supervisor.run()
             #expect(!FileManager.default.fileExists(atPath: marker))
             #expect(await supervisor.state(of: "migrate") == .exited(.exited(3)))
-            #expect(await supervisor.state(of: "api") == .failed("not started: dependency 'migrate' exited with code 3"))
+            #expect(
+                await supervisor.state(of: "api") == .failed("not started: dependency 'migrate' exited with code 3"))
             #expect(await supervisor.state(of: "web") == .failed("not started: dependency 'api' failed"))
             #expect(await supervisor.state(of: "viewer") == .failed("not started: dependency 'ghost' failed"))
             #expect(

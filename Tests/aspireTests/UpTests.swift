@@ -200,4 +200,39 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/wanted.ran"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/other.ran"))
     }
+    @Test("ps, logs and down work against a running app; each says so when nothing runs")
+    func controlVerbs() throws {
+        let path = try CLI.writeManifest("""
+            name: verbs
+            resources:
+              talker:
+                type: executable
+                command: sh
+                args: ["-c", "echo hello-from-talker; echo $$$$ > talker.pid; exec sleep 300"]
+              quiet:
+                type: executable
+                command: sh
+                args: ["-c", "exec sleep 300"]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        #expect(try CLI.run(["ps", "-f", path]).status == 1)
+        let up = try Running(["-f", path])
+        #expect(Self.eventually { Self.pids(in: directory, names: ["talker"]).count == 1 }, "\(up.output)")
+        var table = ""
+        #expect(Self.eventually {
+            table = (try? CLI.run(["ps", "-f", path]).stdout) ?? ""
+            return table.contains("talker") && table.contains("running")
+        }, "\(table)")
+        let json = try CLI.run(["ps", "-f", path, "--format", "json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["resources"] as? [[String: Any]])?.count == 2)
+        let logs = try CLI.run(["logs", "talker", "-f", path])
+        #expect(logs.stdout.contains("talker | hello-from-talker"))
+        #expect(try CLI.run(["logs", "nope", "-f", path]).status == 1)
+        let down = try CLI.run(["down", "-f", path])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(up.wait() == 0)
+        #expect(try CLI.run(["ps", "-f", path]).status == 1)
+        #expect(try CLI.run(["down", "-f", path]).status == 1)
+    }
 }

@@ -1,0 +1,45 @@
+import AppState
+import ArgumentParser
+import Foundation
+
+/// `aspire down`: stop the running app (its `up` stops everything in reverse order), and with
+/// `--volumes` delete the data of well-known resources.
+struct DownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop the running app; --volumes also deletes its data.")
+
+    @OptionGroup var manifest: ManifestOptions
+    @Flag(help: "Also delete the data of redis/postgres run natively (.aspire/data).") var volumes = false
+    @Option(help: "Seconds to wait for the app to stop.") var timeout: Double = 30
+
+    func run() async throws {
+        let folder = try RunningApp.folder(for: manifest)
+        if let pid = RunLock.runningPID(folder: folder) {
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(timeout)
+            while RunLock.runningPID(folder: folder) != nil, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            if RunLock.runningPID(folder: folder) != nil {
+                Console.error("error: aspire up (pid \(pid)) did not stop within \(Int(timeout)) s")
+                throw ExitCode(1)
+            }
+            Console.out("stopped (aspire up, pid \(pid))\n")
+        } else if !volumes {
+            Console.error("error: no app is running for \(manifest.file)")
+            throw ExitCode(1)
+        }
+        if volumes {
+            let data = folder.dataDirectory
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: data)) ?? [] {
+                let path = (data as NSString).appendingPathComponent(entry)
+                // Data moved out of reach of an unprivileged user is linked from here; delete both.
+                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                    try? FileManager.default.removeItem(atPath: target)
+                }
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            try? FileManager.default.removeItem(atPath: folder.secretsFile)
+            Console.out("deleted \(data) and the generated passwords\n")
+        }
+    }
+}
