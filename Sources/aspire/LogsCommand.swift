@@ -6,12 +6,15 @@ import Foundation
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the logs of the app's resources (-f to follow).")
 
-    @OptionGroup var manifest: ManifestOptions
+    // `-f` follows here, as in `docker compose logs -f`; the manifest is `--file FILE`.
+    @Option(name: .customLong("file"), help: "The app manifest (apphost.yaml).") var file: String = "apphost.yaml"
     @Argument(help: "Resources to show (default: all).") var names: [String] = []
     @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing new lines until Ctrl-C.") var follow = false
     @Option(help: "Only the last N lines of each resource.") var tail: Int?
 
     func run() async throws {
+        var manifest = ManifestOptions()
+        manifest.file = file
         let folder = try RunningApp.folder(for: manifest)
         let logs = folder.logsDirectory
         let available = ((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? [])

@@ -226,9 +226,12 @@ import Testing
         let json = try CLI.run(["ps", "-f", path, "--format", "json"])
         let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["resources"] as? [[String: Any]])?.count == 2)
-        let logs = try CLI.run(["logs", "talker", "-f", path])
-        #expect(logs.stdout.contains("talker | hello-from-talker"))
-        #expect(try CLI.run(["logs", "nope", "-f", path]).status == 1)
+        var logs = ""
+        #expect(Self.eventually {
+            logs = (try? CLI.run(["logs", "talker", "--file", path]).stdout) ?? ""
+            return logs.contains("talker | hello-from-talker")
+        }, "\(logs)")
+        #expect(try CLI.run(["logs", "nope", "--file", path]).status == 1)
         let down = try CLI.run(["down", "-f", path])
         #expect(down.status == 0, "\(down.stderr)")
         #expect(up.wait() == 0)

@@ -113,4 +113,11 @@ import Testing
         let mermaid = try CLI.run(["graph", "-f", path, "--format", "mermaid"])
         #expect(mermaid.stdout.hasPrefix("graph LR"))
     }
+
+    @Test("every subcommand's options are well-formed (--help exits 0)", arguments: ["validate", "env", "graph", "up", "ps", "logs", "down"])
+    func help(subcommand: String) throws {
+        let result = try CLI.run([subcommand, "--help"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("USAGE"))
+    }
 }
