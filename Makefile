@@ -17,7 +17,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 PYTHON ?= python3
 # Debian packages the build and the tests need (libyaml for the parser, redis for the examples).
-APT_PACKAGES ?= libyaml-dev pkg-config redis-server
+APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql
 PY_MODULES ?= jsonschema pyyaml
 MANIFEST ?= manifests/starter/apphost.yaml
 # SwiftPM's build folder; another one (SCRATCH=.build-mine) lets two checkouts build side by side.

@@ -123,6 +123,8 @@ typedef struct {
     int stderr_fd;
     int report_fd;
     pid_t parent;
+    int64_t uid;
+    int64_t gid;
 } child_arguments;
 
 /// The child, between clone and exec. It runs on its own stack but in the parent's memory
@@ -141,6 +143,17 @@ static int child_main(void *raw) {
         syscall(SYS_rt_sigaction, sig, default_action, NULL, (size_t)(NSIG / 8));
     }
     if (setpgid(0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
+    // Credentials first: a credential change clears PR_SET_PDEATHSIG. Raw syscalls, because
+    // glibc's setuid() would broadcast to the parent's threads, whose memory we share.
+    if (args->gid >= 0) {
+        if (syscall(SYS_setgroups, 0, NULL) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_CREDENTIALS, errno);
+        if (syscall(SYS_setresgid, (gid_t)args->gid, (gid_t)args->gid, (gid_t)args->gid) != 0) {
+            child_fail(report_fd, ASPIRE_SPAWN_STEP_CREDENTIALS, errno);
+        }
+    }
+    if (args->uid >= 0 && syscall(SYS_setresuid, (uid_t)args->uid, (uid_t)args->uid, (uid_t)args->uid) != 0) {
+        child_fail(report_fd, ASPIRE_SPAWN_STEP_CREDENTIALS, errno);
+    }
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_PDEATHSIG, errno);
     // The parent may have died before prctl: then nobody would ever kill us.
     if (getppid() != args->parent) _exit(127);
@@ -173,7 +186,7 @@ static int child_main(void *raw) {
 
 int aspire_process_spawn(
     const char *file, char *const *argv, char *const *envp, const char *workdir,
-    int stdout_fd, int stderr_fd, aspire_spawn_result *result) {
+    int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result) {
     result->pid = 0;
     result->step = ASPIRE_SPAWN_OK;
     result->error = 0;
@@ -199,7 +212,7 @@ int aspire_process_spawn(
         close(report[1]);
         return -1;
     }
-    child_arguments args = {file, argv, envp, workdir, stdout_fd, stderr_fd, report[1], getpid()};
+    child_arguments args = {file, argv, envp, workdir, stdout_fd, stderr_fd, report[1], getpid(), uid, gid};
 
     // Block every signal so no handler of ours runs in the child before it resets them.
     sigset_t all, previous;

@@ -250,6 +250,8 @@ struct SpawnRequest: Sendable, Hashable {
     var workingDirectory: String?
     /// Pipes for stdout/stderr when true; /dev/null when false.
     var captureOutput: Bool
+    /// Run as this user; nil = as the supervisor.
+    var user: ProcessUser? = nil
 }
 
 extension IOLoop {
@@ -274,7 +276,7 @@ extension IOLoop {
             let spawned = Syscalls.spawn(
                 executable: request.executable, arguments: request.arguments,
                 environment: request.environment, workingDirectory: request.workingDirectory,
-                stdoutFD: outPipe?.write ?? -1, stderrFD: errPipe?.write ?? -1)
+                stdoutFD: outPipe?.write ?? -1, stderrFD: errPipe?.write ?? -1, user: request.user)
             if let outPipe { Syscalls.close(outPipe.write) }
             if let errPipe { Syscalls.close(errPipe.write) }
             switch spawned {

@@ -36,7 +36,7 @@ struct ManagedReplica: Sendable {
                 process = try await context.loop.spawn(
                     SpawnRequest(
                         executable: spec.executable, arguments: spec.arguments, environment: replica.environment,
-                        workingDirectory: spec.workingDirectory, captureOutput: true))
+                        workingDirectory: spec.workingDirectory, captureOutput: true, user: spec.user))
             } catch let failure as SpawnFailure {
                 await report(.failed(failure.description), isFinal: true)
                 return

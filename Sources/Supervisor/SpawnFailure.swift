@@ -9,7 +9,7 @@ struct SpawnFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The step that failed (the raw values match `aspire_spawn_step`).
     enum Step: Int32, Sendable, Hashable {
         case pipe = 1
-        case fork, setProcessGroup, deathSignal, standardIO, workingDirectory, exec, unknown
+        case fork, setProcessGroup, deathSignal, standardIO, workingDirectory, exec, unknown, credentials
     }
 
     var step: Step
@@ -49,6 +49,7 @@ extension SpawnFailure.Step {
         case .workingDirectory: "chdir"
         case .exec: "exec"
         case .unknown: "starting the child"
+        case .credentials: "switching user"
         }
     }
 }

@@ -75,8 +75,10 @@ enum Syscalls {
     /// - Returns: the child's pid, or why it could not start.
     static func spawn(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-        stdoutFD: Int32, stderrFD: Int32
+        stdoutFD: Int32, stderrFD: Int32, user: ProcessUser? = nil
     ) -> Result<Int32, SpawnFailure> {
+        let uid = user.map { Int64($0.uid) } ?? -1
+        let gid = user.map { Int64($0.gid) } ?? -1
         let argv = CStringArray([executable] + arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         var result = aspire_spawn_result()
@@ -85,10 +87,10 @@ enum Syscalls {
                 if let workingDirectory {
                     workingDirectory.withCString { directory in
                         aspire_process_spawn(
-                            executable, argvPointer, envpPointer, directory, stdoutFD, stderrFD, &result)
+                            executable, argvPointer, envpPointer, directory, stdoutFD, stderrFD, uid, gid, &result)
                     }
                 } else {
-                    aspire_process_spawn(executable, argvPointer, envpPointer, nil, stdoutFD, stderrFD, &result)
+                    aspire_process_spawn(executable, argvPointer, envpPointer, nil, stdoutFD, stderrFD, uid, gid, &result)
                 }
             }
         }

@@ -35,6 +35,7 @@ typedef enum {
     ASPIRE_SPAWN_STEP_CHDIR = 6,      // child: chdir(working directory)
     ASPIRE_SPAWN_STEP_EXEC = 7,       // child: execve (after the PATH search)
     ASPIRE_SPAWN_STEP_UNKNOWN = 8,    // the child's report was cut short
+    ASPIRE_SPAWN_STEP_CREDENTIALS = 9, // child: setgroups/setresgid/setresuid to the requested user
 } aspire_spawn_step;
 
 /// The outcome of `aspire_process_spawn`.
@@ -57,6 +58,10 @@ typedef struct {
 /// `PATH` found in `envp` (or `/usr/local/bin:/usr/bin:/bin` when there is none), relative to
 /// `workdir`, the way execvp does.
 ///
+/// When `uid`/`gid` are not -1 the child drops its supplementary groups and switches to them
+/// (raw syscalls, affecting only the child) *before* arming PR_SET_PDEATHSIG, since the kernel
+/// clears the parent-death signal on a credential change.
+///
 /// Blocks until the child has exec'd or failed. On failure the child has been reaped.
 ///
 /// - Important: PR_SET_PDEATHSIG fires when the calling *thread* exits, so call this only from a
@@ -69,6 +74,8 @@ int aspire_process_spawn(
     const char *_Nullable workdir,
     int stdout_fd,
     int stderr_fd,
+    int64_t uid,
+    int64_t gid,
     aspire_spawn_result *_Nonnull result);
 
 /// A pidfd for `pid` (close-on-exec), or `-errno` (e.g. -ENOSYS on kernels before 5.3).

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Redis and PostgreSQL run natively by `up`: real servers, real data on disk.
+@Suite(.serialized) struct WellKnownTests {
+    @Test("postgres: database created once the server is healthy; data and password persist across runs")
+    func postgres() throws {
+        let path = try CLI.writeManifest("""
+            name: pgtest
+            resources:
+              pg:
+                type: postgres
+                runtime: native
+                databases: [catalogdb]
+              writer:
+                type: executable
+                command: sh
+                args: ["-c", "psql \\"$$CATALOGDB_URI\\" -v ON_ERROR_STOP=1 -tAc 'CREATE TABLE IF NOT EXISTS hits (n int); INSERT INTO hits VALUES (1); SELECT count(*) FROM hits;'"]
+                references: [catalogdb]
+                waitFor: [catalogdb]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
+        for run in 1...2 {
+            let up = try UpTests.Running(["-f", path])
+            #expect(UpTests.eventually(timeout: 60) { up.output.contains("writer: exited") }, "\(up.output)")
+            #expect(up.output.contains("writer    | \(run)"), "run \(run): \(up.output)")
+            kill(up.process.processIdentifier, SIGTERM)
+            #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+        }
+        let env = try CLI.run(["env", "writer", "-f", path])
+        #expect(env.stdout.contains("ConnectionStrings__catalogdb=\"Host=localhost;Port="))
+        #expect(env.stdout.contains(";Username=postgres;Password=***;Database=catalogdb\""))
+        #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/pg"))
+    }
+
+    @Test("redis: the password from the state folder works and data survives a restart")
+    func redis() throws {
+        let path = try CLI.writeManifest("""
+            name: redistest
+            resources:
+              cache:
+                type: redis
+                runtime: native
+              client:
+                type: executable
+                command: sh
+                args: ["-c", "redis-cli -h $$CACHE_HOST -p $$CACHE_PORT -a \\"$$CACHE_PASSWORD\\" --no-auth-warning INCR runs"]
+                references: [cache]
+                waitFor: [cache]
+            """)
+        defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
+        for run in 1...2 {
+            let up = try UpTests.Running(["-f", path])
+            #expect(UpTests.eventually(timeout: 30) { up.output.contains("client: exited") }, "\(up.output)")
+            #expect(up.output.contains("client | \(run)"), "run \(run): \(up.output)")
+            kill(up.process.processIdentifier, SIGTERM)
+            #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+        }
+    }
+}
