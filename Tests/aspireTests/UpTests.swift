@@ -238,4 +238,66 @@ import Testing
         #expect(try CLI.run(["ps", "-f", path]).status == 1)
         #expect(try CLI.run(["down", "-f", path]).status == 1)
     }
+
+    @Test("replicas: one stable URL in front, connections spread over the replicas")
+    func replicas() throws {
+        let path = try CLI.writeManifest("""
+            name: replicas
+            resources:
+              echo:
+                type: executable
+                command: python3
+                args: ["-c", "import http.server,os\\nclass H(http.server.BaseHTTPRequestHandler):\\n  def do_GET(self):\\n    b=os.environ['PORT'].encode(); self.send_response(200); self.end_headers(); self.wfile.write(b)\\n  def log_message(self,*a): pass\\nhttp.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()"]
+                replicas: 2
+                healthCheck: { http: /, interval: 200ms }
+            """)
+        let env = try CLI.run(["env", "echo", "-f", path, "--format", "json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(env.stdout.utf8)) as? [String: String])
+        let replicaPort = try #require(object["PORT"])
+        let up = try Running(["-f", path])
+        #expect(Self.eventually { up.output.contains("echo: healthy") }, "\(up.output)")
+        let status = try CLI.run(["ps", "-f", path, "--format", "json"])
+        let ps = try #require(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let url = try #require(((ps["resources"] as? [[String: Any]])?.first?["urls"] as? [String])?.first)
+        let port = try #require(url.split(separator: ":").last.flatMap { Int($0) })
+        var answers = Set<String>()
+        for _ in 0..<6 {
+            if let response = StarterTests.get(port: port, path: "/"), let body = response.components(separatedBy: "\r\n\r\n").last {
+                answers.insert(body)
+            }
+        }
+        #expect(answers.count == 2, "answers: \(answers)")
+        #expect(answers.contains(replicaPort))
+        #expect(!answers.contains(String(port)))
+        kill(up.process.processIdentifier, SIGTERM)
+        #expect(up.wait() == 0, "\(up.output)")
+    }
+
+    @Test("a fixed port already taken: up refuses, naming the resource, the port and the holder")
+    func portTaken() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 1)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let path = try CLI.writeManifest("""
+            resources:
+              web:
+                type: executable
+                command: sleep
+                args: ["30"]
+                endpoints:
+                  http: { port: \(port) }
+            """)
+        let up = try Running(["-f", path])
+        #expect(up.wait() == 1, "\(up.output)")
+        #expect(up.output.contains("web"))
+        #expect(up.output.contains("\(port)"))
+        #expect(up.output.contains("pid \(getpid())"), "\(up.output)")
+    }
 }
