@@ -45,7 +45,11 @@ package struct ManifestLoader: Sendable {
     package func load(bytes: [UInt8], file: String, directory: String) -> Result {
         let document = YAMLDocument(bytes: bytes, file: file)
         let defaultName = Self.defaultAppName(directory: directory)
-        let (manifest, decodeDiagnostics) = ManifestDecoder.decode(document, directory: directory, defaultName: defaultName, environment: environment)
+        // An aspire-manifest.json (JSON is YAML flow syntax, so the same shim parses it).
+        let (manifest, decodeDiagnostics) =
+            file.hasSuffix(".json")
+            ? AspireManifestDecoder.decode(document, directory: directory, defaultName: defaultName)
+            : ManifestDecoder.decode(document, directory: directory, defaultName: defaultName, environment: environment)
         var diagnostics = decodeDiagnostics
         if let manifest {
             diagnostics += Validator.validate(manifest)

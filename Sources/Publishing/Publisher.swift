@@ -1,0 +1,90 @@
+package import AppModel
+import Foundation
+
+/// `aspire publish`: turns one validated app model into files an existing engine runs — an
+/// Aspire manifest, a docker compose project, or Kubernetes manifests (docs/publishing.md).
+///
+/// Writers turn the model into `OutputFile`s and write nothing (they look into project folders,
+/// for a Dockerfile or a `.csproj`); `publish` reads the values kept from an earlier publish (so
+/// secrets stay stable and output is byte-identical), then writes every file atomically.
+package enum Publisher {
+    /// Publishes `manifest` into `options.outputDirectory`.
+    /// - Returns: The files written and the notes to show (e.g. a project that needs a Dockerfile).
+    /// - Throws: `PublishError` when the output folder cannot be written.
+    package static func publish(_ manifest: Manifest, options: PublishOptions) throws(PublishError) -> PublishReport {
+        let output = try render(manifest, options: options)
+        try OutputFile.write(output.files, to: options.outputDirectory)
+        return output
+    }
+
+    /// What `publish` would write, without writing it.
+    package static func render(_ manifest: Manifest, options: PublishOptions) throws(PublishError) -> PublishReport {
+        switch options.target {
+        case .manifest:
+            return try AspireManifestWriter(manifest: manifest, options: options).render()
+        case .compose:
+            let kept = OutputFile.readDotEnv(in: options.outputDirectory, name: ComposeWriter.envFileName)
+            return try ComposeWriter(manifest: manifest, options: options, keptValues: kept).render()
+        case .kubernetes:
+            let kept = OutputFile.readDotEnv(in: options.outputDirectory, name: KubernetesWriter.secretsFileName)
+            return try KubernetesWriter(manifest: manifest, options: options, keptValues: kept).render()
+        }
+    }
+}
+
+/// The three things `aspire publish` can write.
+package enum PublishTarget: String, Sendable, Hashable, CaseIterable {
+    case manifest, compose, kubernetes
+}
+
+/// Where and how to publish.
+package struct PublishOptions: Sendable {
+    package var target: PublishTarget
+    /// The folder to write into (absolute); created when missing.
+    package var outputDirectory: String
+    /// The host environment: `Parameters__NAME` and `ConnectionStrings__NAME` give values, as for `up`.
+    package var environment: [String: String]
+
+    package init(target: PublishTarget, outputDirectory: String, environment: [String: String] = [:]) {
+        self.target = target
+        self.outputDirectory = outputDirectory
+        self.environment = environment
+    }
+}
+
+/// What a publish produced.
+package struct PublishReport: Sendable {
+    package var files: [OutputFile]
+    /// Things the user must know or do (one line each), in resource order.
+    package var notes: [PublishNote]
+
+    package init(files: [OutputFile], notes: [PublishNote]) {
+        self.files = files
+        self.notes = notes
+    }
+
+    /// The file at `path` (relative to the output folder), if written.
+    package subscript(path: String) -> OutputFile? { files.first { $0.path == path } }
+}
+
+/// One line for the user about one resource (or the whole app when `resource` is nil).
+package struct PublishNote: Sendable, Hashable, CustomStringConvertible {
+    package var resource: String?
+    package var message: String
+
+    package init(_ resource: String?, _ message: String) {
+        self.resource = resource
+        self.message = message
+    }
+
+    package var description: String { resource.map { "\($0): \(message)" } ?? message }
+}
+
+/// The output folder cannot be written, or libyaml refused the output (exit code 2).
+package struct PublishError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+
+    package init(_ message: String) { self.message = message }
+
+    package var description: String { message }
+}

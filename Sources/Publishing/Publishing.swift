@@ -1,1 +1,0 @@
-// The publishers (aspire-manifest.json, docker compose, Kubernetes) go here.

@@ -1,0 +1,41 @@
+import AppModel
+import Foundation
+
+/// The images redis and postgres run as in a deployment (their official images), and the
+/// shell quoting used to put arguments on their command lines.
+enum WellKnownImage {
+    case redis, postgres
+
+    /// `image:tag` from the resource's `image`/`tag`, else the official image.
+    func reference(_ wellKnown: WellKnown) -> String {
+        let (defaultImage, defaultTag) =
+            switch self {
+            case .redis: ("docker.io/library/redis", "7.4")
+            case .postgres: ("docker.io/library/postgres", "17")
+            }
+        let image = wellKnown.image ?? defaultImage
+        if let tag = wellKnown.tag { return "\(image):\(tag)" }
+        // An image given with its own tag (or digest) is used as written.
+        let lastComponent = image.split(separator: "/").last ?? Substring(image)
+        if lastComponent.contains(":") || image.contains("@") { return image }
+        return "\(image):\(wellKnown.image == nil ? defaultTag : "latest")"
+    }
+
+    /// Single-quoted for `/bin/sh` unless it needs no quotes.
+    static func shellQuote(_ text: String) -> String {
+        let safe = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
+        }
+        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension Resource {
+    /// Redis and postgres: servers whose command line the publisher writes itself.
+    var isWellKnown: Bool {
+        switch kind {
+        case .redis, .postgres: true
+        default: false
+        }
+    }
+}
