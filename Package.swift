@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: - YAML: libyaml behind a tiny C shim, then a safe Swift view.
@@ -45,6 +46,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Control plane: the running app's API on a Unix socket (ps, restart, stop, start).
+        .target(
+            name: "ControlPlane",
+            dependencies: ["Supervisor", "AppState", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - The web dashboard, its own target so the core builds without a web framework.
+        .target(
+            name: "Dashboard",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
         .target(name: "Publishing", dependencies: ["AppModel", "AppState", "YAMLSource"], swiftSettings: swiftSettings),
 
@@ -55,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppHost", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,6 +93,11 @@ let package = Package(
         .testTarget(
             name: "PublishingTests",
             dependencies: ["Publishing", "AppModel", "AppState", "YAMLSource"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

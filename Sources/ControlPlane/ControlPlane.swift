@@ -1,0 +1,1 @@
+// The control API (Unix socket) that ps/restart/stop/start use.
