@@ -21,6 +21,9 @@ package struct ResourceGraph: Sendable, Hashable {
 
     package var nodes: [String]
     package var edges: [Edge]
+    /// Wait edges by source, built once (looking them up by scanning `edges` per node would
+    /// make cycle detection quadratic on large manifests).
+    private var waitTargets: [String: [String]] = [:]
 
     /// Builds the graph of a manifest; edges to unknown resources are left out.
     package init(_ manifest: Manifest) {
@@ -40,13 +43,16 @@ package struct ResourceGraph: Sendable, Hashable {
             if case .postgresDatabase(let server, _) = resource.kind { add(resource.name, server, .parent) }
         }
         self.edges = edges
+        for edge in edges where edge.kind == .waitFor || edge.kind == .waitForCompletion {
+            waitTargets[edge.from, default: []].append(edge.to)
+        }
     }
 
     /// Runnable resources `name` must wait for (databases resolve to their server).
     package func startDependencies(of name: String, in manifest: Manifest) -> [String] {
         var result: [String] = []
-        for edge in edges where edge.from == name && (edge.kind == .waitFor || edge.kind == .waitForCompletion) {
-            let target = manifest.runnableOwner(of: edge.to) ?? edge.to
+        for to in waitTargets[name] ?? [] {
+            let target = manifest.runnableOwner(of: to) ?? to
             if !result.contains(target) { result.append(target) }
         }
         return result
