@@ -59,52 +59,72 @@ package struct ResourceGraph: Sendable, Hashable {
     }
 
     /// Every cycle among wait edges, each as a path that ends where it starts.
+    ///
+    /// Iterative depth-first search: a chain of 60,000 waits must not overflow the stack.
     package func waitCycles(in manifest: Manifest) -> [[String]] {
         var adjacency: [String: [String]] = [:]
         for node in nodes { adjacency[node] = startDependencies(of: node, in: manifest) }
-        var state: [String: Int] = [:]  // 0 new, 1 on stack, 2 done
-        var stack: [String] = []
+        var state: [String: Int] = [:]  // 0 new, 1 on the stack, 2 done
         var cycles: [[String]] = []
         var reported = Set<Set<String>>()
-        func visit(_ node: String) {
-            state[node] = 1
-            stack.append(node)
-            for next in adjacency[node] ?? [] {
-                switch state[next] ?? 0 {
-                case 0: visit(next)
-                case 1:
-                    if let start = stack.lastIndex(of: next) {
-                        let path = Array(stack[start...]) + [next]
-                        if reported.insert(Set(path)).inserted { cycles.append(path) }
+        for root in nodes where (state[root] ?? 0) == 0 {
+            // Each frame: a node and the index of the next neighbour to visit.
+            var stack: [(node: String, next: Int)] = [(root, 0)]
+            var path: [String] = [root]
+            state[root] = 1
+            while let top = stack.last {
+                let neighbours = adjacency[top.node] ?? []
+                if top.next < neighbours.count {
+                    stack[stack.count - 1].next += 1
+                    let next = neighbours[top.next]
+                    switch state[next] ?? 0 {
+                    case 0:
+                        state[next] = 1
+                        stack.append((next, 0))
+                        path.append(next)
+                    case 1:
+                        if let start = path.lastIndex(of: next) {
+                            let cycle = Array(path[start...]) + [next]
+                            if reported.insert(Set(cycle)).inserted { cycles.append(cycle) }
+                        }
+                    default:
+                        break
                     }
-                default: break
+                } else {
+                    state[top.node] = 2
+                    stack.removeLast()
+                    path.removeLast()
                 }
             }
-            stack.removeLast()
-            state[node] = 2
         }
-        for node in nodes where (state[node] ?? 0) == 0 { visit(node) }
         return cycles
     }
 
     /// Runnable resources in an order where every resource comes after what it waits for
-    /// (manifest order among independent ones). Resources in cycles come last.
+    /// (manifest order among independent ones; cycles are broken where they are met).
+    ///
+    /// An iterative depth-first post-order, linear in the size of the graph.
     package func startOrder(in manifest: Manifest) -> [String] {
         let runnable = manifest.resources.filter(\.isRunnable).map(\.name)
-        var remaining = Set(runnable)
+        var visited = Set<String>()
         var order: [String] = []
-        var progress = true
-        while !remaining.isEmpty, progress {
-            progress = false
-            for name in runnable where remaining.contains(name) {
-                if startDependencies(of: name, in: manifest).allSatisfy({ !remaining.contains($0) }) {
-                    order.append(name)
-                    remaining.remove(name)
-                    progress = true
+        for root in runnable where !visited.contains(root) {
+            visited.insert(root)
+            var stack: [(node: String, dependencies: [String], next: Int)] = [(root, startDependencies(of: root, in: manifest), 0)]
+            while let top = stack.last {
+                if top.next < top.dependencies.count {
+                    stack[stack.count - 1].next += 1
+                    let dependency = top.dependencies[top.next]
+                    if visited.insert(dependency).inserted {
+                        stack.append((dependency, startDependencies(of: dependency, in: manifest), 0))
+                    }
+                } else {
+                    order.append(top.node)
+                    stack.removeLast()
                 }
             }
         }
-        return order + runnable.filter { remaining.contains($0) }
+        return order
     }
 }
 
