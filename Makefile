@@ -4,9 +4,9 @@
 #   make build    swift build
 #   make test     deps + build + swift test + the JSON Schema check
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
-#   make bench    the benchmarks (bench/run.sh)
+#   make bench    release build + the benchmarks (bench/run.py; BENCH_FLAGS=--quick)
 #   make install  release build, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
-#   make fuzz     the fuzzers (fuzz/run.sh)
+#   make fuzz     libFuzzer on the C shim for FUZZ_SECONDS (default 60)
 #   make clean    remove build products
 
 SHELL := /bin/bash
@@ -20,6 +20,9 @@ PYTHON ?= python3
 APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql
 PY_MODULES ?= jsonschema pyyaml
 MANIFEST ?= manifests/starter/apphost.yaml
+FUZZ_SECONDS ?= 60
+# e.g. BENCH_FLAGS=--quick for a 30-second smoke run
+BENCH_FLAGS ?=
 # SwiftPM's build folder; another one (SCRATCH=.build-mine) lets two checkouts build side by side.
 SCRATCH ?= .build
 ASPIRE := $(SCRATCH)/debug/aspire
@@ -63,9 +66,9 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
-bench: build
-	@if [ -f bench/run.sh ]; then bash bench/run.sh; \
-	else echo "bench: no benchmarks yet (bench/run.sh will hold them)"; fi
+bench: deps
+	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product aspire
+	$(PYTHON) bench/run.py --aspire "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
 
 install:
 	$(SWIFT) build -c release --scratch-path $(SCRATCH)
@@ -73,9 +76,8 @@ install:
 	install -m 0755 "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" "$(DESTDIR)$(PREFIX)/bin/aspire"
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/aspire"
 
-fuzz: build
-	@if [ -f fuzz/run.sh ]; then bash fuzz/run.sh; \
-	else echo "fuzz: no fuzzers yet (fuzz/run.sh will hold them)"; fi
+fuzz: deps
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	$(SWIFT) package clean --scratch-path $(SCRATCH)
