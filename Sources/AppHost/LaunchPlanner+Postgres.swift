@@ -19,11 +19,9 @@ extension LaunchPlanner {
         }
         let port: Int
         let password: String
-        do {
-            port = try resolver.hostPort(of: EndpointID(name, "tcp"))
-            password = try resolver.password(of: name).value
-        } catch {
-            return fail(error.message)
+        switch serverAddress(name, resolver: resolver, for: name) {
+        case .success(let address): (port, password) = address
+        case .failure(let problem): return .failure(problem)
         }
         let user = getuid() == 0 ? PostgresBinaries.unprivilegedUser() : nil
         if getuid() == 0, user == nil {
@@ -68,11 +66,9 @@ extension LaunchPlanner {
         }
         let port: Int
         let password: String
-        do {
-            port = try resolver.hostPort(of: EndpointID(server, "tcp"))
-            password = try resolver.password(of: server).value
-        } catch {
-            return .failure(Problem(resource: name, message: error.message))
+        switch serverAddress(server, resolver: resolver, for: name) {
+        case .success(let address): (port, password) = address
+        case .failure(let problem): return .failure(problem)
         }
         // Database names are validated resource names or plain strings; quote both ways.
         let identifier = databaseName.replacingOccurrences(of: "\"", with: "\"\"")

@@ -17,11 +17,9 @@ extension LaunchPlanner {
         }
         let port: Int
         let password: String
-        do {
-            port = try resolver.hostPort(of: EndpointID(name, "tcp"))
-            password = try resolver.password(of: name).value
-        } catch {
-            return .failure(Problem(resource: name, message: error.message))
+        switch serverAddress(name, resolver: resolver, for: name) {
+        case .success(let address): (port, password) = address
+        case .failure(let problem): return .failure(problem)
         }
         let data = ((folder.dataDirectory as NSString).appendingPathComponent(name))
         do {
@@ -53,6 +51,17 @@ extension LaunchPlanner {
                 executable: server, arguments: [config] + extraArguments, workingDirectory: data, secrets: [password],
                 listensOnHostPort: true,
                 defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+    }
+}
+
+extension LaunchPlanner {
+    /// The host port and password of a well-known server, or the problem naming `resource`.
+    func serverAddress(_ server: String, resolver: EnvironmentResolver, for resource: String) -> Result<(Int, String), Problem> {
+        do {
+            return .success((try resolver.hostPort(of: EndpointID(server, "tcp")), try resolver.password(of: server).value))
+        } catch {
+            return .failure(Problem(resource: resource, message: error.message))
+        }
     }
 }
 

@@ -157,17 +157,6 @@ package struct EnvironmentResolver: Sendable {
     }
 
     private func externalURLField(_ url: ResolvedValue, field: Expression.EndpointField) throws(Failure) -> ResolvedValue {
-        let text = url.value
-        let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "http"
-        let afterScheme = text.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-        let hostPart = afterScheme.split(separator: "@").last.map(String.init) ?? afterScheme
-        let host = hostPart.split(separator: ":").first.map(String.init) ?? hostPart
-        let port = hostPart.split(separator: ":").dropFirst().first.map(String.init) ?? (scheme == "https" ? "443" : "80")
-        switch field {
-        case .url: return url
-        case .host: return ResolvedValue(plain: host)
-        case .port, .targetPort: return ResolvedValue(plain: port)
-        case .scheme: return ResolvedValue(plain: scheme)
-        }
+        field == .url ? url : ResolvedValue(plain: URLParts(url.value).value(field, url: url.value))
     }
 }

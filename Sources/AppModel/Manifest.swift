@@ -31,4 +31,10 @@ package struct Manifest: Sendable, Hashable {
     }
 
     package var resourceNames: [String] { resources.map(\.name) }
+
+    /// True when a resource of that name exists (without copying it).
+    package func contains(_ name: String) -> Bool { indexByName[name] != nil }
+
+    /// The position of `name` in `resources`, for in-place access without a copy.
+    package func index(of name: String) -> Int? { indexByName[name] }
 }

@@ -31,7 +31,7 @@ package struct ResourceGraph: Sendable, Hashable {
         var edges: [Edge] = []
         var seen = Set<Edge>()
         func add(_ from: String, _ to: String, _ kind: EdgeKind) {
-            guard manifest[to] != nil else { return }
+            guard manifest.contains(to) else { return }
             let edge = Edge(from: from, to: to, kind: kind)
             if seen.insert(edge).inserted { edges.append(edge) }
         }
@@ -131,9 +131,9 @@ package struct ResourceGraph: Sendable, Hashable {
 extension Manifest {
     /// The resource that actually runs for `name`: itself, or a database's server.
     package func runnableOwner(of name: String) -> String? {
-        guard let resource = self[name] else { return nil }
-        if case .postgresDatabase(let server, _) = resource.kind { return server }
-        return resource.isRunnable ? name : nil
+        guard let index = index(of: name) else { return nil }
+        if case .postgresDatabase(let server, _) = resources[index].kind { return server }
+        return resources[index].isRunnable ? name : nil
     }
 }
 

@@ -15,20 +15,17 @@ package enum Validator {
     }
 
     private static func checkNames(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        var firstLocation: [String: Resource] = [:]
-        for resource in manifest.resources {
+        for (position, resource) in manifest.resources.enumerated() {
             if !ResourceName.isValid(resource.name) {
                 diagnostics.append(.error(.invalidResourceName(resource.name), at: resource.location))
             }
-            if let first = firstLocation[resource.name] {
-                // Same YAML key twice is already a duplicate-key error; this catches databases.
-                if first.location != resource.location, case .postgresDatabase = resource.kind {
-                    diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
-                } else if case .postgresDatabase = first.kind {
-                    diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
-                }
-            } else {
-                firstLocation[resource.name] = resource
+            // Same YAML key twice is already a duplicate-key error; this catches a database
+            // named like another resource.
+            guard let firstIndex = manifest.index(of: resource.name), firstIndex != position else { continue }
+            let first = manifest.resources[firstIndex]
+            let isDatabase: (Resource) -> Bool = { if case .postgresDatabase = $0.kind { true } else { false } }
+            if isDatabase(first) || isDatabase(resource) {
+                diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
             }
         }
     }

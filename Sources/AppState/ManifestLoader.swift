@@ -10,7 +10,14 @@ package struct ManifestLoader: Sendable {
     package struct Result: Sendable {
         package var manifest: Manifest?
         package var diagnostics: [Diagnostic]
-        package var sourceLines: [Substring]
+        /// The file's bytes; `sourceLines` splits them only when a diagnostic is rendered.
+        package var source: [UInt8]
+
+        /// The file's lines (for carets under the offending line).
+        package var sourceLines: [Substring] {
+            guard !diagnostics.isEmpty else { return [] }
+            return String(decoding: source, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        }
 
         package var hasErrors: Bool { manifest == nil || diagnostics.hasErrors }
     }
@@ -54,9 +61,7 @@ package struct ManifestLoader: Sendable {
         if let manifest {
             diagnostics += Validator.validate(manifest)
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return Result(manifest: manifest, diagnostics: diagnostics.sortedByLocation, sourceLines: lines)
+        return Result(manifest: manifest, diagnostics: diagnostics.sortedByLocation, source: bytes)
     }
 
     /// The folder's name, made into a valid app name.

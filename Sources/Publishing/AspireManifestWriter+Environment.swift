@@ -110,17 +110,6 @@ extension AspireManifestWriter.Context {
     /// `url`, `host`, `port`, `scheme` of an external service's URL.
     private func externalField(_ url: Template, _ field: Expression.EndpointField) -> String {
         let whole = text(url)
-        guard field != .url else { return whole }
-        let scheme = whole.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "http"
-        let authority = whole.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-        let hostAndPort = authority.split(separator: "@").last.map(String.init) ?? authority
-        let host = hostAndPort.split(separator: ":").first.map(String.init) ?? hostAndPort
-        let port = hostAndPort.split(separator: ":").dropFirst().first.map(String.init) ?? (scheme == "https" ? "443" : "80")
-        switch field {
-        case .url: return whole
-        case .host: return host
-        case .port, .targetPort: return port
-        case .scheme: return scheme
-        }
+        return URLParts(whole).value(field, url: whole)
     }
 }
