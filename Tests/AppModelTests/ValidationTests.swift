@@ -149,3 +149,21 @@ import Testing
         #expect(a.run.restart.policy == .no)
     }
 }
+
+@Suite struct LargeGraphTests {
+    @Test("a 20,000-long waitFor chain validates without exhausting the stack (fuzzer regression)")
+    func longChain() throws {
+        let count = 20_000
+        var yaml = "resources:\n"
+        for i in 0..<count {
+            yaml += "  r\(i):\n    type: executable\n    command: sleep\n"
+            if i < count - 1 { yaml += "    waitFor: [r\(i + 1)]\n" }
+        }
+        let result = load(yaml)
+        #expect(!result.hasErrors)
+        let manifest = try #require(result.manifest)
+        let order = ResourceGraph(manifest).startOrder(in: manifest)
+        #expect(order.first == "r\(count - 1)")
+        #expect(order.last == "r0")
+    }
+}
