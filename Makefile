@@ -17,7 +17,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 PYTHON ?= python3
 # Debian packages the build and the tests need (libyaml for the parser, redis for the examples).
-APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql
+APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql chromium
 PY_MODULES ?= jsonschema pyyaml
 MANIFEST ?= manifests/starter/apphost.yaml
 FUZZ_SECONDS ?= 60

@@ -23,11 +23,13 @@ struct ManagedReplica: Sendable {
     }
 
     func run() async {
+        // This generation's stop request (`Supervisor.stop`): stop, and stay stopped, no restart.
+        let stopRequest = handle.control.stopRequest
         var consecutiveRestarts = 0
-        var totalRestarts = 0
+        var totalRestarts = await context.supervisor.restartCount(service: spec.name, replica: index)
         while true {
-            if context.shutdown.isFulfilled || Task.isCancelled {
-                await report(.stopped, isFinal: true)
+            if context.shutdown.isFulfilled || Task.isCancelled || stopRequest.isFulfilled {
+                await report(.stopped, isFinal: stoppedForGood(stopRequest))
                 return
             }
             await report(.starting)
@@ -41,7 +43,7 @@ struct ManagedReplica: Sendable {
                 await report(.failed(failure.description), isFinal: true)
                 return
             } catch is CancellationError {
-                await report(.stopped, isFinal: true)
+                await report(.stopped, isFinal: stoppedForGood(stopRequest))
                 return
             } catch {
                 await report(.failed("cannot start '\(spec.executable)': \(error)"), isFinal: true)
@@ -52,9 +54,9 @@ struct ManagedReplica: Sendable {
             await report(.running, pid: process.pid, note: "pid \(process.pid)")
 
             let startedAt = ContinuousClock.now
-            let end = await supervise(process)
+            let end = await supervise(process, stopRequest: stopRequest)
             if end.stoppedByUs {
-                await report(.stopped, isFinal: true)
+                await report(.stopped, isFinal: stoppedForGood(stopRequest))
                 return
             }
             if startedAt.duration(to: .now) >= context.backoff.resetAfter { consecutiveRestarts = 0 }
@@ -78,14 +80,22 @@ struct ManagedReplica: Sendable {
                     return false
                 },
                 {
-                    do { try await context.shutdown.wait() } catch { return false }
-                    return true
+                    await race(
+                        { _ = try? await context.shutdown.wait() },
+                        { _ = try? await stopRequest.wait() })
+                    return !Task.isCancelled
                 })
             if interrupted {
-                await report(.stopped, isFinal: true)
+                await report(.stopped, isFinal: stoppedForGood(stopRequest))
                 return
             }
         }
+    }
+
+    /// Whether a stop is for good (a shutdown or cancellation) rather than a `stop` request that
+    /// parks the replica until `start` (a parked replica is not final, so the run goes on).
+    private func stoppedForGood(_ stopRequest: OneShot<Void>) -> Bool {
+        !stopRequest.isFulfilled || context.shutdown.isFulfilled || handle.stopTurn.isFulfilled || Task.isCancelled
     }
 
     private func shouldRestart(after status: TerminationStatus, consecutiveRestarts: Int) -> Bool {
@@ -104,7 +114,7 @@ struct ManagedReplica: Sendable {
 
     /// Pumps output, probes health, and waits for the exit or this service's stop turn; then
     /// tears down, reaps, and drains the pipes (for at most `drainTimeout`).
-    private func supervise(_ process: SpawnedProcess) async -> ProcessEnd {
+    private func supervise(_ process: SpawnedProcess, stopRequest: OneShot<Void>) async -> ProcessEnd {
         let context = self.context
         let handle = self.handle
         let index = self.index
@@ -123,7 +133,7 @@ struct ManagedReplica: Sendable {
             }
 
             let stoppedByUs: Bool
-            switch await waitForExitOrStopTurn(process) {
+            switch await waitForExitOrStopTurn(process, stopRequest: stopRequest) {
             case .exited:
                 stoppedByUs = false
             case .stopTurn:
@@ -158,7 +168,7 @@ struct ManagedReplica: Sendable {
         case exited, stopTurn, cancelled
     }
 
-    private func waitForExitOrStopTurn(_ process: SpawnedProcess) async -> EndReason {
+    private func waitForExitOrStopTurn(_ process: SpawnedProcess, stopRequest: OneShot<Void>) async -> EndReason {
         let context = self.context
         let handle = self.handle
         let prober = spec.healthCheck.map { check in
@@ -176,6 +186,10 @@ struct ManagedReplica: Sendable {
             }
             group.addTask {
                 do { try await handle.stopTurn.wait() } catch { return nil }
+                return .stopTurn
+            }
+            group.addTask {
+                do { try await stopRequest.wait() } catch { return nil }
                 return .stopTurn
             }
             if let prober {

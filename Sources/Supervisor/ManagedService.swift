@@ -1,6 +1,10 @@
 /// One service of a run, service-lifecycle style: `run()` waits for its dependencies, opens its
 /// proxies, runs its replicas as child tasks, and returns when every replica is finished for
-/// good.
+/// good and the run is over.
+///
+/// Between its first generation and the end of the run the task stays idle, so that
+/// `Supervisor.start` can run the service again (`ServiceControl`); a service stopped on request
+/// is parked there as `stopped` until it is started again or the run ends.
 struct ManagedService: Sendable {
     let handle: ServiceHandle
     let context: RunContext
@@ -12,12 +16,46 @@ struct ManagedService: Sendable {
         case ready
         case failed(String)
         case shutdown
+        /// `Supervisor.stop` asked the waiting service to stop.
+        case stopRequested
     }
 
     func run() async {
+        let shutdown = context.shutdown
+        let allDone = context.supervisor.allDone
+        var relaunched = false
+        while true {
+            await runGeneration(relaunched: relaunched)
+            let relaunch = await supervisor.serviceBecameIdle(spec.name)
+            let woken = await race(
+                {
+                    do { try await relaunch.wait() } catch { return false }
+                    return true
+                },
+                {
+                    await race(
+                        { _ = try? await shutdown.wait() },
+                        { _ = try? await allDone.wait() })
+                    return false
+                })
+            // A relaunch granted just before the run ended still runs (and ends at once).
+            guard woken || relaunch.isFulfilled else { break }
+            relaunched = true
+        }
+        await supervisor.serviceFinished(spec.name)
+    }
+
+    /// One generation: wait for the dependencies, then run the replicas until they are finished
+    /// for good or stopped on request. A relaunched service whose dependencies are all ready
+    /// starts at once; otherwise it is `waiting` again.
+    private func runGeneration(relaunched: Bool) async {
         let dependencies = spec.waitFor + spec.waitForCompletion
-        if !dependencies.isEmpty {
-            await supervisor.serviceIsWaiting(spec.name, for: dependencies)
+        if !dependencies.isEmpty && !(relaunched && dependenciesAreReady()) {
+            if relaunched {
+                await supervisor.serviceWaitsAgain(spec.name, for: dependencies)
+            } else {
+                await supervisor.serviceIsWaiting(spec.name, for: dependencies)
+            }
             switch await waitForDependencies() {
             case .ready: break
             case .failed(let reason):
@@ -26,12 +64,15 @@ struct ManagedService: Sendable {
             case .shutdown:
                 await supervisor.serviceNotStarted(spec.name, reason: nil)
                 return
+            case .stopRequested:
+                return
             }
         }
         if context.shutdown.isFulfilled || Task.isCancelled {
             await supervisor.serviceNotStarted(spec.name, reason: nil)
             return
         }
+        if handle.control.stopRequest.isFulfilled { return }
         guard !spec.replicas.isEmpty else {
             await supervisor.serviceNotStarted(spec.name, reason: "no replicas to run")
             return
@@ -67,11 +108,19 @@ struct ManagedService: Sendable {
         }
     }
 
+    /// Whether every `waitFor` dependency is ready and every `waitForCompletion` one succeeded,
+    /// already (their current latches are decided).
+    private func dependenciesAreReady() -> Bool {
+        spec.waitFor.allSatisfy { context.handles[$0]?.readiness.value == .ready }
+            && spec.waitForCompletion.allSatisfy { context.handles[$0]?.completion.value == .succeeded }
+    }
+
     /// Waits until every `waitFor` dependency is ready and every `waitForCompletion` one exited
     /// 0; stops at the first dependency that fails, or at a shutdown.
     private func waitForDependencies() async -> DependencyWait {
         let handles = context.handles
         let shutdown = context.shutdown
+        let stopRequest = handle.control.stopRequest
         let waits: [(name: String, completion: Bool)] =
             spec.waitFor.map { ($0, false) } + spec.waitForCompletion.map { ($0, true) }
         return await withTaskGroup(of: DependencyWait.self) { group in
@@ -102,6 +151,10 @@ struct ManagedService: Sendable {
                 do { try await shutdown.wait() } catch {}
                 return .shutdown
             }
+            group.addTask {
+                do { try await stopRequest.wait() } catch { return .shutdown }
+                return .stopRequested
+            }
             var remaining = waits.count
             while let result = await group.next() {
                 switch result {
@@ -115,7 +168,7 @@ struct ManagedService: Sendable {
                     group.cancelAll()
                     // During a shutdown a dependency may end unready because it was stopped: not a failure.
                     return shutdown.isFulfilled ? .shutdown : result
-                case .shutdown:
+                case .shutdown, .stopRequested:
                     group.cancelAll()
                     return result
                 }

@@ -29,10 +29,13 @@ final class ServiceHandle: Sendable {
     let logFile: LogFile?
     let masker: SecretMasker
 
-    /// Fulfilled once: ready, or failed before it could be.
-    let readiness = OneShot<Readiness>()
-    /// Fulfilled once every replica is finished for good.
-    let completion = OneShot<Completion>()
+    /// Fulfilled once per generation: ready, or failed before it could be (re-armed by
+    /// `stop`/`start`, see `ServiceControl`).
+    var readiness: OneShot<Readiness> { control.readiness }
+    /// Fulfilled once every replica is finished for good (re-armed by `start`).
+    var completion: OneShot<Completion> { control.completion }
+    /// Stop requests, relaunches and the per-generation latches.
+    let control = ServiceControl()
     /// Fulfilled by the shutdown coordinator when this service may be stopped (its dependents
     /// have stopped), or at once on a forced shutdown.
     let stopTurn = OneShot<Void>()

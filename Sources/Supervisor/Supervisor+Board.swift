@@ -74,7 +74,8 @@ extension Supervisor {
 
     // MARK: - Latches
 
-    private func evaluate(_ service: String) {
+    func evaluate(_ service: String) {
+        noteChange(of: service)
         guard let record = records[service], let handle = handles[service] else { return }
         let replicas = record.replicas
         if !handle.readiness.isFulfilled {

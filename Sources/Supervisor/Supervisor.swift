@@ -45,6 +45,8 @@ package actor Supervisor {
     var layout: ConsoleLayout
     /// Failures found before anything started (port conflicts).
     var preflightFailures: [ServiceFailure] = []
+    /// What the control verbs need to remember (see `Supervisor+Control.swift`).
+    var controlBook = ControlBook()
 
     /// Creates a supervisor; nothing starts until `run()`.
     ///

@@ -7,7 +7,11 @@ struct Aspire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aspire",
         abstract: "Run a multi-service app from one apphost.yaml, the way .NET Aspire's AppHost does.",
-        subcommands: [ValidateCommand.self, EnvCommand.self, GraphCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self, DownCommand.self, PublishCommand.self]
+        subcommands: [
+            ValidateCommand.self, EnvCommand.self, GraphCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self,
+            RestartCommand.self, StopCommand.self, StartCommand.self, DownCommand.self, DashboardCommand.self,
+            PublishCommand.self,
+        ]
     )
 
     /// Parses and runs, mapping outcomes to DESIGN §5's exit codes: 0 ok, 1 invalid manifest or a

@@ -1,5 +1,6 @@
 import AppState
 import ArgumentParser
+import ControlPlane
 import Foundation
 
 /// `aspire ps`: the resources of the running app — state, pids, URLs, restarts, uptime.
@@ -59,12 +60,72 @@ enum RunningApp {
         return StateFolder(manifestDirectory: path.deletingLastPathComponent().path)
     }
 
+    /// The running app's status: from the control API, or from `.aspire/status.json` when the
+    /// API does not answer (another user, an older `up`).
     static func status(for manifest: ManifestOptions) throws -> RunStatus {
         let folder = try folder(for: manifest)
-        guard let status = folder.runningStatus() else {
-            Console.error("error: no app is running for \(manifest.file); start it with `aspire up -f \(manifest.file)`")
-            throw ExitCode(1)
+        if RunLock.runningPID(folder: folder) != nil,
+            let status = try? ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(5)).status()
+        {
+            return status.runStatus
         }
+        guard let status = folder.runningStatus() else { throw notRunning(manifest) }
         return status
     }
+
+    /// Prints "no app is running for FILE" and returns exit code 1 to throw.
+    static func notRunning(_ manifest: ManifestOptions) -> ExitCode {
+        Console.error("error: no app is running for \(manifest.file); start it with `aspire up -f \(manifest.file)`")
+        return ExitCode(1)
+    }
+
+    /// Stops, starts or restarts resources through the control API and prints their states;
+    /// exits 1 when no app runs, a name is unknown, or a started resource failed.
+    static func perform(
+        _ action: ControlAction, on names: [String], manifest: ManifestOptions, format: ResourceActionFormat, timeout: Double
+    ) throws {
+        let folder = try folder(for: manifest)
+        guard let pid = RunLock.runningPID(folder: folder) else { throw notRunning(manifest) }
+        let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .milliseconds(Int64(max(1, timeout) * 1000)))
+        let resources: [ControlResource]
+        do {
+            resources = try client.perform(action, on: names)
+        } catch {
+            switch error.code {
+            case .notListening:
+                Console.error("error: the app running for \(manifest.file) (aspire up, pid \(pid)) has no control socket at \(folder.controlSocketFile)")
+                throw ExitCode(1)
+            case .refused(let status, let body):
+                Console.error("error: \(body.error)")
+                throw ExitCode(status >= 500 ? 2 : 1)
+            case .io(let what):
+                Console.error("error: \(what)")
+                throw ExitCode(2)
+            }
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(ControlActionResponse(action: action, resources: resources))
+            Console.out(String(decoding: data, as: UTF8.self) + "\n")
+        case .text:
+            for resource in resources {
+                var details: [String] = []
+                if ["running", "healthy", "unhealthy"].contains(resource.state), !resource.pids.isEmpty {
+                    details.append((resource.pids.count == 1 ? "pid " : "pids ") + resource.pids.map(String.init).joined(separator: ","))
+                }
+                if resource.restarts > 0 { details.append("\(resource.restarts) restart\(resource.restarts == 1 ? "" : "s")") }
+                Console.out("\(resource.name): \(resource.state)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))") + "\n")
+            }
+        }
+        let failed = action == .stop ? [] : resources.filter(\.hasFailed)
+        for resource in failed { Console.error("error: \(resource.name): \(resource.state)") }
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// How `restart`, `stop` and `start` print the resources they changed.
+enum ResourceActionFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }

@@ -2,26 +2,46 @@ import AppHost
 import AppModel
 import AppState
 import ArgumentParser
+import ControlPlane
 import Foundation
 import Logging
 import Supervisor
 
 /// `aspire up`: run the app — resources in dependency order, injected environment, probes,
 /// restarts, prefixed logs — until Ctrl-C/SIGTERM, or until every resource has finished.
+/// It serves the control API on `.aspire/control.sock` meanwhile. With `--detach` it runs
+/// itself in the background and returns once every resource is ready.
 struct UpCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "up", abstract: "Run the app; Ctrl-C stops it cleanly.")
+    static let configuration = CommandConfiguration(
+        commandName: "up", abstract: "Run the app; Ctrl-C stops it cleanly (-d: in the background).")
 
     @OptionGroup var manifest: ManifestOptions
     @Argument(help: "Start only these resources and what they wait for.") var resources: [String] = []
     @Option(help: "Seconds a child gets between SIGTERM and SIGKILL.") var gracePeriod: Double = 5
+    @Flag(
+        name: [.customShort("d"), .long],
+        help: "Run in the background (output in .aspire/up.log); return once every resource is ready, or exit 1 if one fails.")
+    var detach = false
+    @Option(help: "With --detach: seconds to wait for every resource to be ready.") var waitTimeout: Double = 300
+    @Option(help: "The dashboard's loopback port (default: the last run's, else a free one).") var dashboardPort: Int?
+    @Flag(help: "Do not serve the web dashboard.") var noDashboard = false
+
+    /// Marks the background `up` that `--detach` starts (removed before anything else sees it).
+    static let detachedChildVariable = "ASPIRE_UP_DETACHED_CHILD"
 
     func run() async throws {
+        let isDetachedChild = ProcessInfo.processInfo.environment[Self.detachedChildVariable] != nil
+        if isDetachedChild { unsetenv(Self.detachedChildVariable) }
         UnixSignal.ignoreBrokenPipe()
         let (app, _) = try manifest.loadValidManifest()
         for name in resources where app[name] == nil {
             let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""
             Console.error("error: no resource named '\(name)' in \(manifest.file)\(hint)")
             throw ExitCode(1)
+        }
+        if detach && !isDetachedChild {
+            try await runDetached(app)
+            return
         }
         let folder = StateFolder(manifestDirectory: app.directory)
         let lock: RunLock
@@ -32,7 +52,8 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let (bindings, problems, _) = try manifest.bindings(for: app, mode: .run)
-        let hostEnvironment = ProcessInfo.processInfo.environment
+        var hostEnvironment = ProcessInfo.processInfo.environment
+        hostEnvironment[Self.detachedChildVariable] = nil
         let planner = LaunchPlanner(manifest: app, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment)
         var (plan, planProblems) = planner.plan()
         plan.gracePeriod = .milliseconds(Int64(max(0, gracePeriod) * 1000))
@@ -69,11 +90,30 @@ struct UpCommand: AsyncParsableCommand {
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
         let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color), logger: logger)
+        DashboardState.forgetLoginURL(in: folder)
+        let control = Self.control(for: supervisor, app: app, urls: urls)
+        let server = Self.controlServer(control, folder: folder, logger: logger)
+        let dashboard =
+            noDashboard
+            ? nil
+            : DashboardLauncher(
+                manifest: app, folder: folder, environments: environments, control: control,
+                requestedPort: dashboardPort)
         let outcome = try await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group in
             group.addTask { try await supervisor.run() }
             group.addTask {
+                await server?.run()
+                return nil
+            }
+            group.addTask {
                 await recorder.run(supervisor)
                 return nil
+            }
+            if let dashboard {
+                group.addTask {
+                    await dashboard.run()
+                    return nil
+                }
             }
             group.addTask {
                 for await _ in UnixSignals(.interrupt, .terminate, .hangup) {
@@ -99,6 +139,31 @@ struct UpCommand: AsyncParsableCommand {
     }
 }
 
+extension UpCommand {
+    /// What the control API and the dashboard both answer from: the supervisor plus the app's
+    /// names, types and URLs.
+    static func control(for supervisor: Supervisor, app: Manifest, urls: [String: [String]]) -> SupervisorControl {
+        var types: [String: String] = [:]
+        for resource in app.resources { types[resource.name] = resource.typeName }
+        return SupervisorControl(
+            supervisor: supervisor,
+            app: SupervisorControl.App(
+                name: app.name, manifest: app.file, pid: getpid(), startedAt: Date().timeIntervalSince1970,
+                types: types, urls: urls))
+    }
+
+    /// The control API for `restart`/`stop`/`start`/`ps`, on `.aspire/control.sock`; nil (with a
+    /// warning) when the socket cannot be created — the app still runs.
+    static func controlServer(_ control: SupervisorControl, folder: StateFolder, logger: Logger) -> ControlServer? {
+        do {
+            return try ControlServer(socketPath: folder.controlSocketFile, handler: control, logger: logger)
+        } catch {
+            Console.error("warning: no control API (restart, stop and start will not work): \(error.description)")
+            return nil
+        }
+    }
+}
+
 extension LaunchPlan {
     /// `names` plus every service they wait for, transitively.
     func closure(of names: Set<String>) -> Set<String> {
@@ -109,5 +174,112 @@ extension LaunchPlan {
             pending += service.waitFor + service.waitForCompletion
         }
         return result
+    }
+}
+
+// MARK: - up --detach
+
+extension UpCommand {
+    /// Runs `up` again in the background (its own session, output in `.aspire/up.log`) and
+    /// waits, through the control API, until every resource is ready or one failed; like
+    /// `docker compose up --detach --wait`. The app keeps running either way.
+    func runDetached(_ app: Manifest) async throws {
+        let folder = StateFolder(manifestDirectory: app.directory)
+        if let pid = RunLock.runningPID(folder: folder) {
+            Console.error("error: \(StateError(.alreadyRunning(pid: pid, lockFile: folder.lockFile)).description)")
+            throw ExitCode(1)
+        }
+        do {
+            try folder.create()
+        } catch {
+            Console.error("error: \(error.description)")
+            throw ExitCode(2)
+        }
+        let manifestPath = URL(fileURLWithPath: app.file).standardizedFileURL.path
+        var arguments = ["up", "--file", manifestPath, "--grace-period", String(gracePeriod)]
+        if !resources.isEmpty { arguments += ["--"] + resources }
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.detachedChildVariable] = "1"
+        let pid: Int32
+        do {
+            pid = try BackgroundProcess.spawn(
+                executable: BackgroundProcess.currentExecutable, arguments: arguments, environment: environment,
+                outputPath: folder.upLogFile)
+        } catch {
+            Console.error("error: cannot start aspire up in the background: \(error.description)")
+            throw ExitCode(2)
+        }
+
+        let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(10))
+        let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, waitTimeout) * 1000))
+        let stopHint = "stop it with `aspire down -f \(manifest.file)`"
+        var last: ControlStatus?
+        // A resource without a health check is ready once it runs; one that dies right after
+        // starting must still count as failed, so "ready" has to hold for a moment.
+        let settle = Duration.milliseconds(500)
+        var readySince: ContinuousClock.Instant?
+        while true {
+            if let code = BackgroundProcess.exitStatus(of: pid) {
+                if code == 0 {
+                    Console.out("aspire up: every resource of \(app.name) has finished (output in \(folder.upLogFile))\n")
+                    return
+                }
+                Console.error(Self.tail(of: folder.upLogFile, lines: 20))
+                Console.error("error: aspire up (pid \(pid)) exited with code \(code); its output is in \(folder.upLogFile)")
+                throw ExitCode(1)
+            }
+            if let status = try? client.status(), status.pid == pid {
+                last = status
+                switch status.readiness {
+                case .ready:
+                    let since = readySince ?? .now
+                    readySince = since
+                    guard ContinuousClock.now - since >= settle else { break }
+                    Console.out("aspire up: \(app.name) is running in the background (aspire up, pid \(pid))\n")
+                    Console.out(Self.table(status.resources))
+                    if let url = folder.readJSON(DashboardState.self, from: DashboardState.path(in: folder))?.loginURL {
+                        Console.out("Dashboard: \(url)\n")
+                    }
+                    Console.out("logs: aspire logs -f --file \(manifest.file) (supervisor output: \(folder.upLogFile)); \(stopHint)\n")
+                    return
+                case .failed(let failed):
+                    Console.out(Self.table(status.resources))
+                    for resource in failed { Console.error("error: \(resource.name): \(resource.state)") }
+                    Console.error("the app keeps running in the background (aspire up, pid \(pid)); \(stopHint)")
+                    throw ExitCode(1)
+                case .pending:
+                    readySince = nil
+                }
+            }
+            if ContinuousClock.now >= deadline {
+                let waiting = last.map { status in
+                    status.resources.filter { !$0.ready }.map { "\($0.name) (\($0.state))" }.joined(separator: ", ")
+                }
+                Console.error(
+                    "error: not ready after \(Int(waitTimeout)) s: \(waiting ?? "the app did not answer on \(folder.controlSocketFile)")")
+                Console.error("the app keeps running in the background (aspire up, pid \(pid)); \(stopHint)")
+                throw ExitCode(1)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// NAME, STATE and URLS of each resource, aligned.
+    static func table(_ resources: [ControlResource]) -> String {
+        let nameWidth = resources.map(\.name.count).max() ?? 0
+        let stateWidth = resources.map(\.state.count).max() ?? 0
+        return resources.map { resource in
+            let line =
+                "  " + resource.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+                + resource.state.padding(toLength: stateWidth, withPad: " ", startingAt: 0) + "  "
+                + resource.urls.joined(separator: " ")
+            return String(line.reversed().drop { $0 == " " }.reversed()) + "\n"
+        }.joined()
+    }
+
+    /// The last `lines` lines of a file.
+    static func tail(of path: String, lines: Int) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1).joined(separator: "\n")
     }
 }

@@ -1,0 +1,26 @@
+/// What the control API does; `ControlRouter` maps requests onto it. The supervisor-backed
+/// implementation is `SupervisorControl`; tests may use their own.
+package protocol ControlHandler: Sendable {
+    /// The app and every resource, now.
+    func status() async -> ControlStatus
+
+    /// Stops, starts or restarts resources; returns once done (see `Supervisor.stop` and friends).
+    ///
+    /// - Returns: the resources' states afterwards, in the order asked.
+    /// - Throws: `ControlRefusal` with the HTTP status and body to answer; nothing was changed.
+    func perform(_ action: ControlAction, on resources: [String]) async throws(ControlRefusal) -> [ControlResource]
+
+    /// Starts a graceful shutdown (a second request does not escalate).
+    func shutdown() async -> ControlShutdownResponse
+}
+
+/// A request the handler turned down: the HTTP status and the error body.
+package struct ControlRefusal: Error, Sendable, Hashable {
+    package var status: Int
+    package var body: ControlErrorBody
+
+    package init(status: Int, body: ControlErrorBody) {
+        self.status = status
+        self.body = body
+    }
+}

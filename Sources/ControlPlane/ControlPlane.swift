@@ -1,1 +1,0 @@
-// The control API (Unix socket) that ps/restart/stop/start use.

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Maps control API requests to a `ControlHandler` and its answers to JSON responses.
+///
+/// Routes (docs/control-api.md): `GET /v1/status`, `POST /v1/resources/{name}/{stop|start|restart}`,
+/// `POST /v1/{stop|start|restart}` with `{"resources": [...]}`, `POST /v1/shutdown`.
+package struct ControlRouter: Sendable {
+    let handler: any ControlHandler
+
+    package init(handler: any ControlHandler) {
+        self.handler = handler
+    }
+
+    /// The answer to one request.
+    package func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let segments = request.pathSegments
+        guard segments.first == "v1" else {
+            return Self.error(404, "no such endpoint: \(request.path)", code: "notFound")
+        }
+        let route = Array(segments.dropFirst())
+        switch route.count {
+        case 1 where route[0] == "status":
+            guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
+            return Self.json(200, await handler.status())
+        case 1 where route[0] == "shutdown":
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            let answer = await handler.shutdown()
+            return Self.json(202, answer)
+        case 1:
+            guard let action = ControlAction(rawValue: route[0]) else { break }
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            guard let body = try? JSONDecoder().decode(ControlActionRequest.self, from: Data(request.body)) else {
+                return Self.error(400, "expected a JSON body {\"resources\": [\"name\", …]}", code: "badRequest")
+            }
+            return await perform(action, on: body.resources)
+        case 3 where route[0] == "resources":
+            guard let action = ControlAction(rawValue: route[2]) else { break }
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            return await perform(action, on: [route[1]])
+        default:
+            break
+        }
+        return Self.error(404, "no such endpoint: \(request.path)", code: "notFound")
+    }
+
+    private func perform(_ action: ControlAction, on names: [String]) async -> HTTPResponse {
+        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+            return Self.error(400, "name at least one resource", code: "badRequest")
+        }
+        do {
+            let resources = try await handler.perform(action, on: names)
+            return Self.json(200, ControlActionResponse(action: action, resources: resources))
+        } catch {
+            return Self.json(error.status, error.body)
+        }
+    }
+
+    // MARK: - Responses
+
+    /// A JSON answer.
+    package static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else {
+            return HTTPResponse(
+                status: 500, headers: ["Content-Type": "application/json"],
+                body: Array("{\"code\":\"internal\",\"error\":\"cannot encode the answer\"}\n".utf8))
+        }
+        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(data) + [10])
+    }
+
+    /// An error answer with a `ControlErrorBody`.
+    package static func error(_ status: Int, _ message: String, code: String) -> HTTPResponse {
+        json(status, ControlErrorBody(error: message, code: code))
+    }
+
+    private static func methodNotAllowed(_ allowed: String) -> HTTPResponse {
+        var response = error(405, "use \(allowed) here", code: "methodNotAllowed")
+        response.headers["Allow"] = allowed
+        return response
+    }
+}

@@ -1,0 +1,108 @@
+import AppModel
+import Foundation
+package import Supervisor
+
+/// The control API of a running `Supervisor`: statuses with readiness, and the control verbs.
+package struct SupervisorControl: ControlHandler {
+    /// What the supervisor does not know about the app: names, types, URLs.
+    package struct App: Sendable, Hashable {
+        package var name: String
+        /// The manifest's path.
+        package var manifest: String
+        /// The pid of `aspire up`.
+        package var pid: Int32
+        /// When `up` started (seconds since 1970).
+        package var startedAt: Double
+        /// Each runnable resource's type (`project`, `redis`, …); others show as `job`.
+        package var types: [String: String]
+        /// Each resource's endpoint URLs.
+        package var urls: [String: [String]]
+
+        package init(
+            name: String, manifest: String, pid: Int32, startedAt: Double, types: [String: String],
+            urls: [String: [String]]
+        ) {
+            self.name = name
+            self.manifest = manifest
+            self.pid = pid
+            self.startedAt = startedAt
+            self.types = types
+            self.urls = urls
+        }
+    }
+
+    private let supervisor: Supervisor
+    private let app: App
+
+    /// Creates the handler for `supervisor` (it may not have started running yet).
+    package init(supervisor: Supervisor, app: App) {
+        self.supervisor = supervisor
+        self.app = app
+    }
+
+    package func status() async -> ControlStatus {
+        let snapshots = await supervisor.snapshot()
+        let shuttingDown = await supervisor.isShuttingDown
+        return ControlStatus(
+            app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: shuttingDown,
+            resources: snapshots.map(resource))
+    }
+
+    package func perform(_ action: ControlAction, on names: [String]) async throws(ControlRefusal) -> [ControlResource]
+    {
+        do {
+            switch action {
+            case .stop: try await supervisor.stop(names)
+            case .start: try await supervisor.start(names)
+            case .restart: try await supervisor.restart(names)
+            }
+        } catch {
+            throw Self.refusal(for: error)
+        }
+        let resources = await status().resources
+        return names.compactMap { name in resources.first { $0.name == name } }
+    }
+
+    package func shutdown() async -> ControlShutdownResponse {
+        let started = await supervisor.requestGracefulShutdown()
+        return ControlShutdownResponse(shuttingDown: true, alreadyShuttingDown: !started)
+    }
+
+    // MARK: - Mapping
+
+    private func resource(_ snapshot: ServiceSnapshot) -> ControlResource {
+        let status = snapshot.status
+        return ControlResource(
+            name: status.name, type: app.types[status.name] ?? "job", state: status.state.description,
+            pids: status.replicas.compactMap(\.pid), restarts: status.replicas.map(\.restarts).reduce(0, +),
+            urls: app.urls[status.name] ?? [], upSince: snapshot.upSince?.timeIntervalSince1970,
+            healthCheck: snapshot.hasHealthCheck, ready: snapshot.isReady, finished: snapshot.isFinished,
+            stoppedByUser: snapshot.isStoppedByUser,
+            replicas: status.replicas.map {
+                ControlReplica(name: $0.name, state: $0.state.description, pid: $0.pid, restarts: $0.restarts)
+            })
+    }
+
+    /// The HTTP answer for a refused control request (404 for unknown names, with did-you-mean).
+    package static func refusal(for error: ControlError) -> ControlRefusal {
+        switch error.code {
+        case .unknownServices(let names):
+            let hint =
+                names.count == 1
+                ? DidYouMean.suffix(for: names[0], in: error.known)
+                : "; its resources are: \(error.known.joined(separator: ", "))"
+            return ControlRefusal(
+                status: 404,
+                body: ControlErrorBody(error: error.description + hint, code: "unknownResource", resources: names))
+        case .notInRun(let names):
+            return ControlRefusal(
+                status: 409, body: ControlErrorBody(error: error.description, code: "notInRun", resources: names))
+        case .notRunning:
+            return ControlRefusal(status: 409, body: ControlErrorBody(error: error.description, code: "notRunning"))
+        case .shuttingDown:
+            return ControlRefusal(status: 409, body: ControlErrorBody(error: error.description, code: "shuttingDown"))
+        case .finished:
+            return ControlRefusal(status: 409, body: ControlErrorBody(error: error.description, code: "finished"))
+        }
+    }
+}
