@@ -5,7 +5,7 @@
 #endif
 
 /// Reads one output pipe of a child until EOF and forwards whole lines to the console (prefixed)
-/// and to the service's log file.
+/// and to the service's log file (each line stamped with the batch's ``LogTimestamp``).
 ///
 /// Reads drain the pipe into one buffer (64 KiB, growing to 1 MiB for a child that keeps its
 /// pipe full); each batch's complete lines go out as one console write and one file write, so a
@@ -99,11 +99,7 @@ struct LogPump: Sendable {
 
     private func formatMasked(_ lines: UnsafeRawBufferPointer) -> [UInt8] {
         if let logFile {
-            if filePrefix.isEmpty {
-                logFile.append(lines)
-            } else {
-                logFile.append(Self.prefixLines(lines, with: filePrefix))
-            }
+            logFile.append(Self.prefixLines(lines, with: LogTimestamp.now() + filePrefix))
         }
         return Self.prefixLines(lines, with: consolePrefix)
     }

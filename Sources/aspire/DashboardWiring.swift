@@ -2,6 +2,7 @@ import AppModel
 import AppState
 import ControlPlane
 import Dashboard
+import Supervisor
 import Foundation
 import Synchronization
 
@@ -187,7 +188,7 @@ enum LogFiles {
         var lines: [String] = []
         var lineStart = 0
         for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            lines.append(String(decoding: bytes[lineStart..<index], as: UTF8.self))
+            lines.append(withoutTimestamp(String(decoding: bytes[lineStart..<index], as: UTF8.self)))
             lineStart = index + 1
         }
         partial = Array(bytes[lineStart...])
@@ -196,6 +197,12 @@ enum LogFiles {
             partial.removeFirst(maxLine)
         }
         return lines
+    }
+
+    /// The console text of a log-file line (the dashboard shows no stamps, as `up` does not).
+    static func withoutTimestamp(_ line: String) -> String {
+        let (time, text) = LogTimestamp.split(Substring(line))
+        return time == nil ? line : String(text)
     }
 
     static func read(_ fd: Int32, at offset: Int, count: Int) -> [UInt8] {

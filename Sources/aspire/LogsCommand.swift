@@ -1,8 +1,10 @@
 import AppState
 import ArgumentParser
 import Foundation
+import Supervisor
 
-/// `aspire logs [NAME…] [-f] [--tail N]`: the resources' log files, prefixed as in `up`.
+/// `aspire logs [NAME…] [-f] [--tail N] [--since DURATION] [-t]`: the resources' log files,
+/// prefixed as in `up`.
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the logs of the app's resources (-f to follow).")
 
@@ -11,6 +13,9 @@ struct LogsCommand: AsyncParsableCommand {
     @Argument(help: "Resources to show (default: all).") var names: [String] = []
     @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing new lines until Ctrl-C.") var follow = false
     @Option(help: "Only the last N lines of each resource.") var tail: Int?
+    @Option(help: "Only lines written in the last DURATION (e.g. 30s, 10m, 1h30m) or since a UTC time (2026-11-26T09:00:00Z).")
+    var since: LogSince?
+    @Flag(name: [.customShort("t"), .long], help: "Show the UTC time each line was written.") var timestamps = false
 
     func run() async throws {
         var manifest = ManifestOptions()
@@ -27,8 +32,11 @@ struct LogsCommand: AsyncParsableCommand {
         }
         let color = Console.useColor(fileDescriptor: 1)
         let width = (selected.map(\.count).max() ?? 0)
+        let filter = LogLineFilter(since: since?.start(now: Date().timeIntervalSince1970), timestamps: timestamps)
         var readers = selected.enumerated().map { index, name in
-            LogReader(path: (logs as NSString).appendingPathComponent("\(name).log"), prefix: Self.prefix(name, width: width, index: index, color: color))
+            LogReader(
+                path: (logs as NSString).appendingPathComponent("\(name).log"),
+                prefix: Self.prefix(name, width: width, index: index, color: color), filter: filter)
         }
         for index in readers.indices {
             Console.out(readers[index].initial(tail: tail))
@@ -59,12 +67,14 @@ struct LogsCommand: AsyncParsableCommand {
 struct LogReader {
     var path: String
     var prefix: String
+    var filter: LogLineFilter
     var offset: UInt64 = 0
     var partial = ""
 
-    init(path: String, prefix: String) {
+    init(path: String, prefix: String, filter: LogLineFilter) {
         self.path = path
         self.prefix = prefix
+        self.filter = filter
     }
 
     mutating func initial(tail: Int?) -> String {
@@ -74,8 +84,9 @@ struct LogReader {
         offset = UInt64(data.count)
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() } else if let last = lines.popLast() { partial = String(last) }
-        if let tail { lines = Array(lines.suffix(max(0, tail))) }
-        return lines.map { prefix + $0 + "\n" }.joined()
+        var shown = lines.compactMap { filter.apply($0) }
+        if let tail { shown = Array(shown.suffix(max(0, tail))) }
+        return shown.map { prefix + $0 + "\n" }.joined()
     }
 
     mutating func new() -> String {
@@ -90,6 +101,75 @@ struct LogReader {
         let text = partial + String(decoding: data, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         partial = String(lines.removeLast())
-        return lines.map { prefix + $0 + "\n" }.joined()
+        return lines.compactMap { filter.apply($0) }.map { prefix + $0 + "\n" }.joined()
+    }
+}
+
+/// Drops lines older than `--since` and strips (or keeps, with `--timestamps`) each line's stamp.
+struct LogLineFilter {
+    /// Seconds since 1970; lines before it are dropped (lines without a stamp are kept).
+    var since: Double?
+    var timestamps: Bool
+
+    /// The line to show, or nil to skip it.
+    func apply(_ line: Substring) -> Substring? {
+        let (time, text) = LogTimestamp.split(line)
+        if let since, let time, time < since { return nil }
+        return timestamps ? line : text
+    }
+}
+
+/// `--since`: a duration back from now (`90s`, `10m`, `1h30m`, `2d`) or a UTC time
+/// (`2026-11-26T09:00:00Z`, as `--timestamps` prints it).
+struct LogSince: ExpressibleByArgument {
+    enum Value {
+        case ago(Double)
+        case at(Double)
+    }
+
+    var value: Value
+
+    init?(argument: String) {
+        if let seconds = Self.duration(argument) {
+            value = .ago(seconds)
+        } else if let time = Self.utcTime(argument) {
+            value = .at(time)
+        } else {
+            return nil
+        }
+    }
+
+    static var defaultValueDescription: String { "" }
+
+    func start(now: Double) -> Double {
+        switch value {
+        case .ago(let seconds): now - seconds
+        case .at(let time): time
+        }
+    }
+
+    /// `1h30m`, `45s`, `2d`, `500ms`; a bare number is seconds.
+    static func duration(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        if let plain = Double(rest), plain >= 0 { return plain }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard let amount = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += amount * scale
+        }
+        return total
+    }
+
+    /// `2026-11-26T09:00:00Z`, optionally with milliseconds.
+    static func utcTime(_ text: String) -> Double? {
+        var stamp = text
+        if stamp.hasSuffix("Z"), !stamp.contains(".") { stamp = String(stamp.dropLast()) + ".000Z" }
+        return LogTimestamp.split(Substring(stamp + " ")).time
     }
 }

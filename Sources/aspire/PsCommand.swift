@@ -3,7 +3,9 @@ import ArgumentParser
 import ControlPlane
 import Foundation
 
-/// `aspire ps`: the resources of the running app — state, pids, URLs, restarts, uptime.
+/// `aspire ps`: the resources of the running app — state, health, pids, URLs, restarts, uptime.
+/// A health-checked resource's state is `healthy`/`unhealthy` in JSON and the dashboard; the
+/// table splits it into STATE `running` and HEALTH, as `docker compose ps` does.
 struct PsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ps", abstract: "List the resources of the running app.")
 
@@ -23,10 +25,11 @@ struct PsCommand: AsyncParsableCommand {
             Console.out(String(decoding: try encoder.encode(status), as: UTF8.self) + "\n")
         case .table:
             let now = Date().timeIntervalSince1970
-            var rows = [["NAME", "TYPE", "STATE", "PID", "RESTARTS", "UPTIME", "URLS"]]
+            var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
+                let checked = resource.state == "healthy" || resource.state == "unhealthy"
                 rows.append([
-                    resource.name, resource.type, resource.state,
+                    resource.name, resource.type, checked ? "running" : resource.state, checked ? resource.state : "-",
                     resource.pids.map(String.init).joined(separator: ","), String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),
                 ])

@@ -24,7 +24,7 @@ extension ProcessTests {
             #expect(!lines.contains { $0.hasSuffix("| abc") || $0.hasSuffix("| def") })
             #expect(lines.contains("aspire           | api: exited with code 0"))
             // The log file gets the raw lines, no prefix.
-            let log = sandbox.read("state/logs/api.log")
+            let log = sandbox.logText("state/logs/api.log")
             #expect(log.split(separator: "\n").sorted() == ["abcdef", "tail", "to stderr"])
             // The exit status line comes after the child's last output.
             let tail = try #require(lines.firstIndex(of: "api              | tail"))
@@ -40,9 +40,29 @@ extension ProcessTests {
             let result = try await supervisor.run()
             #expect(result.isSuccess)
             let expected = (1...200_000).map(String.init)
-            #expect(sandbox.lines("state/logs/fast.log") == expected)
+            #expect(sandbox.logLines("state/logs/fast.log") == expected)
             let console = sink.lines.filter { $0.hasPrefix("fast   | ") }.map { String($0.dropFirst(9)) }
             #expect(console == expected)
+        }
+
+        @Test("every log-file line starts with the UTC time of its batch")
+        func timestamps() async throws {
+            let sandbox = try Sandbox()
+            let before = Date().timeIntervalSince1970
+            let plan = sandbox.plan([shell("stamped", "echo first; sleep 0.2; echo second")])
+            let (supervisor, _) = makeSupervisor(plan)
+            _ = try await supervisor.run()
+            let after = Date().timeIntervalSince1970
+            let split = sandbox.lines("state/logs/stamped.log").map { LogTimestamp.split(Substring($0)) }
+            #expect(split.map(\.text) == ["first", "second"])
+            let times = split.compactMap(\.time)
+            #expect(times.count == 2)
+            #expect(times.allSatisfy { $0 >= before - 0.01 && $0 <= after + 0.01 }, "\(times) not in \(before)...\(after)")
+            #expect(times[1] - times[0] >= 0.15, "the second batch was stamped later")
+            let stamp = String(decoding: LogTimestamp.stamp(seconds: 1_795_680_000, milliseconds: 7), as: UTF8.self)
+            #expect(stamp == "2026-11-26T08:00:00.007Z ")
+            #expect(LogTimestamp.split(Substring(stamp + "x")).time == 1_795_680_000.007)
+            #expect(LogTimestamp.split("no stamp here, just a long enough line").time == nil)
         }
 
         @Test("colours the prefix per service when asked")
@@ -69,7 +89,7 @@ extension ProcessTests {
             _ = try await supervisor.run()
             #expect(sink.lines.contains("db     | password=*** and again ***"))
             #expect(!sink.text.contains("hunter22"))
-            #expect(sandbox.read("state/logs/db.log") == "password=*** and again ***\n")
+            #expect(sandbox.logText("state/logs/db.log") == "password=*** and again ***\n")
         }
 
         @Test("replicas are prefixed name, name-1, … and share the service's log file")
@@ -84,7 +104,7 @@ extension ProcessTests {
             _ = try await supervisor.run()
             #expect(sink.lines.contains("web    | from 0"))
             #expect(sink.lines.contains("web-1  | from 1"))
-            #expect(Set(sandbox.lines("state/logs/web.log")) == ["web | from 0", "web-1 | from 1"])
+            #expect(Set(sandbox.logLines("state/logs/web.log")) == ["web | from 0", "web-1 | from 1"])
         }
 
         @Test("a log file over the limit is rotated to .log.1")
@@ -133,5 +153,17 @@ extension ProcessTests {
         #expect(prefixed(short) == String(repeating: "p| 1\n", count: 100))
         #expect(prefixed("x\n\ny") == "p| x\np| \np| y")
         #expect(prefixed("") == "")
+    }
+}
+
+extension Sandbox {
+    /// A log file's lines without their timestamps.
+    func logLines(_ path: String) -> [String] {
+        lines(path).map { String(LogTimestamp.split(Substring($0)).text) }
+    }
+
+    /// A log file's text without its timestamps.
+    func logText(_ path: String) -> String {
+        logLines(path).map { $0 + "\n" }.joined()
     }
 }

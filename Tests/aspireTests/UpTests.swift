@@ -221,7 +221,7 @@ import Testing
         var table = ""
         #expect(Self.eventually {
             table = (try? CLI.run(["ps", "-f", path]).stdout) ?? ""
-            return table.contains("talker") && table.contains("running")
+            return table.contains("HEALTH") && table.contains("talker") && table.contains("running")
         }, "\(table)")
         let json = try CLI.run(["ps", "-f", path, "--format", "json"])
         let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
