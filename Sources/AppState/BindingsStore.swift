@@ -79,7 +79,7 @@ package struct BindingsStore: Sendable {
             }
         }
         if secretsChanged {
-            try folder.writeJSON(secrets, to: folder.secretsFile, mode: 0o600)
+            try folder.writeJSON(secrets, to: folder.secretsFile, mode: 0o600, durable: true)
         }
         return (bindings, problems)
     }
@@ -134,7 +134,7 @@ package struct BindingsStore: Sendable {
             }
         }
         if ports != recorded.filter({ ports[$0.key] != nil }) || ports.count != recorded.count {
-            try folder.writeJSON(ports, to: folder.portsFile, mode: 0o644)
+            try folder.writeJSON(ports, to: folder.portsFile, mode: 0o644, durable: true)
         }
     }
 }

@@ -38,16 +38,38 @@ package struct StateFolder: Sendable, Hashable {
         }
     }
 
-    /// Writes `contents` atomically with `mode` (0600 for anything secret).
-    package func write(_ contents: String, to path: String, mode: Int) throws(StateError) {
+    /// Writes `contents` atomically with `mode` (0600 for anything secret): a temporary file
+    /// created with that mode from the start (a secret is never readable by others, not even for
+    /// a moment), then renamed over `path`.
+    ///
+    /// - Parameter durable: fsync before the rename. Only for what cannot be rebuilt (generated
+    ///   passwords, allocated ports); env files and status are rewritten by every `up`, and 200
+    ///   fsyncs would cost a start-up more than all its spawns.
+    package func write(_ contents: String, to path: String, mode: Int, durable: Bool = false) throws(StateError) {
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(contents.utf8), attributes: [.posixPermissions: mode]) else {
-            throw StateError(.cannotWrite(path))
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(mode))
+        guard fd >= 0 else { throw StateError(.cannotWrite(path), errno: errno) }
+        fchmod(fd, mode_t(mode))  // the umask may have taken bits away
+        var written = 0
+        var failure: Int32 = 0
+        let bytes = Array(contents.utf8)
+        bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Foundation.write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += count
+            }
         }
-        chmod(temporary, mode_t(mode))
-        guard rename(temporary, path) == 0 else {
+        if failure == 0, durable, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        guard failure == 0, rename(temporary, path) == 0 else {
+            let number = failure == 0 ? errno : failure
             unlink(temporary)
-            throw StateError(.cannotWrite(path))
+            throw StateError(.cannotWrite(path), errno: number)
         }
     }
 
@@ -57,12 +79,12 @@ package struct StateFolder: Sendable, Hashable {
         return try? JSONDecoder().decode(type, from: data)
     }
 
-    package func writeJSON(_ value: some Encodable, to path: String, mode: Int) throws(StateError) {
+    package func writeJSON(_ value: some Encodable, to path: String, mode: Int, durable: Bool = false) throws(StateError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
             let data = try encoder.encode(value)
-            try write(String(decoding: data, as: UTF8.self) + "\n", to: path, mode: mode)
+            try write(String(decoding: data, as: UTF8.self) + "\n", to: path, mode: mode, durable: durable)
         } catch let error as StateError {
             throw error
         } catch {
@@ -87,6 +109,12 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
     package init(_ code: Code, underlying: (any Error)? = nil) {
         self.code = code
         self.underlying = underlying.map { String(describing: $0) }
+    }
+
+    /// A failure of a system call, with its errno's message.
+    package init(_ code: Code, errno number: Int32) {
+        self.code = code
+        self.underlying = String(cString: strerror(number))
     }
 
     package var description: String {
