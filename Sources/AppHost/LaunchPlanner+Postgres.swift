@@ -10,9 +10,6 @@ extension LaunchPlanner {
     func postgresCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
         let name = resource.name
         func fail(_ message: String) -> Result<Command, Problem> { .failure(Problem(resource: name, message: message)) }
-        if wellKnown.runtime == .container {
-            return fail("runtime: container is not supported by this build yet; use runtime: native (initdb + postgres)")
-        }
         guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
             return fail(
                 "postgres and initdb were not found (PATH or /usr/lib/postgresql/*/bin); install them (Debian: apt-get install postgresql) or run PostgreSQL in a container (podman or docker)")

@@ -59,8 +59,8 @@ package struct BindingsStore: Sendable {
                     }
                     bindings.parameters[resource.name] = secrets.parameters[resource.name]
                 }
-            case .redis(let wellKnown), .postgres(let wellKnown):
-                if wellKnown.password == nil {
+            case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+                if wellKnown.password == nil, resource.needsPassword {
                     if secrets.passwords[resource.name] == nil {
                         secrets.passwords[resource.name] = SecretGenerator.generate(Parameter.Generate(length: 22))
                         secretsChanged = true

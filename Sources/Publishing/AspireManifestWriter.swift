@@ -93,7 +93,7 @@ extension AspireManifestWriter {
                 return [(name, .object(pairs))]
             case .container(let container):
                 return [(name, containerEntry(resource, container))]
-            case .redis, .postgres:
+            case .redis, .postgres, .wellKnown:
                 var result = [(key: name, value: serverEntry(resource))]
                 if let parameter = passwordParameters[name] {
                     result.append((parameter, parameterEntry(parameter, secret: true, defaultValue: nil, generate: Parameter.Generate(length: 22))))
@@ -211,6 +211,16 @@ extension AspireManifestWriter {
                     ("POSTGRES_USER", "postgres"),
                     ("POSTGRES_PASSWORD", .string(password)),
                 ]
+            case .wellKnown(let type, let wellKnown):
+                let host = "{\(name).bindings.tcp.host}"
+                let port = "{\(name).bindings.tcp.port}"
+                let connection = type.connectionString.replacingOccurrences(of: "{host}", with: host).replacingOccurrences(of: "{port}", with: port)
+                pairs.append(("connectionString", .string(connection.replacingOccurrences(of: "{password}", with: password))))
+                pairs.append(("image", .string(WellKnownImage.reference(wellKnown, image: type.image, tag: type.tag))))
+                let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
+                    + resource.run.args.map { text($0) }
+                if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
+                environment = []
             default:
                 return .object(pairs)
             }

@@ -8,11 +8,14 @@ enum WellKnownImage {
 
     /// `image:tag` from the resource's `image`/`tag`, else the official image.
     func reference(_ wellKnown: WellKnown) -> String {
-        let (defaultImage, defaultTag) =
-            switch self {
-            case .redis: ("docker.io/library/redis", "7.4")
-            case .postgres: ("docker.io/library/postgres", "17")
-            }
+        switch self {
+        case .redis: Self.reference(wellKnown, image: "docker.io/library/redis", tag: "7.4")
+        case .postgres: Self.reference(wellKnown, image: "docker.io/library/postgres", tag: "17")
+        }
+    }
+
+    /// `image:tag` from the resource's `image`/`tag`, else `defaultImage:defaultTag`.
+    static func reference(_ wellKnown: WellKnown, image defaultImage: String, tag defaultTag: String) -> String {
         let image = wellKnown.image ?? defaultImage
         if let tag = wellKnown.tag { return "\(image):\(tag)" }
         // An image given with its own tag (or digest) is used as written.
@@ -34,7 +37,7 @@ extension Resource {
     /// Redis and postgres: servers whose command line the publisher writes itself.
     var isWellKnown: Bool {
         switch kind {
-        case .redis, .postgres: true
+        case .redis, .postgres, .wellKnown: true
         default: false
         }
     }

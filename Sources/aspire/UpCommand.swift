@@ -31,6 +31,8 @@ struct UpCommand: AsyncParsableCommand {
             Console.error("error: \(error.description)")
             throw ExitCode(1)
         }
+        ContainerCleanup.removeLeftovers(of: app)  // containers a killed `up` of this app left behind
+        defer { ContainerCleanup.removeLeftovers(of: app, announce: false) }  // and any that outlive this run's stop
         let (bindings, problems, _) = try manifest.bindings(for: app, mode: .run)
         let hostEnvironment = ProcessInfo.processInfo.environment
         let planner = LaunchPlanner(manifest: app, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment)
