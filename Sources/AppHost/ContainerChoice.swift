@@ -19,8 +19,9 @@ package struct ContainerChoice: Sendable {
     /// `aspire.app`: this app and no other.
     package var appID: String
 
-    /// Decides for `manifest`, probing the engine (and pulling well-known images in `auto` mode).
-    package init(manifest: Manifest, environment: [String: String]) {
+    /// Decides for `manifest`, probing the engine (and, with `pull`, pulling well-known images
+    /// in `auto` mode; without, `auto` uses a container only when the image is present).
+    package init(manifest: Manifest, environment: [String: String], pull: Bool = true) {
         runID = String(UUID().uuidString.prefix(8)).lowercased()
         appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
         let needsEngine = manifest.resources.contains {
@@ -35,12 +36,13 @@ package struct ContainerChoice: Sendable {
         runtime = detected
         for resource in manifest.resources {
             guard let server = WellKnownServer(resource) else { continue }
-            decide(server, resource: resource, runtime: detected, environment: environment)
+            decide(server, resource: resource, runtime: detected, environment: environment, pull: pull)
         }
     }
 
     private mutating func decide(
-        _ server: WellKnownServer, resource: Resource, runtime: Result<ContainerRuntime, ContainerRuntime.Unavailable>, environment: [String: String]
+        _ server: WellKnownServer, resource: Resource, runtime: Result<ContainerRuntime, ContainerRuntime.Unavailable>, environment: [String: String],
+        pull: Bool
     ) {
         let name = resource.name
         let image = server.imageReference
@@ -52,7 +54,7 @@ package struct ContainerChoice: Sendable {
         case (.container, .failure(let why)):
             problems[name] = "runtime: container, but no container engine can be used (\(why)); install podman (or docker), or set runtime: native (\(server.nativeHint))"
         case (.auto, .success(let engine)):
-            if engine.hasImage(image) || (try? engine.run(["pull", image], timeout: .seconds(300)).status) == 0 {
+            if engine.hasImage(image) || (pull && (try? engine.run(["pull", image], timeout: .seconds(300)).status) == 0) {
                 wellKnownInContainers.insert(name)
             } else if server.hasNativeBinary(path: environment["PATH"]) {
                 notes.append("\(name): image \(image) is not present and cannot be pulled; running \(server.nativeProgram) natively instead")

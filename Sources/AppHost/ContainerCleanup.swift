@@ -10,14 +10,17 @@ package enum ContainerCleanup {
     /// Removes every container labelled with `manifest`'s app id, and with `volumes` its named
     /// volumes; prints one line saying what went when `announce` and anything did.
     /// Nothing happens (and no engine is probed) for an app without containers, unless `always`.
-    package static func removeLeftovers(of manifest: Manifest, volumes: Bool = false, announce: Bool = true, always: Bool = false) {
+    /// - Returns: The names of what was removed.
+    @discardableResult
+    package static func removeLeftovers(of manifest: Manifest, volumes: Bool = false, announce: Bool = true, always: Bool = false) -> [String] {
         let environment = ProcessInfo.processInfo.environment
-        guard always || volumes || usesContainers(manifest) else { return }
+        guard always || usesContainers(manifest) else { return [] }
         let appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
         let removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes)
         if announce, !removed.isEmpty {
             FileHandle.standardOutput.write(Data("removed leftover containers/volumes of \(manifest.name): \(removed.joined(separator: ", "))\n".utf8))
         }
+        return removed
     }
 
     /// True when something in the manifest may run in a container.

@@ -27,12 +27,12 @@ struct DownCommand: AsyncParsableCommand {
             Console.out("stopped (aspire up, pid \(pid))\n")
         } else if !volumes {
             // A killed `up` may have left containers; remove them even though nothing runs.
-            if let app = try? manifest.load().manifest { ContainerCleanup.removeLeftovers(of: app, always: true) }
+            if let app = try? manifest.load().manifest, !ContainerCleanup.removeLeftovers(of: app).isEmpty { return }
             Console.error("error: no app is running for \(manifest.file)")
             throw ExitCode(1)
         }
         if let app = try? manifest.load().manifest {
-            ContainerCleanup.removeLeftovers(of: app, volumes: volumes, always: true)
+            ContainerCleanup.removeLeftovers(of: app, volumes: volumes)
         }
         if volumes {
             let data = folder.dataDirectory

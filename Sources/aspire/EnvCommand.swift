@@ -1,3 +1,4 @@
+import AppHost
 import AppModel
 import AppState
 import ArgumentParser
@@ -35,7 +36,9 @@ struct EnvCommand: AsyncParsableCommand {
         }
         let environment: ResolvedEnvironment
         do {
-            environment = try EnvironmentResolver(manifest: app, bindings: bindings).environment(of: name, replica: replica)
+            var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
+            ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)  // containers see the host alias
+            environment = try resolver.environment(of: name, replica: replica)
         } catch {
             Console.error("error: \(name): \(error.message)")
             throw ExitCode(1)
