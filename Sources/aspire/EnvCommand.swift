@@ -2,6 +2,7 @@ import AppHost
 import AppModel
 import AppState
 import ArgumentParser
+import Foundation
 
 /// `aspire env NAME`: exactly what `aspire up` would inject into NAME, without starting anything.
 struct EnvCommand: AsyncParsableCommand {
@@ -35,9 +36,9 @@ struct EnvCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let environment: ResolvedEnvironment
+        var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
+        ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)  // containers see the host alias
         do {
-            var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
-            ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)  // containers see the host alias
             environment = try resolver.environment(of: name, replica: replica)
         } catch {
             Console.error("error: \(name): \(error.message)")
