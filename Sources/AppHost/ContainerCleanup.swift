@@ -18,7 +18,8 @@ package enum ContainerCleanup {
         let appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
         let removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes)
         if announce, !removed.isEmpty {
-            FileHandle.standardOutput.write(Data("removed leftover containers/volumes of \(manifest.name): \(removed.joined(separator: ", "))\n".utf8))
+            let what = volumes ? "containers and volumes" : "leftover containers"
+            FileHandle.standardOutput.write(Data("removed \(what) of \(manifest.name): \(removed.joined(separator: ", "))\n".utf8))
         }
         return removed
     }
