@@ -157,8 +157,10 @@ package struct ManifestDecoder {
             }
             return [Resource(name: name, location: location, kind: .external(url: url))]
         case _ where WellKnownType.named(type) != nil:
-            let fields = MappingReader(node, what: what, allowed: Self.wellKnownKeys, diagnostics: &reader.diagnostics)
-            return decodeWellKnown(name, isPostgres: false, template: WellKnownType.named(type), fields: fields, at: location)
+            let template = WellKnownType.named(type)
+            let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
+            let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
+            return decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location)
         default:
             reader.diagnostics.append(.error(.unknownType(type, suggestion: DidYouMean.suggestion(for: type, in: Self.resourceTypes)), at: typeNode.location))
             return []

@@ -135,6 +135,12 @@ extension ComposeWriter {
                 service.append(("image", .string(WellKnownImage.postgres.reference(wellKnown))))
                 extraEnvironment.append(("POSTGRES_USER", DeployedValue(text: "postgres")))
                 extraEnvironment.append(("POSTGRES_PASSWORD", try password(resource)))
+            case .wellKnown(let type, let wellKnown):
+                let (image, templateArguments) = WellKnownImage.template(type, wellKnown)
+                service.append(("image", .string(image)))
+                let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
+                let command = templateArguments + arguments.map(Self.compose)
+                if !command.isEmpty { service.append(("command", .strings(command))) }
             default:
                 break
             }

@@ -24,6 +24,12 @@ enum WellKnownImage {
         return "\(image):\(wellKnown.image == nil ? defaultTag : "latest")"
     }
 
+    /// A template type's image and its arguments (`{targetPort}` filled in).
+    static func template(_ type: WellKnownType, _ wellKnown: WellKnown) -> (image: String, arguments: [String]) {
+        let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
+        return (reference(wellKnown, image: type.image, tag: type.tag), arguments)
+    }
+
     /// Single-quoted for `/bin/sh` unless it needs no quotes.
     static func shellQuote(_ text: String) -> String {
         let safe = !text.isEmpty && text.unicodeScalars.allSatisfy {
