@@ -70,7 +70,7 @@ enum ContainerEngine {
     private static func probe() -> String? {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return "\(executable) is not installed" }
         if let problem = makeImage() { return problem }
-        let first = run(["run", "--rm", image, "sh", "-c", "exit 0"])
+        let first = run(["run", "--rm", "--network", "none", image, "sh", "-c", "exit 0"])
         if first.status == 0 { return nil }
         let conf = NSTemporaryDirectory() + "aspire-test-containers.conf"
         let text = """
@@ -82,7 +82,7 @@ enum ContainerEngine {
             """
         do { try text.write(toFile: conf, atomically: true, encoding: .utf8) } catch { return "cannot write \(conf): \(error)" }
         setenv("CONTAINERS_CONF", conf, 1)
-        let second = run(["run", "--rm", image, "sh", "-c", "exit 0"])
+        let second = run(["run", "--rm", "--network", "none", image, "sh", "-c", "exit 0"])
         if second.status == 0 { return nil }
         return "\(executable) cannot run a container (with runc and ulimits too): \(second.output.split(separator: "\n").last ?? "")"
     }

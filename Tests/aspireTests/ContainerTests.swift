@@ -79,7 +79,7 @@ struct ContainerTests {
                 args: ["sleep", "300"]
             """)
         let other = "aspire-test-other-\(getpid())"
-        ContainerEngine.run(["run", "-d", "--rm", "--label", "aspire.app=someone-else", "--name", other, Self.image, "sleep", "120"], detached: true)
+        ContainerEngine.run(["run", "-d", "--rm", "--network", "none", "--label", "aspire.app=someone-else", "--name", other, Self.image, "sleep", "120"], detached: true)
         defer { ContainerEngine.run(["rm", "-f", "--time", "0", other]) }
         func leftovers() -> [String] { ContainerEngine.containers(label: "aspire.resource=sleeper").filter { $0.contains("ctrleftover") } }
 
