@@ -54,7 +54,7 @@ package struct ContainerChoice: Sendable {
         case (.container, .failure(let why)):
             problems[name] = "runtime: container, but no container engine can be used (\(why)); install podman (or docker), or set runtime: native (\(server.nativeHint))"
         case (.auto, .success(let engine)):
-            if engine.hasImage(image) || (pull && (try? engine.run(["pull", image], timeout: .seconds(300)).status) == 0) {
+            if engine.hasImage(image) || (pull && Self.pull(image, for: name, with: engine)) {
                 wellKnownInContainers.insert(name)
             } else if server.hasNativeBinary(path: environment["PATH"]) {
                 notes.append("\(name): image \(image) is not present and cannot be pulled; running \(server.nativeProgram) natively instead")
@@ -68,6 +68,12 @@ package struct ContainerChoice: Sendable {
                 problems[name] = "no container engine (\(why)) and \(server.nativeProgram) is not installed; install podman or docker, or install the server (\(server.nativeHint))"
             }
         }
+    }
+
+    /// Pulls `image`, saying so first (a first pull can take a while); true when it worked.
+    private static func pull(_ image: String, for resource: String, with engine: ContainerRuntime) -> Bool {
+        FileHandle.standardError.write(Data("aspire: \(resource): pulling \(image) (runtime: auto)\n".utf8))
+        return (try? engine.run(["pull", image], timeout: .seconds(600)).status) == 0
     }
 
     /// The host alias containers use, when an engine is in use.

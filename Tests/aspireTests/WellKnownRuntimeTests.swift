@@ -22,7 +22,7 @@ import Testing
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
         let up = try UpTests.Running(["-f", path])
         #expect(UpTests.eventually(timeout: 30) { up.output.contains("client: exited") }, "\(up.output)")
-        let notes = up.output.split(separator: "\n").filter { $0.hasPrefix("aspire: cache:") }
+        let notes = up.output.split(separator: "\n").filter { $0.hasPrefix("aspire: cache:") && $0.contains("natively") }
         #expect(notes.count == 1 && notes[0].contains("running redis-server natively"), "\(up.output)")
         #expect(up.output.contains("client | PONG"), "\(up.output)")
         kill(up.process.processIdentifier, SIGTERM)
