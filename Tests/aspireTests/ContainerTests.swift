@@ -130,6 +130,37 @@ struct ContainerTests {
         #expect(ContainerEngine.containers(label: "aspire.resource=badbuild").isEmpty)
     }
 
+    @Test("a port the container never opens makes it unhealthy, naming the URL; what waits for it waits, the rest runs")
+    func portNeverOpened() throws {
+        let path = try CLI.writeManifest("""
+            name: ctrnoport
+            resources:
+              web:
+                type: container
+                image: \(Self.image)
+                args: ["sleep", "300"]
+                endpoints:
+                  http: { targetPort: 8080 }
+                healthCheck: { http: /, interval: 500ms, retries: 2 }
+              client:
+                type: executable
+                command: sh
+                args: ["-c", "echo client-started"]
+                waitFor: [web]
+              other:
+                type: executable
+                command: sh
+                args: ["-c", "echo other-ran; sleep 30"]
+            """)
+        let up = try UpTests.Running(["-f", path])
+        #expect(UpTests.eventually(timeout: 30) { up.output.contains("web: unhealthy (GET http://127.0.0.1:") }, "\(up.output)")
+        #expect(up.output.contains("other  | other-ran"), "\(up.output)")
+        #expect(!up.output.contains("client-started"), "\(up.output)")
+        kill(up.process.processIdentifier, SIGTERM)
+        #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+        #expect(ContainerEngine.containers(label: "aspire.resource=web").filter { $0.contains("ctrnoport") }.isEmpty)
+    }
+
     @Test("a container built from a Dockerfile runs, with a named volume, a read-only bind mount and an entrypoint")
     func buildVolumesMounts() throws {
         let path = try CLI.writeManifest(
