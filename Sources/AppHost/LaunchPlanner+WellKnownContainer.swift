@@ -36,6 +36,15 @@ extension LaunchPlanner {
         if let dataPath = container.dataPath {
             spec.mounts.append(ContainerRunSpec.Mount(source: .volume(containers.volumeName("\(name)-data")), target: dataPath))
         }
+        if case .postgres = server.family {
+            let initFolder = postgresInitFolder(name)
+            do {
+                try FileManager.default.createDirectory(atPath: initFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                return .failure(Problem(resource: name, message: "cannot create \(initFolder): \(error)"))
+            }
+            spec.mounts.append(ContainerRunSpec.Mount(source: .bind(initFolder), target: "/aspire-init", readOnly: true))
+        }
         if let config = container.configFile {
             let folder = (self.folder.dataDirectory as NSString).appendingPathComponent(name)
             let path = (folder as NSString).appendingPathComponent("container.conf")

@@ -87,7 +87,7 @@ import Testing
             """
             name: wk
             resources:
-              pg: { type: postgres, runtime: container, tag: "16" }
+              pg: { type: postgres, runtime: container, tag: "16", databases: [catalogdb] }
               cache: { type: redis, runtime: container }
             """, inContainers: ["pg", "cache"], bindings: bindings)
         let pg = try #require(plan.services.first { $0.name == "pg" })
@@ -106,6 +106,14 @@ import Testing
         } else {
             Issue.record("postgres in a container gets an exec probe")
         }
+        #expect(pg.arguments.contains { $0.hasSuffix("/.aspire/data/pg-init:/aspire-init:ro") })
+        let job = try #require(plan.services.first { $0.name == "catalogdb" })
+        #expect(job.executable == "/usr/bin/podman")
+        #expect(Array(job.arguments.prefix(3)) == ["exec", "-e", "PGPASSWORD"])
+        #expect(job.arguments[3].hasPrefix("aspire-wk-") && job.arguments[3].hasSuffix("-pg"))
+        #expect(job.arguments.suffix(2) == ["-f", "/aspire-init/catalogdb.create.sql"])
+        #expect(job.replicas[0].environment["PGPASSWORD"] == "pg-s3cret")
+        #expect(job.waitFor == ["pg"])
         let cache = try #require(plan.services.first { $0.name == "cache" })
         #expect(cache.arguments.contains("docker.io/library/redis:7.4"))
         #expect(cache.arguments.contains("127.0.0.1:16379:6379"))
