@@ -8,7 +8,8 @@ extension LaunchPlanner {
     /// template's arguments, on loopback and the allocated port, data under `.aspire/data/<name>/`.
     func templateNativeCommand(_ resource: Resource, _ type: WellKnownType, extraArguments: [String], resolver: EnvironmentResolver) -> Result<Command, Problem> {
         let name = resource.name
-        guard let program = ExecutableLookup.find(type.nativeProgram, path: hostEnvironment["PATH"]) else {
+        let path = hostEnvironment["PATH"]
+        guard let program = ([type.nativeProgram] + type.nativeAlternatives).lazy.compactMap({ ExecutableLookup.find($0, path: path) }).first else {
             return .failure(
                 Problem(
                     resource: name,
@@ -27,13 +28,36 @@ extension LaunchPlanner {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
         let external = resource.run.external || (resource.run.endpoints.first?.external ?? false)
-        let values = ["{bind}": external ? "0.0.0.0" : "127.0.0.1", "{port}": String(port), "{data}": data, "{targetPort}": String(port)]
-        let arguments = (type.nativeArguments + (getuid() == 0 ? type.rootArguments : [])).map { argument in
-            values.reduce(argument) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+        var values = ["{bind}": external ? "0.0.0.0" : "127.0.0.1", "{port}": String(port), "{data}": data, "{targetPort}": String(port)]
+        var secrets: [String] = []
+        if let config = type.configFile {
+            let path = (data as NSString).appendingPathComponent("server.conf")
+            var configValues = values
+            if type.hasPassword {
+                do {
+                    let password = try resolver.password(of: name).value
+                    secrets.append(password)
+                    configValues["{password}"] = Self.configQuoted(password)
+                } catch {
+                    return .failure(Problem(resource: name, message: error.message))
+                }
+            }
+            do {
+                try folder.write(WellKnownType.fill(config, configValues), to: path, mode: 0o600)
+            } catch {
+                return .failure(Problem(resource: name, message: error.description))
+            }
+            values["{config}"] = path
         }
+        let arguments = (type.nativeArguments + (getuid() == 0 ? type.rootArguments : [])).map { WellKnownType.fill($0, values) }
         return .success(
             Command(
-                executable: program, arguments: arguments + extraArguments, workingDirectory: data, listensOnHostPort: true,
+                executable: program, arguments: arguments + extraArguments, workingDirectory: data, secrets: secrets, listensOnHostPort: true,
                 defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+    }
+
+    /// A value inside a double-quoted redis-style config string.
+    static func configQuoted(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 }

@@ -108,7 +108,14 @@ struct WellKnownContainer {
                     exec + [containerName, "sh", "-c", "PGPASSWORD=\"$POSTGRES_PASSWORD\" psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1'"]),
                 interval: .milliseconds(500), timeout: .seconds(3), retries: 3)
         case .template(let type):
-            result.arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
+            var values = ["{targetPort}": String(type.targetPort), "{port}": String(type.targetPort), "{bind}": "0.0.0.0", "{data}": type.containerDataPath ?? "/tmp"]
+            if let config = type.configFile, let target = type.containerConfigPath {
+                var configValues = values
+                configValues["{password}"] = LaunchPlanner.configQuoted(password ?? "")
+                result.configFile = (WellKnownType.fill(config, configValues), target)
+                values["{config}"] = target
+            }
+            result.arguments = type.containerArguments.map { WellKnownType.fill($0, values) }
             result.dataPath = type.containerDataPath
             result.healthCheck = HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)
         }

@@ -58,6 +58,7 @@ struct WellKnownServer: Sendable {
     func hasNativeBinary(path: String?) -> Bool {
         switch family {
         case .postgres: PostgresBinaries.find(path: path) != nil
+        case .template(let type): ([type.nativeProgram] + type.nativeAlternatives).contains { ExecutableLookup.find($0, path: path) != nil }
         default: ExecutableLookup.find(nativeProgram, path: path) != nil
         }
     }

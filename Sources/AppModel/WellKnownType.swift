@@ -5,9 +5,11 @@
 /// its name in `all`. Redis and PostgreSQL predate the template and keep their own code
 /// (passwords in config files, databases, a user switch), but follow the same shape.
 ///
-/// Formats use placeholders: `{host}`, `{port}`, `{password}` (connection strings and
-/// properties), `{bind}` (`127.0.0.1`, or `0.0.0.0` when external), `{data}` (the data folder)
-/// and `{targetPort}` (program arguments).
+/// Formats use placeholders: `{host}`, `{port}`, `{password}`, `{passwordURI}` (percent-encoded)
+/// in connection strings and properties; `{bind}` (`127.0.0.1`, or `0.0.0.0` when external),
+/// `{port}`, `{data}` (the data folder), `{config}` (the config file's path) and `{targetPort}` in
+/// program arguments; `{password}` also in `configFile`, which is where a password goes — never
+/// in argv, where `ps` would show it.
 package struct WellKnownType: Sendable, Hashable {
     /// The `type:` word.
     package var name: String
@@ -24,6 +26,8 @@ package struct WellKnownType: Sendable, Hashable {
     package var properties: [Property]
     /// The program run natively (looked up on PATH and in the sbin folders).
     package var nativeProgram: String
+    /// Compatible programs tried when `nativeProgram` is missing (valkey → redis-server).
+    package var nativeAlternatives: [String] = []
     package var nativeArguments: [String]
     /// How to install the native program, for messages.
     package var installHint: String
@@ -33,6 +37,10 @@ package struct WellKnownType: Sendable, Hashable {
     package var containerArguments: [String] = []
     /// Where the server keeps its data inside the container (a named volume); nil = none.
     package var containerDataPath: String?
+    /// A config file (placeholders as for arguments, plus `{password}`), written 0600 natively
+    /// and mounted read-only at `containerConfigPath` in a container; `{config}` is its path.
+    package var configFile: String?
+    package var containerConfigPath: String?
 
     /// One connection property: its suffix (`HOST`) and format (`{host}`).
     package struct Property: Sendable, Hashable {
@@ -46,7 +54,7 @@ package struct WellKnownType: Sendable, Hashable {
     }
 
     /// Every template-based type, by `type:` word.
-    package static let all: [WellKnownType] = [.memcached]
+    package static let all: [WellKnownType] = [.memcached, .valkey]
 
     package static func named(_ name: String) -> WellKnownType? {
         all.first { $0.name == name }
@@ -62,10 +70,26 @@ package struct WellKnownType: Sendable, Hashable {
             case "host": value = value + host
             case "port": value = value + String(port)
             case "password": value = value + (password ?? ResolvedValue())
+            case "passwordURI":
+                value = value + ResolvedValue((password?.segments ?? []).map { .init(EnvironmentResolver.percentEncode($0.text), secret: $0.isSecret) })
             default: value = value + String(rest[open...close])
             }
             rest = rest[rest.index(after: close)...]
         }
         return value + String(rest)
+    }
+
+    /// `format` (an argument or the config file) with `values` (`"{port}": "6379"`, …) filled in.
+    /// Unknown placeholders stay as written.
+    package static func fill(_ format: String, _ values: [String: String]) -> String {
+        var result = ""
+        var rest = Substring(format)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            let token = String(rest[open...close])
+            result += values[token] ?? token
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 }

@@ -171,6 +171,7 @@ VALID = {
           pg2: { type: postgres, runtime: container, databases: [a, b-c], healthCheck: { exec: [pg_isready] } }
           mc: { type: memcached, runtime: native, port: 11311, args: [-m, "128"] }
           mc2: { type: memcached, runtime: container, tag: "1.6" }
+          kv: { type: valkey, runtime: auto, password: "{pw.value}", tag: "8" }
     """,
     "parameters, connection strings, externals": """
         resources:
@@ -224,6 +225,7 @@ INVALID = {
     "bad runtime": "resources: { cache: { type: redis, runtime: docker } }",
     "memcached with a password": "resources: { mc: { type: memcached, password: x } }",
     "memcached with databases": "resources: { mc: { type: memcached, databases: [a] } }",
+    "valkey with databases": "resources: { kv: { type: valkey, databases: [a] } }",
     "parameter with default and generate": "resources: { p: { type: parameter, default: x, generate: { length: 3 } } }",
     "generate with no characters": """
         resources:

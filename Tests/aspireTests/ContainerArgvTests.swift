@@ -133,4 +133,19 @@ import Testing
         let type = try #require(WellKnownType.named("memcached"))
         #expect(type.render(type.connectionString, host: "localhost", port: 21211, password: nil).value == "localhost:21211")
     }
+
+    @Test("valkey in a container: its config (with the password) mounted read-only, never in argv")
+    func valkeyContainer() throws {
+        var bindings = Bindings()
+        bindings.hostPorts[EndpointID("kv", "tcp")] = 26379
+        bindings.passwords["kv"] = "kv-s3cret"
+        let plan = try Self.plan("name: kv\nresources:\n  kv: { type: valkey }\n", inContainers: ["kv"], bindings: bindings)
+        let kv = try #require(plan.services.first)
+        #expect(kv.arguments.contains("docker.io/valkey/valkey:8"))
+        #expect(kv.arguments.contains("127.0.0.1:26379:6379"))
+        #expect(kv.arguments.contains { $0.hasSuffix("/.aspire/data/kv/container.conf:/usr/local/etc/valkey/valkey.conf:ro") })
+        #expect(Array(kv.arguments.suffix(2)) == ["valkey-server", "/usr/local/etc/valkey/valkey.conf"])
+        #expect(!kv.arguments.joined(separator: " ").contains("kv-s3cret"))
+        #expect(kv.secrets.contains("kv-s3cret"))
+    }
 }

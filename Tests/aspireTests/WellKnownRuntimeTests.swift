@@ -95,4 +95,36 @@ import Testing
         #expect(env.stdout.contains("ConnectionStrings__mc=localhost:"), "\(env.stdout)")
         #expect(env.stdout.contains("MC_URI=memcached://localhost:"), "\(env.stdout)")
     }
+
+    @Test("valkey natively through the compatible redis-server: password from a 0600 config file, never in argv")
+    func valkeyNative() throws {
+        let path = try CLI.writeManifest("""
+            name: kvtest
+            resources:
+              kv:
+                type: valkey
+                runtime: native
+              client:
+                type: executable
+                command: sh
+                args: ["-c", "redis-cli -h $$KV_HOST -p $$KV_PORT -a \\"$$KV_PASSWORD\\" --no-auth-warning INCR runs; echo $$KV_URI | cut -d: -f1"]
+                references: [kv]
+                waitFor: [kv]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
+        for run in 1...2 {
+            let up = try UpTests.Running(["-f", path])
+            #expect(UpTests.eventually(timeout: 30) { up.output.contains("client: exited") }, "\(up.output)")
+            #expect(up.output.contains("client | \(run)"), "run \(run): \(up.output)")
+            #expect(up.output.contains("client | valkey"), "\(up.output)")
+            kill(up.process.processIdentifier, SIGTERM)
+            #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+        }
+        var info = stat()
+        #expect(stat(directory + "/.aspire/data/kv/server.conf", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let env = try CLI.run(["env", "client", "-f", path])
+        #expect(env.stdout.contains("ConnectionStrings__kv=\"localhost:"), "\(env.stdout)")
+        #expect(env.stdout.contains(",password=***\""), "\(env.stdout)")
+    }
 }
