@@ -31,6 +31,7 @@ extension WellKnownType {
             protected-mode no
 
             """,
-        containerConfigPath: "/usr/local/etc/valkey/valkey.conf"
+        containerConfigPath: "/usr/local/etc/valkey/valkey.conf",
+        deployedShellCommand: "valkey-server --requirepass \"$SERVER_PASSWORD\" --appendonly yes"
     )
 }

@@ -41,6 +41,9 @@ package struct WellKnownType: Sendable, Hashable {
     /// and mounted read-only at `containerConfigPath` in a container; `{config}` is its path.
     package var configFile: String?
     package var containerConfigPath: String?
+    /// What deployments (compose, Kubernetes, Aspire's manifest) run under `/bin/sh -c`, with
+    /// the password in `$SERVER_PASSWORD`; nil = the image with `containerArguments`.
+    package var deployedShellCommand: String?
 
     /// One connection property: its suffix (`HOST`) and format (`{host}`).
     package struct Property: Sendable, Hashable {

@@ -47,8 +47,8 @@ extension AspireManifestWriter {
             taken = Set(manifest.resourceNames)
             for resource in manifest.resources {
                 switch resource.kind {
-                case .redis(let wellKnown), .postgres(let wellKnown):
-                    if wellKnown.password == nil { passwordParameters[resource.name] = unique("\(resource.name)-password") }
+                case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+                    if wellKnown.password == nil, resource.needsPassword { passwordParameters[resource.name] = unique("\(resource.name)-password") }
                 default:
                     break
                 }
@@ -217,10 +217,16 @@ extension AspireManifestWriter {
                 let connection = type.connectionString.replacingOccurrences(of: "{host}", with: host).replacingOccurrences(of: "{port}", with: port)
                 pairs.append(("connectionString", .string(connection.replacingOccurrences(of: "{password}", with: password))))
                 pairs.append(("image", .string(WellKnownImage.reference(wellKnown, image: type.image, tag: type.tag))))
-                let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
-                    + resource.run.args.map { text($0) }
-                if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
                 environment = []
+                if let shell = type.deployedShellCommand {
+                    pairs.append(("entrypoint", "/bin/sh"))
+                    let extra = resource.run.args.map { " " + WellKnownImage.shellQuote(text($0)) }.joined()
+                    pairs.append(("args", .array(["-c", .string(shell + extra)])))
+                    environment = [("SERVER_PASSWORD", .string(password))]
+                } else {
+                    let arguments = WellKnownImage.template(type, wellKnown).arguments + resource.run.args.map { text($0) }
+                    if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
+                }
             default:
                 return .object(pairs)
             }

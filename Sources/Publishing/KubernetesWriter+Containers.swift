@@ -61,7 +61,15 @@ extension KubernetesWriter.Context {
             extra.append(("PGDATA", DeployedValue(text: "/var/lib/postgresql/data/pgdata")))
             mounts.append(["name": "data", "mountPath": "/var/lib/postgresql/data"])
         case .wellKnown(let type, let wellKnown):
-            arguments = WellKnownImage.template(type, wellKnown).arguments.map { DeployedValue(text: $0) } + arguments
+            if let shell = type.deployedShellCommand {
+                command = ["/bin/sh", "-c"]
+                let tail = arguments.map { " " + WellKnownImage.shellQuote(Self.kubernetes($0)) }.joined()
+                arguments = [DeployedValue(text: shell + tail)]
+                extra.append(("SERVER_PASSWORD", try password(resource)))
+            } else {
+                arguments = WellKnownImage.template(type, wellKnown).arguments.map { DeployedValue(text: $0) } + arguments
+            }
+            if let data = type.containerDataPath { mounts.append(["name": "data", "mountPath": .string(data)]) }
         default:
             break
         }
