@@ -60,14 +60,14 @@ package struct ContainerRuntime: Sendable, Hashable {
             }
             let flavor: Flavor = (executable as NSString).lastPathComponent.contains("docker") ? .docker : .podman
             let runtime = ContainerRuntime(flavor: flavor, executable: executable, hasSlirp4netns: ExecutableLookup.find("slirp4netns", path: path) != nil)
-            return runtime.answers() ? .success(runtime) : .failure(Unavailable(description: "\(requested) does not answer (\(executable) version failed)"))
+            return runtime.answers() ? .success(runtime) : .failure(Unavailable(description: "ASPIRE_CONTAINER_RUNTIME=\(requested) does not answer (`\(executable) version` failed\(flavor == .docker ? "; is the docker daemon running?" : "")"))
         }
         var tried: [String] = []
         for flavor in [Flavor.podman, .docker] {
             guard let executable = ExecutableLookup.find(flavor.rawValue, path: path) else { continue }
             let runtime = ContainerRuntime(flavor: flavor, executable: executable, hasSlirp4netns: ExecutableLookup.find("slirp4netns", path: path) != nil)
             if runtime.answers() { return .success(runtime) }
-            tried.append("\(flavor.rawValue) is installed but does not answer")
+            tried.append("\(flavor.rawValue) is installed but does not answer\(flavor == .docker ? " (is the docker daemon running?)" : "")")
         }
         return .failure(Unavailable(description: tried.isEmpty ? "neither podman nor docker is installed" : tried.joined(separator: "; ")))
     }
