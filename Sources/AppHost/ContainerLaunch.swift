@@ -64,19 +64,51 @@ package struct ContainerLaunch: Sendable, Hashable {
         return (launch, volumes, Array(arguments.dropFirst(index + 1)))
     }
 
+    // MARK: - Replicas
+
+    /// In the container name of a replicated container: the replica's index.
+    package static let replicaToken = "{aspire.replica}"
+
+    /// In a `-p` of a replicated container: that replica's published port of `endpoint`.
+    package static func portToken(_ endpoint: String) -> String { "{aspire.port.\(endpoint)}" }
+
+    /// The variable of the helper's environment holding a token's value (`ASPIRE_REPLICA`, `ASPIRE_PORT_http`).
+    package static func variable(for token: String) -> String {
+        token == replicaToken ? "ASPIRE_REPLICA" : "ASPIRE_PORT_" + token.dropFirst("{aspire.port.".count).dropLast()
+    }
+
+    /// `text` with the tokens filled in from `environment` (unknown ones stay as written).
+    static func fillTokens(_ text: String, environment: [String: String]) -> String {
+        guard text.contains("{aspire.") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{aspire."), let close = rest[open.lowerBound...].firstIndex(of: "}") {
+            result += rest[..<open.lowerBound]
+            let token = String(rest[open.lowerBound...close])
+            result += environment[variable(for: token)] ?? token
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
     // MARK: - Running
 
     /// Prepares the image and volumes, then replaces this process with `runtime run …`.
     /// Returns only on failure.
     package static func execute(_ arguments: [String]) -> Failure {
-        let launch: ContainerLaunch
+        var launch: ContainerLaunch
         let volumes: [String]
-        let run: [String]
+        var run: [String]
         do {
             (launch, volumes, run) = try parse(arguments)
         } catch {
             return error
         }
+        // A replica's name and ports; only options before the image, never the user's arguments.
+        let environment = ProcessInfo.processInfo.environment
+        launch.spec.name = fillTokens(launch.spec.name, environment: environment)
+        let imageIndex = run.firstIndex(of: launch.spec.image) ?? run.count
+        for index in 0..<imageIndex { run[index] = fillTokens(run[index], environment: environment) }
         if let failure = launch.prepare(volumes: volumes) { return failure }
         var argv: [UnsafeMutablePointer<CChar>?] = ([launch.runtime.executable] + run).map { strdup($0) }
         argv.append(nil)

@@ -10,6 +10,8 @@ package struct ContainerRunSpec: Sendable, Hashable {
         package var targetPort: Int
         /// Publish on all interfaces instead of loopback.
         package var external: Bool
+        /// Written instead of `hostPort` (a replica's port, filled in by the helper).
+        package var hostToken: String?
 
         package init(hostPort: Int, targetPort: Int, external: Bool = false) {
             self.hostPort = hostPort
@@ -69,7 +71,8 @@ package struct ContainerRunSpec: Sendable, Hashable {
         ]
         argv += network
         for port in ports {
-            argv += ["-p", port.external ? "\(port.hostPort):\(port.targetPort)" : "127.0.0.1:\(port.hostPort):\(port.targetPort)"]
+            let host = port.hostToken ?? String(port.hostPort)
+            argv += ["-p", port.external ? "\(host):\(port.targetPort)" : "127.0.0.1:\(host):\(port.targetPort)"]
         }
         for name in environmentNames.sorted() {
             argv += ["-e", name]

@@ -19,8 +19,9 @@ extension LaunchPlanner {
     /// `type: container`: the helper that builds or pulls the image, then becomes `podman run`.
     func containerCommand(_ resource: Resource, _ container: Container, resolver: EnvironmentResolver, arguments: [String]) -> Result<Command, Problem> {
         let name = resource.name
-        if resource.run.replicas > 1 {
-            return .failure(Problem(resource: name, message: "replicas are not supported for containers yet; remove 'replicas:' or run the program as an executable"))
+        let replicated = resource.run.replicas > 1
+        if replicated, case .exec? = resource.run.healthCheck?.probe {
+            return .failure(Problem(resource: name, message: "exec health checks are not supported on replicated containers; use http: or tcp:"))
         }
         let runtime: ContainerRuntime
         switch engine(for: name) {
@@ -28,10 +29,22 @@ extension LaunchPlanner {
         case .failure(let problem): return .failure(problem)
         }
         let image = container.image ?? "localhost/aspire-\(containers.appID)-\(name)"
-        var spec = ContainerRunSpec(name: containers.containerName(name), image: image, appID: containers.appID, resource: name, runID: containers.runID)
+        // Replicas share one argv: the helper fills in each one's name and published ports.
+        let baseName = containers.containerName(name)
+        var spec = ContainerRunSpec(
+            name: replicated ? baseName + "-" + ContainerLaunch.replicaToken : baseName, image: image, appID: containers.appID, resource: name,
+            runID: containers.runID)
         switch ports(of: resource, resolver: resolver) {
         case .success(let ports): spec.ports = ports
         case .failure(let problem): return .failure(problem)
+        }
+        var replicaPorts: [(token: String, ports: [Int])] = []
+        if replicated {
+            for (index, endpoint) in resource.run.endpoints.enumerated() {
+                guard let ports = bindings.replicaPorts[EndpointID(name, endpoint.name)] else { continue }
+                spec.ports[index].hostToken = ContainerLaunch.portToken(endpoint.name)
+                replicaPorts.append((ContainerLaunch.portToken(endpoint.name), ports))
+            }
         }
         do {
             spec.environmentNames = try resolver.environment(of: name).entries.map(\.name)
@@ -58,7 +71,18 @@ extension LaunchPlanner {
                 return .failure(Problem(resource: name, message: "build context \(launch.buildContext ?? "") does not exist; fix 'build: {context: …}'"))
             }
         }
-        return .success(helperCommand(launch, runtime: runtime))
+        var command = helperCommand(launch, runtime: runtime)
+        if replicated {
+            command.replicaEnvironment = { [replicaPorts] index in
+                var values = [ContainerLaunch.variable(for: ContainerLaunch.replicaToken): String(index)]
+                for (token, ports) in replicaPorts where index < ports.count {
+                    values[ContainerLaunch.variable(for: token)] = String(ports[index])
+                }
+                return values
+            }
+            command.execPrefix = []
+        }
+        return .success(command)
     }
 
     /// The supervised command for a container: `aspire container-exec …`, probes run inside it.

@@ -106,9 +106,13 @@ package struct LaunchPlanner: Sendable {
             }
             if command.listensOnHostPort {
                 for endpoint in resource.run.endpoints {
-                    endpointPorts[endpoint.name] = try? resolver.hostPort(of: EndpointID(name, endpoint.name))
+                    let id = EndpointID(name, endpoint.name)
+                    // A replicated container is probed on its own published port, not the proxy's.
+                    let own = bindings.replicaPorts[id].flatMap { index < $0.count ? $0[index] : nil }
+                    endpointPorts[endpoint.name] = own ?? (try? resolver.hostPort(of: id))
                 }
             }
+            for (key, value) in command.replicaEnvironment(index) { environment[key] = value }
             replicas.append(ReplicaSpec(environment: environment, endpointPorts: endpointPorts))
         }
         secrets.formUnion(command.secrets)
@@ -118,7 +122,7 @@ package struct LaunchPlanner: Sendable {
             let id = EndpointID(name, endpoint.name)
             guard let port = try? resolver.hostPort(of: id) else { continue }
             hostPorts.append(port)
-            if let targets = bindings.replicaPorts[id], resource.isProcess {
+            if let targets = bindings.replicaPorts[id], resource.isProcess || resource.isContainer {
                 proxies.append(ProxySpec(endpoint: endpoint.name, listenHost: endpoint.external ? "0.0.0.0" : "127.0.0.1", listenPort: port, targetPorts: targets))
                 hostPorts.append(contentsOf: targets.filter { $0 != port })
             }
@@ -180,6 +184,8 @@ extension LaunchPlanner {
         var user: ProcessUser?
         /// Prepended to `exec` health checks (`podman exec NAME` for containers).
         var execPrefix: [String] = []
+        /// Variables for one replica's process only (a replicated container's name and port).
+        var replicaEnvironment: @Sendable (Int) -> [String: String] = { _ in [:] }
     }
 
     private func commandFor(_ resource: Resource, resolver: EnvironmentResolver) -> Result<Command, Problem> {

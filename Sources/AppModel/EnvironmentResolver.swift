@@ -150,10 +150,11 @@ package struct EnvironmentResolver: Sendable {
 
     /// The port the process itself listens on (its replica's own port when proxied).
     package func listenPort(of id: EndpointID, replica: Int) throws(Failure) -> Int {
-        if let ports = bindings.replicaPorts[id], replica < ports.count { return ports[replica] }
         guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
             throw Failure(message: "unknown endpoint \(id)")
         }
+        // A replicated container still listens on its target port; only its published port differs.
+        if let ports = bindings.replicaPorts[id], replica < ports.count, resource.isProcess || endpoint.targetPort == nil { return ports[replica] }
         if let target = endpoint.targetPort, !resource.isProcess || bindings.replicaPorts[id] != nil { return target }
         return try hostPort(of: id)
     }

@@ -117,7 +117,8 @@ package struct BindingsStore: Sendable {
                     ports[id.description] = hostPort
                 }
                 bindings.hostPorts[id] = hostPort
-                guard resource.isProcess else { continue }
+                // Processes, and replicated containers (each replica publishes a port of its own).
+                guard resource.isProcess || (resource.isContainer && resource.run.replicas > 1) else { continue }
                 // A proxy sits in front when there are replicas, or the process listens elsewhere.
                 if resource.run.replicas > 1 {
                     var replicaPorts: [Int] = []

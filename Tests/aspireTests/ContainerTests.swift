@@ -130,6 +130,44 @@ struct ContainerTests {
         #expect(ContainerEngine.containers(label: "aspire.resource=badbuild").isEmpty)
     }
 
+    @Test("replicas of a container: each publishes its own port, one stable URL through the proxy")
+    func replicas() throws {
+        let path = try CLI.writeManifest(
+            """
+            name: ctrreplicas
+            resources:
+              web:
+                type: container
+                image: \(Self.image)
+                replicas: 2
+                args: ["sh", "-c", "mkdir -p /tmp/w && echo $$HOSTNAME > /tmp/w/id && exec httpd -f -p $$PORT -h /tmp/w"]
+                endpoints:
+                  http: { targetPort: 8080, env: PORT }
+                healthCheck: { http: /id }
+              client:
+                type: executable
+                command: python3
+                args: ["ids.py"]
+                references: [web]
+                waitFor: [web]
+            """,
+            files: [
+                "ids.py": """
+                import os, urllib.request
+                ids = {urllib.request.urlopen(os.environ["WEB_HTTP"] + "/id").read().decode().strip() for _ in range(6)}
+                print("distinct", len(ids))
+                """
+            ])
+        let up = try UpTests.Running(["-f", path])
+        #expect(UpTests.eventually(timeout: 60) { up.output.contains("client: exited") }, "\(up.output)")
+        #expect(up.output.contains("client | distinct 2"), "\(up.output)")
+        let names = ContainerEngine.containers(label: "aspire.resource=web").filter { $0.contains("ctrreplicas") }.sorted()
+        #expect(names.count == 2 && names[0].hasSuffix("-web-0") && names[1].hasSuffix("-web-1"), "\(names)")
+        kill(up.process.processIdentifier, SIGTERM)
+        #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+        #expect(ContainerEngine.containers(label: "aspire.resource=web").filter { $0.contains("ctrreplicas") }.isEmpty)
+    }
+
     @Test("a port the container never opens makes it unhealthy, naming the URL; what waits for it waits, the rest runs")
     func portNeverOpened() throws {
         let path = try CLI.writeManifest("""
