@@ -1,6 +1,6 @@
 # aspire — developer entry points. Quick start: `make run`, `make test`.
 #
-#   make deps     install what is missing (apt packages, Python modules); idempotent and quiet
+#   make deps     install what is missing (apt packages, Python modules, podman config); idempotent and quiet
 #   make build    swift build
 #   make test     deps + build + swift test + the JSON Schema check
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
@@ -16,8 +16,11 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 SWIFT ?= swift
 PYTHON ?= python3
-# Debian packages the build and the tests need (libyaml for the parser, redis for the examples).
-APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql chromium
+# Debian packages the build and the tests need (libyaml for the parser, servers for the examples, chromium for the dashboard test,
+# podman + runc + slirp4netns + busybox-static for the container tests).
+APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql memcached podman runc slirp4netns busybox-static chromium
+# Written only when missing: podman with runc and explicit ulimits (docs/containers.md).
+CONTAINERS_CONF_FILE ?= /etc/containers/containers.conf
 PY_MODULES ?= jsonschema pyyaml
 MANIFEST ?= manifests/starter/apphost.yaml
 FUZZ_SECONDS ?= 60
@@ -28,7 +31,7 @@ SCRATCH ?= .build
 ASPIRE := $(SCRATCH)/debug/aspire
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps build test run bench install fuzz clean
+.PHONY: help deps podman-conf build test run bench install fuzz clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -54,6 +57,16 @@ deps:
 	    || $(PYTHON) -m pip install --quiet --disable-pip-version-check --break-system-packages $(PY_MODULES) 2>/dev/null \
 	    || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema python3-yaml >/dev/null; \
 	    $(PYTHON) -c 'import jsonschema, yaml' || { echo "deps: could not install $(PY_MODULES) for $(PYTHON)" >&2; exit 2; }; \
+	fi
+	@$(MAKE) --no-print-directory podman-conf
+
+# crun and raised rlimits fail in some sandboxes (CI): runc and modest ulimits work everywhere.
+podman-conf:
+	@if command -v podman >/dev/null && [ ! -e $(CONTAINERS_CONF_FILE) ]; then \
+	    echo "deps: writing $(CONTAINERS_CONF_FILE) (podman: runc, nofile/nproc ulimits)"; \
+	    $(SUDO) mkdir -p "$$(dirname $(CONTAINERS_CONF_FILE))"; \
+	    printf '[engine]\nruntime = "runc"\n[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n' \
+	        | $(SUDO) tee $(CONTAINERS_CONF_FILE) >/dev/null; \
 	fi
 
 build: deps

@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "aspireTests",
-            dependencies: ["aspire"],
+            dependencies: ["aspire", "AppHost", "AppModel", "AppState", "Supervisor"],
             swiftSettings: swiftSettings
         ),
     ]

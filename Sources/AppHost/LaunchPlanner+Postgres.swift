@@ -10,9 +10,6 @@ extension LaunchPlanner {
     func postgresCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
         let name = resource.name
         func fail(_ message: String) -> Result<Command, Problem> { .failure(Problem(resource: name, message: message)) }
-        if wellKnown.runtime == .container {
-            return fail("runtime: container is not supported by this build yet; use runtime: native (initdb + postgres)")
-        }
         guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
             return fail(
                 "postgres and initdb were not found (PATH or /usr/lib/postgresql/*/bin); install them (Debian: apt-get install postgresql) or run PostgreSQL in a container (podman or docker)")
@@ -61,6 +58,9 @@ extension LaunchPlanner {
     /// A one-shot job that creates a database once its server is healthy (if it is missing).
     func databaseJob(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
         let name = resource.name
+        if containers.wellKnownInContainers.contains(server) {
+            return databaseJobInContainer(resource, server: server, databaseName: databaseName, resolver: resolver)
+        }
         guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
             return .failure(Problem(resource: name, message: "psql was not found; install postgresql"))
         }
@@ -70,10 +70,7 @@ extension LaunchPlanner {
         case .success(let address): (port, password) = address
         case .failure(let problem): return .failure(problem)
         }
-        // Database names are validated resource names or plain strings; quote both ways.
-        let identifier = databaseName.replacingOccurrences(of: "\"", with: "\"\"")
-        let literal = databaseName.replacingOccurrences(of: "'", with: "''")
-        let sql = "SELECT 'CREATE DATABASE \"\(identifier)\"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '\(literal)')\\gexec\n"
+        let sql = Self.createDatabaseSQL(databaseName)
         let script = (folder.file("data") as NSString).appendingPathComponent("\(name).create.sql")
         do {
             try FileManager.default.createDirectory(atPath: folder.dataDirectory, withIntermediateDirectories: true)
@@ -87,6 +84,56 @@ extension LaunchPlanner {
             ServiceSpec(
                 name: name, replicas: [ReplicaSpec(environment: environment)], executable: binaries.psql,
                 arguments: ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-f", script],
+                workingDirectory: folder.path, waitFor: [server], secrets: [password]))
+    }
+}
+
+extension LaunchPlanner {
+    /// `CREATE DATABASE` unless it exists, for psql (`\gexec`). Database names are validated
+    /// resource names or plain strings; quoted both ways.
+    static func createDatabaseSQL(_ databaseName: String) -> String {
+        let identifier = databaseName.replacingOccurrences(of: "\"", with: "\"\"")
+        let literal = databaseName.replacingOccurrences(of: "'", with: "''")
+        return "SELECT 'CREATE DATABASE \"\(identifier)\"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '\(literal)')\\gexec\n"
+    }
+
+    /// The folder mounted read-only at `/aspire-init` in a postgres container: the database
+    /// scripts, so the creation job needs no psql on the host.
+    func postgresInitFolder(_ server: String) -> String {
+        (folder.dataDirectory as NSString).appendingPathComponent("\(server)-init")
+    }
+
+    /// The database job when the server runs in a container: `podman exec -e PGPASSWORD NAME psql
+    /// -f /aspire-init/DB.create.sql` (the password reaches it by name, never in argv).
+    func databaseJobInContainer(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
+        let name = resource.name
+        let runtime: ContainerRuntime
+        switch engine(for: name) {
+        case .success(let value): runtime = value
+        case .failure(let problem): return .failure(problem)
+        }
+        let password: String
+        do {
+            password = try resolver.password(of: server).value
+        } catch {
+            return .failure(Problem(resource: name, message: error.message))
+        }
+        let script = (postgresInitFolder(server) as NSString).appendingPathComponent("\(name).create.sql")
+        do {
+            try FileManager.default.createDirectory(atPath: postgresInitFolder(server), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try folder.write(Self.createDatabaseSQL(databaseName), to: script, mode: 0o600)
+        } catch {
+            return .failure(Problem(resource: name, message: "\(error)"))
+        }
+        var environment = hostEnvironment
+        environment["PGPASSWORD"] = password
+        return .success(
+            ServiceSpec(
+                name: name, replicas: [ReplicaSpec(environment: environment)], executable: runtime.executable,
+                arguments: [
+                    "exec", "-e", "PGPASSWORD", containers.containerName(server), "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
+                    "-v", "ON_ERROR_STOP=1", "-q", "-f", "/aspire-init/\(name).create.sql",
+                ],
                 workingDirectory: folder.path, waitFor: [server], secrets: [password]))
     }
 }

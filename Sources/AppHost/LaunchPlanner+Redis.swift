@@ -8,9 +8,6 @@ extension LaunchPlanner {
     /// data under `.aspire/data/<name>/` so it survives restarts.
     func redisCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
         let name = resource.name
-        if wellKnown.runtime == .container {
-            return .failure(Problem(resource: name, message: "runtime: container is not supported by this build yet; use runtime: native (redis-server)"))
-        }
         guard let server = ExecutableLookup.find("redis-server", path: hostEnvironment["PATH"]) else {
             return .failure(
                 Problem(resource: name, message: "redis-server was not found on PATH; install it (Debian: apt-get install redis-server) or run Redis in a container (podman or docker)"))

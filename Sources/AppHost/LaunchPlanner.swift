@@ -14,12 +14,18 @@ package struct LaunchPlanner: Sendable {
     package var folder: StateFolder
     /// The host environment children inherit (injected variables win over it).
     package var hostEnvironment: [String: String]
+    /// The container engine and which well-known servers run in it (decided once, here).
+    package var containers: ContainerChoice
+    /// The program the supervisor runs for a container (`aspire container-exec …`): this binary.
+    package var helperExecutable: String
 
     package init(manifest: Manifest, bindings: Bindings, folder: StateFolder, hostEnvironment: [String: String]) {
         self.manifest = manifest
         self.bindings = bindings
         self.folder = folder
         self.hostEnvironment = hostEnvironment
+        self.containers = ContainerChoice(manifest: manifest, environment: hostEnvironment)
+        self.helperExecutable = Bundle.main.executablePath ?? CommandLine.arguments[0]
     }
 
     /// A resource that cannot be planned, and why (one line for the user).
@@ -38,7 +44,11 @@ package struct LaunchPlanner: Sendable {
     package func plan() -> (LaunchPlan, [Problem]) {
         var services: [ServiceSpec] = []
         var problems: [Problem] = []
-        let resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
+        var resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
+        containers.configure(&resolver)
+        for note in containers.notes {
+            FileHandle.standardError.write(Data("aspire: \(note)\n".utf8))
+        }
         for name in ResourceGraph(manifest).startOrder(in: manifest) {
             guard let resource = manifest[name] else { continue }
             switch service(for: resource, resolver: resolver) {
@@ -60,6 +70,8 @@ package struct LaunchPlanner: Sendable {
 
     /// The injected environment of every replica of `name` (what env files hold).
     package func injectedEnvironments(of resource: Resource, resolver: EnvironmentResolver) throws(EnvironmentResolver.Failure) -> [ResolvedEnvironment] {
+        var resolver = resolver
+        containers.configure(&resolver)
         var result: [ResolvedEnvironment] = []
         for replica in 0..<max(1, resource.run.replicas) {
             result.append(try resolver.environment(of: resource.name, replica: replica))
@@ -94,9 +106,13 @@ package struct LaunchPlanner: Sendable {
             }
             if command.listensOnHostPort {
                 for endpoint in resource.run.endpoints {
-                    endpointPorts[endpoint.name] = try? resolver.hostPort(of: EndpointID(name, endpoint.name))
+                    let id = EndpointID(name, endpoint.name)
+                    // A replicated container is probed on its own published port, not the proxy's.
+                    let own = bindings.replicaPorts[id].flatMap { index < $0.count ? $0[index] : nil }
+                    endpointPorts[endpoint.name] = own ?? (try? resolver.hostPort(of: id))
                 }
             }
+            for (key, value) in command.replicaEnvironment(index) { environment[key] = value }
             replicas.append(ReplicaSpec(environment: environment, endpointPorts: endpointPorts))
         }
         secrets.formUnion(command.secrets)
@@ -106,7 +122,7 @@ package struct LaunchPlanner: Sendable {
             let id = EndpointID(name, endpoint.name)
             guard let port = try? resolver.hostPort(of: id) else { continue }
             hostPorts.append(port)
-            if let targets = bindings.replicaPorts[id], resource.isProcess {
+            if let targets = bindings.replicaPorts[id], resource.isProcess || resource.isContainer {
                 proxies.append(ProxySpec(endpoint: endpoint.name, listenHost: endpoint.external ? "0.0.0.0" : "127.0.0.1", listenPort: port, targetPorts: targets))
                 hostPorts.append(contentsOf: targets.filter { $0 != port })
             }
@@ -118,7 +134,7 @@ package struct LaunchPlanner: Sendable {
                 // Waiting for a database means waiting for its creation job, which waits for the server.
                 waitForCompletion: resource.run.waitForCompletion.compactMap { manifest.runnableOwner(of: $0.name) }
                     + resource.run.waitFor.filter { isDatabase($0.name) }.map(\.name),
-                healthCheck: healthCheck(for: resource) ?? command.defaultHealthCheck,
+                healthCheck: healthCheck(for: resource, execPrefix: command.execPrefix) ?? command.defaultHealthCheck,
                 restart: RestartSpec(policy: RestartSpec.Policy(rawValue: resource.run.restart.policy.rawValue) ?? .no, maxRestarts: resource.run.restart.maxRestarts),
                 proxies: proxies, hostPorts: hostPorts, secrets: secrets.sorted())
         spec.user = command.user
@@ -130,7 +146,8 @@ package struct LaunchPlanner: Sendable {
         return false
     }
 
-    private func healthCheck(for resource: Resource) -> HealthCheckSpec? {
+    /// The manifest's `healthCheck:`; `exec` probes of a container run inside it (`execPrefix`).
+    private func healthCheck(for resource: Resource, execPrefix: [String]) -> HealthCheckSpec? {
         guard let check = resource.run.healthCheck else { return nil }
         let probe: HealthCheckSpec.Probe
         switch check.probe {
@@ -140,7 +157,7 @@ package struct LaunchPlanner: Sendable {
         case .tcp(let endpoint):
             probe = .tcp(endpoint: endpoint ?? resource.run.endpoints.first?.name ?? "tcp")
         case .exec(let argv):
-            probe = .exec(argv)
+            probe = .exec(execPrefix + argv)
         }
         return HealthCheckSpec(probe: probe, interval: check.interval, timeout: check.timeout, retries: check.retries, startPeriod: check.startPeriod)
     }
@@ -165,6 +182,10 @@ extension LaunchPlanner {
         var defaultHealthCheck: HealthCheckSpec?
         /// Run as another user (PostgreSQL as `postgres` when we are root).
         var user: ProcessUser?
+        /// Prepended to `exec` health checks (`podman exec NAME` for containers).
+        var execPrefix: [String] = []
+        /// Variables for one replica's process only (a replicated container's name and port).
+        var replicaEnvironment: @Sendable (Int) -> [String: String] = { _ in [:] }
     }
 
     private func commandFor(_ resource: Resource, resolver: EnvironmentResolver) -> Result<Command, Problem> {
@@ -190,12 +211,20 @@ extension LaunchPlanner {
             case .failure(let failure):
                 return .failure(Problem(resource: name, message: failure.description))
             }
-        case .redis(let wellKnown):
-            return redisCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
-        case .postgres(let wellKnown):
-            return postgresCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
-        case .container:
-            return .failure(Problem(resource: name, message: "container resources are not supported by this build yet (planned: podman or docker)"))
+        case .redis, .postgres, .wellKnown:
+            if let problem = containers.problems[name] { return .failure(Problem(resource: name, message: problem)) }
+            guard let server = WellKnownServer(resource) else { return .failure(Problem(resource: name, message: "not a well-known server")) }
+            if containers.wellKnownInContainers.contains(name) {
+                return wellKnownContainerCommand(resource, server, resolver: resolver, arguments: arguments)
+            }
+            switch resource.kind {
+            case .redis(let wellKnown): return redisCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
+            case .postgres(let wellKnown): return postgresCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
+            case .wellKnown(let type, _): return templateNativeCommand(resource, type, extraArguments: arguments, resolver: resolver)
+            default: return .failure(Problem(resource: name, message: "not a well-known server"))
+            }
+        case .container(let container):
+            return containerCommand(resource, container, resolver: resolver, arguments: arguments)
         default:
             return .failure(Problem(resource: name, message: "a \(resource.typeName) does not run"))
         }

@@ -12,6 +12,9 @@ extension EnvironmentResolver {
             return "Host=\(host);Port=\(port);Username=postgres;Password=" + (try password(of: name))
         case .postgresDatabase(let server, let databaseName):
             return try connectionString(of: server) + ";Database=\(databaseName)"
+        case .wellKnown(let type, _):
+            let port = try hostPort(of: EndpointID(name, "tcp"))
+            return type.render(type.connectionString, host: host, port: port, password: type.hasPassword ? try password(of: name) : nil)
         case .connectionString(let template):
             if template.parts.isEmpty {
                 let key = "ConnectionStrings__\(ResourceName.envSegment(name))"
@@ -42,6 +45,10 @@ extension EnvironmentResolver {
             return try postgresProperties(server: resource.name, database: nil)
         case .postgresDatabase(let server, let databaseName):
             return try postgresProperties(server: server, database: databaseName)
+        case .wellKnown(let type, _):
+            let port = try hostPort(of: EndpointID(resource.name, "tcp"))
+            let password = type.hasPassword ? try password(of: resource.name) : nil
+            return type.properties.map { ($0.name, type.render($0.format, host: host, port: port, password: password)) }
         default:
             return []
         }
@@ -67,7 +74,7 @@ extension EnvironmentResolver {
     package func password(of server: String) throws(Failure) -> ResolvedValue {
         guard let resource = manifest[server] else { throw Failure(message: "unknown resource '\(server)'") }
         switch resource.kind {
-        case .redis(let wellKnown), .postgres(let wellKnown):
+        case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
             if let template = wellKnown.password {
                 let value = try resolve(template)
                 return ResolvedValue(secret: value.value)

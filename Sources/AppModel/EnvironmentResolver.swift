@@ -5,6 +5,12 @@ package struct EnvironmentResolver: Sendable {
     package var bindings: Bindings
     /// The host name consumers use to reach resources (`localhost` from host processes).
     package var host: String = "localhost"
+    /// The name containers use to reach the host (`host.containers.internal` with podman);
+    /// nil = no container engine, containers are resolved like processes.
+    package var containerHost: String?
+    /// Resources that run in a container besides `type: container` (well-known servers in
+    /// container mode); their own values use `containerHost` too.
+    package var containerResources: Set<String> = []
 
     package init(manifest: Manifest, bindings: Bindings) {
         self.manifest = manifest
@@ -22,6 +28,7 @@ package struct EnvironmentResolver: Sendable {
     /// The environment of `name`'s replica `replica` (0-based).
     package func environment(of name: String, replica: Int = 0) throws(Failure) -> ResolvedEnvironment {
         guard let resource = manifest[name] else { throw Failure(message: "unknown resource '\(name)'") }
+        if let viewer = asSeenFromContainer(resource) { return try viewer.environment(of: name, replica: replica) }
         var env = ResolvedEnvironment()
         for reference in resource.run.references {
             guard let target = manifest[reference.target.name] else { continue }  // optional, missing
@@ -48,9 +55,21 @@ package struct EnvironmentResolver: Sendable {
     /// The arguments of `name`, with expressions resolved.
     package func arguments(of name: String) throws(Failure) -> [ResolvedValue] {
         guard let resource = manifest[name] else { throw Failure(message: "unknown resource '\(name)'") }
+        if let viewer = asSeenFromContainer(resource) { return try viewer.arguments(of: name) }
         var result: [ResolvedValue] = []
         for arg in resource.run.args { result.append(try resolve(arg)) }
         return result
+    }
+
+    /// The resolver a container sees: every resource's port is on the host (a process's own
+    /// port, or a container's published one), so every host name becomes the host alias.
+    /// nil when `resource` is not a container or this resolver already is that view.
+    private func asSeenFromContainer(_ resource: Resource) -> EnvironmentResolver? {
+        guard let containerHost, host != containerHost else { return nil }
+        if case .container = resource.kind {} else if !containerResources.contains(resource.name) { return nil }
+        var viewer = self
+        viewer.host = containerHost
+        return viewer
     }
 
     private func inject(reference target: Resource, connectionName: String, into env: inout ResolvedEnvironment) throws(Failure) {
@@ -131,10 +150,11 @@ package struct EnvironmentResolver: Sendable {
 
     /// The port the process itself listens on (its replica's own port when proxied).
     package func listenPort(of id: EndpointID, replica: Int) throws(Failure) -> Int {
-        if let ports = bindings.replicaPorts[id], replica < ports.count { return ports[replica] }
         guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
             throw Failure(message: "unknown endpoint \(id)")
         }
+        // A replicated container still listens on its target port; only its published port differs.
+        if let ports = bindings.replicaPorts[id], replica < ports.count, resource.isProcess || endpoint.targetPort == nil { return ports[replica] }
         if let target = endpoint.targetPort, !resource.isProcess || bindings.replicaPorts[id] != nil { return target }
         return try hostPort(of: id)
     }

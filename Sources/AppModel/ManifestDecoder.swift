@@ -6,6 +6,7 @@ package import YAMLSource
 /// (references, cycles, ports) live in `Validator`.
 package struct ManifestDecoder {
     static let resourceTypes = ["project", "executable", "container", "redis", "postgres", "parameter", "connectionString", "external"]
+        + WellKnownType.all.map(\.name)
     static let runnableKeys = [
         "type", "env", "args", "references", "waitFor", "waitForCompletion", "endpoints", "external",
         "healthCheck", "restart", "replicas", "workingDir", "envFile",
@@ -155,13 +156,20 @@ package struct ManifestDecoder {
                 reader.diagnostics.append(.error(.invalidURL(literal), at: node.location))
             }
             return [Resource(name: name, location: location, kind: .external(url: url))]
+        case _ where WellKnownType.named(type) != nil:
+            let template = WellKnownType.named(type)
+            let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
+            let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
+            return decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location)
         default:
             reader.diagnostics.append(.error(.unknownType(type, suggestion: DidYouMean.suggestion(for: type, in: Self.resourceTypes)), at: typeNode.location))
             return []
         }
     }
 
-    private mutating func decodeWellKnown(_ name: String, isPostgres: Bool, fields: MappingReader, at location: SourceLocation) -> [Resource] {
+    private mutating func decodeWellKnown(
+        _ name: String, isPostgres: Bool, template: WellKnownType? = nil, fields: MappingReader, at location: SourceLocation
+    ) -> [Resource] {
         var wellKnown = WellKnown()
         if let node = fields["runtime"], let text = reader.string(node, "runtime") {
             if let runtime = WellKnown.Runtime(rawValue: text) {
@@ -177,7 +185,7 @@ package struct ManifestDecoder {
         let port = reader.int(fields["port"], "port")
         run.endpoints = [
             Endpoint(
-                name: "tcp", scheme: .tcp, port: port, targetPort: isPostgres ? 5432 : 6379,
+                name: "tcp", scheme: .tcp, port: port, targetPort: template?.targetPort ?? (isPostgres ? 5432 : 6379),
                 external: run.external, location: fields.keyLocation("port") ?? location, isImplicit: fields["port"] == nil)
         ]
         var databases: [Resource] = []
@@ -187,7 +195,7 @@ package struct ManifestDecoder {
                 databases.append(Resource(name: dbName, location: dbLocation, kind: .postgresDatabase(server: name, databaseName: databaseName)))
             }
         }
-        let kind: Resource.Kind = isPostgres ? .postgres(wellKnown) : .redis(wellKnown)
+        let kind: Resource.Kind = template.map { .wellKnown($0, wellKnown) } ?? (isPostgres ? .postgres(wellKnown) : .redis(wellKnown))
         return [Resource(name: name, location: location, kind: kind, run: run)] + databases
     }
 

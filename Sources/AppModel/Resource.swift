@@ -23,6 +23,8 @@ package struct Resource: Sendable, Hashable {
         case container(Container)
         case redis(WellKnown)
         case postgres(WellKnown)
+        /// A server described by a `WellKnownType` template (memcached, …).
+        case wellKnown(WellKnownType, WellKnown)
         /// A database of a postgres server; `server` names the `postgres` resource.
         case postgresDatabase(server: String, databaseName: String)
         case parameter(Parameter)
@@ -38,6 +40,7 @@ package struct Resource: Sendable, Hashable {
         case .container: "container"
         case .redis: "redis"
         case .postgres: "postgres"
+        case .wellKnown(let type, _): type.name
         case .postgresDatabase: "postgres database"
         case .parameter: "parameter"
         case .connectionString: "connectionString"
@@ -48,15 +51,24 @@ package struct Resource: Sendable, Hashable {
     /// True for resources the supervisor starts (they can be waited for and have endpoints).
     package var isRunnable: Bool {
         switch kind {
-        case .project, .executable, .container, .redis, .postgres: true
+        case .project, .executable, .container, .redis, .postgres, .wellKnown: true
         case .postgresDatabase, .parameter, .connectionString, .external: false
+        }
+    }
+
+    /// True for well-known servers that take a (generated or given) password.
+    package var needsPassword: Bool {
+        switch kind {
+        case .redis, .postgres: true
+        case .wellKnown(let type, _): type.hasPassword
+        default: false
         }
     }
 
     /// True when referencing this resource injects a connection string.
     package var hasConnectionString: Bool {
         switch kind {
-        case .redis, .postgres, .postgresDatabase, .connectionString: true
+        case .redis, .postgres, .wellKnown, .postgresDatabase, .connectionString: true
         case .project, .executable, .container, .parameter, .external: false
         }
     }
@@ -114,7 +126,7 @@ package struct Container: Sendable, Hashable {
     }
 }
 
-/// `type: redis | postgres` — a well-known server, run as a container or natively.
+/// `type: redis | postgres | memcached …` — a well-known server, run as a container or natively.
 package struct WellKnown: Sendable, Hashable {
     package enum Runtime: String, Sendable, Hashable, CaseIterable {
         case auto, container, native

@@ -143,7 +143,7 @@ extension Resource {
         var templates = run.env.map(\.value) + run.args
         switch kind {
         case .connectionString(let template), .external(let template): templates.append(template)
-        case .redis(let wellKnown), .postgres(let wellKnown): if let password = wellKnown.password { templates.append(password) }
+        case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown): if let password = wellKnown.password { templates.append(password) }
         default: break
         }
         return templates.flatMap(\.expressions)

@@ -178,6 +178,12 @@ package enum Validator {
 }
 
 extension Resource {
+    /// `type: container`.
+    package var isContainer: Bool {
+        if case .container = kind { return true }
+        return false
+    }
+
     /// Projects and executables: host processes that the supervisor spawns directly.
     package var isProcess: Bool {
         switch kind {

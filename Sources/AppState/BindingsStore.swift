@@ -59,8 +59,8 @@ package struct BindingsStore: Sendable {
                     }
                     bindings.parameters[resource.name] = secrets.parameters[resource.name]
                 }
-            case .redis(let wellKnown), .postgres(let wellKnown):
-                if wellKnown.password == nil {
+            case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+                if wellKnown.password == nil, resource.needsPassword {
                     if secrets.passwords[resource.name] == nil {
                         secrets.passwords[resource.name] = SecretGenerator.generate(Parameter.Generate(length: 22))
                         secretsChanged = true
@@ -117,7 +117,8 @@ package struct BindingsStore: Sendable {
                     ports[id.description] = hostPort
                 }
                 bindings.hostPorts[id] = hostPort
-                guard resource.isProcess else { continue }
+                // Processes, and replicated containers (each replica publishes a port of its own).
+                guard resource.isProcess || (resource.isContainer && resource.run.replicas > 1) else { continue }
                 // A proxy sits in front when there are replicas, or the process listens elsewhere.
                 if resource.run.replicas > 1 {
                     var replicaPorts: [Int] = []

@@ -47,8 +47,8 @@ extension AspireManifestWriter {
             taken = Set(manifest.resourceNames)
             for resource in manifest.resources {
                 switch resource.kind {
-                case .redis(let wellKnown), .postgres(let wellKnown):
-                    if wellKnown.password == nil { passwordParameters[resource.name] = unique("\(resource.name)-password") }
+                case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+                    if wellKnown.password == nil, resource.needsPassword { passwordParameters[resource.name] = unique("\(resource.name)-password") }
                 default:
                     break
                 }
@@ -93,7 +93,7 @@ extension AspireManifestWriter {
                 return [(name, .object(pairs))]
             case .container(let container):
                 return [(name, containerEntry(resource, container))]
-            case .redis, .postgres:
+            case .redis, .postgres, .wellKnown:
                 var result = [(key: name, value: serverEntry(resource))]
                 if let parameter = passwordParameters[name] {
                     result.append((parameter, parameterEntry(parameter, secret: true, defaultValue: nil, generate: Parameter.Generate(length: 22))))
@@ -211,6 +211,22 @@ extension AspireManifestWriter {
                     ("POSTGRES_USER", "postgres"),
                     ("POSTGRES_PASSWORD", .string(password)),
                 ]
+            case .wellKnown(let type, let wellKnown):
+                let host = "{\(name).bindings.tcp.host}"
+                let port = "{\(name).bindings.tcp.port}"
+                let connection = type.connectionString.replacingOccurrences(of: "{host}", with: host).replacingOccurrences(of: "{port}", with: port)
+                pairs.append(("connectionString", .string(connection.replacingOccurrences(of: "{password}", with: password))))
+                pairs.append(("image", .string(WellKnownImage.reference(wellKnown, image: type.image, tag: type.tag))))
+                environment = []
+                if let shell = type.deployedShellCommand {
+                    pairs.append(("entrypoint", "/bin/sh"))
+                    let extra = resource.run.args.map { " " + WellKnownImage.shellQuote(text($0)) }.joined()
+                    pairs.append(("args", .array(["-c", .string(shell + extra)])))
+                    environment = [("SERVER_PASSWORD", .string(password))]
+                } else {
+                    let arguments = WellKnownImage.template(type, wellKnown).arguments + resource.run.args.map { text($0) }
+                    if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
+                }
             default:
                 return .object(pairs)
             }

@@ -135,6 +135,19 @@ extension ComposeWriter {
                 service.append(("image", .string(WellKnownImage.postgres.reference(wellKnown))))
                 extraEnvironment.append(("POSTGRES_USER", DeployedValue(text: "postgres")))
                 extraEnvironment.append(("POSTGRES_PASSWORD", try password(resource)))
+            case .wellKnown(let type, let wellKnown):
+                let (image, templateArguments) = WellKnownImage.template(type, wellKnown)
+                service.append(("image", .string(image)))
+                let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
+                if let shell = type.deployedShellCommand {
+                    service.append(("entrypoint", .strings(["/bin/sh", "-c"])))
+                    let extra = arguments.map { " " + WellKnownImage.shellQuote(Self.compose($0)) }.joined()
+                    service.append(("command", .strings([shell.replacingOccurrences(of: "$", with: "$$") + extra])))
+                    extraEnvironment.append(("SERVER_PASSWORD", try password(resource)))
+                } else {
+                    let command = templateArguments + arguments.map(Self.compose)
+                    if !command.isEmpty { service.append(("command", .strings(command))) }
+                }
             default:
                 break
             }

@@ -58,7 +58,7 @@ struct DeploymentEnvironment {
     /// The password of a redis/postgres server, as a deployed value.
     func password(of server: String) throws(EnvironmentResolver.Failure) -> DeployedValue {
         switch manifest[server]?.kind {
-        case .redis(let wellKnown)?, .postgres(let wellKnown)?:
+        case .redis(let wellKnown)?, .postgres(let wellKnown)?, .wellKnown(_, let wellKnown)?:
             if let template = wellKnown.password { return DeployedValue(try value(template)) }
         default:
             break

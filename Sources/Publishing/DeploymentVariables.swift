@@ -58,8 +58,8 @@ struct DeploymentVariables {
                 if value == nil {
                     notes.append(PublishNote(resource.name, "parameter has no value; set \(name) (or Parameters__\(ResourceName.envSegment(resource.name)) before publishing)"))
                 }
-            case .redis(let wellKnown), .postgres(let wellKnown):
-                guard wellKnown.password == nil else { continue }
+            case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+                guard wellKnown.password == nil, resource.needsPassword else { continue }
                 let name = uniqueName("\(prefix)_PASSWORD")
                 let value = kept[name] ?? SecretGenerator.generate(Parameter.Generate(length: 22, lower: true, upper: true, numeric: true, special: false))
                 add(Variable(name: name, source: .password(server: resource.name), secret: true, value: value, isMissing: false))

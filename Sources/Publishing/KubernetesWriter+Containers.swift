@@ -60,6 +60,16 @@ extension KubernetesWriter.Context {
             extra.append(("POSTGRES_PASSWORD", try password(resource)))
             extra.append(("PGDATA", DeployedValue(text: "/var/lib/postgresql/data/pgdata")))
             mounts.append(["name": "data", "mountPath": "/var/lib/postgresql/data"])
+        case .wellKnown(let type, let wellKnown):
+            if let shell = type.deployedShellCommand {
+                command = ["/bin/sh", "-c"]
+                let tail = arguments.map { " " + WellKnownImage.shellQuote(Self.kubernetes($0)) }.joined()
+                arguments = [DeployedValue(text: shell + tail)]
+                extra.append(("SERVER_PASSWORD", try password(resource)))
+            } else {
+                arguments = WellKnownImage.template(type, wellKnown).arguments.map { DeployedValue(text: $0) } + arguments
+            }
+            if let data = type.containerDataPath { mounts.append(["name": "data", "mountPath": .string(data)]) }
         default:
             break
         }
@@ -103,6 +113,7 @@ extension KubernetesWriter.Context {
         switch resource.kind {
         case .redis(let wellKnown): return WellKnownImage.redis.reference(wellKnown)
         case .postgres(let wellKnown): return WellKnownImage.postgres.reference(wellKnown)
+        case .wellKnown(let type, let wellKnown): return WellKnownImage.template(type, wellKnown).image
         case .container(let container) where container.image != nil: return container.image ?? ""
         default: return "\(appName)-\(names[resource.name]):latest"
         }

@@ -8,17 +8,26 @@ enum WellKnownImage {
 
     /// `image:tag` from the resource's `image`/`tag`, else the official image.
     func reference(_ wellKnown: WellKnown) -> String {
-        let (defaultImage, defaultTag) =
-            switch self {
-            case .redis: ("docker.io/library/redis", "7.4")
-            case .postgres: ("docker.io/library/postgres", "17")
-            }
+        switch self {
+        case .redis: Self.reference(wellKnown, image: "docker.io/library/redis", tag: "7.4")
+        case .postgres: Self.reference(wellKnown, image: "docker.io/library/postgres", tag: "17")
+        }
+    }
+
+    /// `image:tag` from the resource's `image`/`tag`, else `defaultImage:defaultTag`.
+    static func reference(_ wellKnown: WellKnown, image defaultImage: String, tag defaultTag: String) -> String {
         let image = wellKnown.image ?? defaultImage
         if let tag = wellKnown.tag { return "\(image):\(tag)" }
         // An image given with its own tag (or digest) is used as written.
         let lastComponent = image.split(separator: "/").last ?? Substring(image)
         if lastComponent.contains(":") || image.contains("@") { return image }
         return "\(image):\(wellKnown.image == nil ? defaultTag : "latest")"
+    }
+
+    /// A template type's image and its arguments (`{targetPort}` filled in).
+    static func template(_ type: WellKnownType, _ wellKnown: WellKnown) -> (image: String, arguments: [String]) {
+        let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
+        return (reference(wellKnown, image: type.image, tag: type.tag), arguments)
     }
 
     /// Single-quoted for `/bin/sh` unless it needs no quotes.
@@ -34,7 +43,7 @@ extension Resource {
     /// Redis and postgres: servers whose command line the publisher writes itself.
     var isWellKnown: Bool {
         switch kind {
-        case .redis, .postgres: true
+        case .redis, .postgres, .wellKnown: true
         default: false
         }
     }

@@ -17,6 +17,7 @@ struct Aspire: AsyncParsableCommand {
     /// Parses and runs, mapping outcomes to DESIGN §5's exit codes: 0 ok, 1 invalid manifest or a
     /// failed resource, 2 usage or I/O error (ArgumentParser's own usage code, 64, becomes 2).
     static func main() async {
+        ContainerExecCommand.runIfRequested()  // `aspire container-exec …`: the supervisor's container helper
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

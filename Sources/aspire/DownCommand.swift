@@ -1,3 +1,4 @@
+import AppHost
 import AppState
 import ArgumentParser
 import Foundation
@@ -8,7 +9,7 @@ struct DownCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop the running app; --volumes also deletes its data.")
 
     @OptionGroup var manifest: ManifestOptions
-    @Flag(help: "Also delete the data of redis/postgres run natively (.aspire/data).") var volumes = false
+    @Flag(help: "Also delete the data of well-known servers (.aspire/data and the app's container volumes).") var volumes = false
     @Option(help: "Seconds to wait for the app to stop.") var timeout: Double = 30
 
     func run() async throws {
@@ -25,8 +26,13 @@ struct DownCommand: AsyncParsableCommand {
             }
             Console.out("stopped (aspire up, pid \(pid))\n")
         } else if !volumes {
+            // A killed `up` may have left containers; remove them even though nothing runs.
+            if let app = try? manifest.load().manifest, !ContainerCleanup.removeLeftovers(of: app).isEmpty { return }
             Console.error("error: no app is running for \(manifest.file)")
             throw ExitCode(1)
+        }
+        if let app = try? manifest.load().manifest {
+            ContainerCleanup.removeLeftovers(of: app, volumes: volumes)
         }
         if volumes {
             let data = folder.dataDirectory

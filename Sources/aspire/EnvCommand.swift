@@ -1,6 +1,8 @@
+import AppHost
 import AppModel
 import AppState
 import ArgumentParser
+import Foundation
 
 /// `aspire env NAME`: exactly what `aspire up` would inject into NAME, without starting anything.
 struct EnvCommand: AsyncParsableCommand {
@@ -34,8 +36,10 @@ struct EnvCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let environment: ResolvedEnvironment
+        var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
+        ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)  // containers see the host alias
         do {
-            environment = try EnvironmentResolver(manifest: app, bindings: bindings).environment(of: name, replica: replica)
+            environment = try resolver.environment(of: name, replica: replica)
         } catch {
             Console.error("error: \(name): \(error.message)")
             throw ExitCode(1)

@@ -51,6 +51,8 @@ struct UpCommand: AsyncParsableCommand {
             Console.error("error: \(error.description)")
             throw ExitCode(1)
         }
+        ContainerCleanup.removeLeftovers(of: app)  // containers a killed `up` of this app left behind
+        defer { ContainerCleanup.removeLeftovers(of: app, announce: false) }  // and any that outlive this run's stop
         let (bindings, problems, _) = try manifest.bindings(for: app, mode: .run)
         var hostEnvironment = ProcessInfo.processInfo.environment
         hostEnvironment[Self.detachedChildVariable] = nil

@@ -169,6 +169,9 @@ VALID = {
           cache: { type: redis, runtime: native, port: 6380, password: "{pw.value}", args: [--maxmemory, 64mb] }
           pg: { type: postgres, runtime: auto, image: docker.io/library/postgres, tag: 17, databases: { catalogdb: catalog } }
           pg2: { type: postgres, runtime: container, databases: [a, b-c], healthCheck: { exec: [pg_isready] } }
+          mc: { type: memcached, runtime: native, port: 11311, args: [-m, "128"] }
+          mc2: { type: memcached, runtime: container, tag: "1.6" }
+          kv: { type: valkey, runtime: auto, password: "{pw.value}", tag: "8" }
     """,
     "parameters, connection strings, externals": """
         resources:
@@ -220,6 +223,9 @@ INVALID = {
     "redis with a project field": "resources: { cache: { type: redis, path: ./cache } }",
     "redis with references": "resources: { cache: { type: redis, references: [x] } }",
     "bad runtime": "resources: { cache: { type: redis, runtime: docker } }",
+    "memcached with a password": "resources: { mc: { type: memcached, password: x } }",
+    "memcached with databases": "resources: { mc: { type: memcached, databases: [a] } }",
+    "valkey with databases": "resources: { kv: { type: valkey, databases: [a] } }",
     "parameter with default and generate": "resources: { p: { type: parameter, default: x, generate: { length: 3 } } }",
     "generate with no characters": """
         resources:

@@ -1,0 +1,37 @@
+package import AppModel
+import Foundation
+
+/// Removes an app's containers by label: before `up` starts (what a killed `up` left), after it
+/// stops (containers that outlived their engine client), and on `down`.
+///
+/// - Important: Call it only while holding the app's run lock (or after its `up` ended), so it
+///   never removes the containers of a running `up` of the same app.
+package enum ContainerCleanup {
+    /// Removes every container labelled with `manifest`'s app id, and with `volumes` its named
+    /// volumes; prints one line saying what went when `announce` and anything did.
+    /// Nothing happens (and no engine is probed) for an app without containers, unless `always`.
+    /// - Returns: The names of what was removed.
+    @discardableResult
+    package static func removeLeftovers(of manifest: Manifest, volumes: Bool = false, announce: Bool = true, always: Bool = false) -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        guard always || usesContainers(manifest) else { return [] }
+        let appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
+        let removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes)
+        if announce, !removed.isEmpty {
+            let what = volumes ? "containers and volumes" : "leftover containers"
+            FileHandle.standardOutput.write(Data("removed \(what) of \(manifest.name): \(removed.joined(separator: ", "))\n".utf8))
+        }
+        return removed
+    }
+
+    /// True when something in the manifest may run in a container.
+    static func usesContainers(_ manifest: Manifest) -> Bool {
+        manifest.resources.contains {
+            switch $0.kind {
+            case .container: true
+            case .redis(let settings), .postgres(let settings), .wellKnown(_, let settings): settings.runtime != .native
+            default: false
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import AppModel
+import AppState
+import Foundation
+import Supervisor
+
+extension LaunchPlanner {
+    /// A template-described server (`WellKnownType`) run natively: its program from PATH with the
+    /// template's arguments, on loopback and the allocated port, data under `.aspire/data/<name>/`.
+    func templateNativeCommand(_ resource: Resource, _ type: WellKnownType, extraArguments: [String], resolver: EnvironmentResolver) -> Result<Command, Problem> {
+        let name = resource.name
+        let path = hostEnvironment["PATH"]
+        guard let program = ([type.nativeProgram] + type.nativeAlternatives).lazy.compactMap({ ExecutableLookup.find($0, path: path) }).first else {
+            return .failure(
+                Problem(
+                    resource: name,
+                    message: "\(type.nativeProgram) was not found on PATH; install it (\(type.installHint)) or run \(type.name) in a container (runtime: container, with podman or docker)"))
+        }
+        let port: Int
+        do {
+            port = try resolver.hostPort(of: EndpointID(name, "tcp"))
+        } catch {
+            return .failure(Problem(resource: name, message: error.message))
+        }
+        let data = (folder.dataDirectory as NSString).appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+        }
+        let external = resource.run.external || (resource.run.endpoints.first?.external ?? false)
+        var values = ["{bind}": external ? "0.0.0.0" : "127.0.0.1", "{port}": String(port), "{data}": data, "{targetPort}": String(port)]
+        var secrets: [String] = []
+        if let config = type.configFile {
+            let path = (data as NSString).appendingPathComponent("server.conf")
+            var configValues = values
+            if type.hasPassword {
+                do {
+                    let password = try resolver.password(of: name).value
+                    secrets.append(password)
+                    configValues["{password}"] = Self.configQuoted(password)
+                } catch {
+                    return .failure(Problem(resource: name, message: error.message))
+                }
+            }
+            do {
+                try folder.write(WellKnownType.fill(config, configValues), to: path, mode: 0o600)
+            } catch {
+                return .failure(Problem(resource: name, message: error.description))
+            }
+            values["{config}"] = path
+        }
+        let arguments = (type.nativeArguments + (getuid() == 0 ? type.rootArguments : [])).map { WellKnownType.fill($0, values) }
+        return .success(
+            Command(
+                executable: program, arguments: arguments + extraArguments, workingDirectory: data, secrets: secrets, listensOnHostPort: true,
+                defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+    }
+
+    /// A value inside a double-quoted redis-style config string.
+    static func configQuoted(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

@@ -1,0 +1,98 @@
+/// The template a well-known server type follows: one value says which image and native
+/// program run it, on which port, how its health is checked and what a reference injects.
+///
+/// Adding a type is one file with one `static let` (see `WellKnownType+Memcached.swift`) and
+/// its name in `all`. Redis and PostgreSQL predate the template and keep their own code
+/// (passwords in config files, databases, a user switch), but follow the same shape.
+///
+/// Formats use placeholders: `{host}`, `{port}`, `{password}`, `{passwordURI}` (percent-encoded)
+/// in connection strings and properties; `{bind}` (`127.0.0.1`, or `0.0.0.0` when external),
+/// `{port}`, `{data}` (the data folder), `{config}` (the config file's path) and `{targetPort}` in
+/// program arguments; `{password}` also in `configFile`, which is where a password goes — never
+/// in argv, where `ps` would show it.
+package struct WellKnownType: Sendable, Hashable {
+    /// The `type:` word.
+    package var name: String
+    /// The official image and its default tag.
+    package var image: String
+    package var tag: String
+    /// The port the server listens on inside its container.
+    package var targetPort: Int
+    /// True when the server takes a generated password (`{password}` is then available).
+    package var hasPassword: Bool
+    /// `ConnectionStrings__<name>`.
+    package var connectionString: String
+    /// `<NAME>_<PROPERTY>` values, in injection order.
+    package var properties: [Property]
+    /// The program run natively (looked up on PATH and in the sbin folders).
+    package var nativeProgram: String
+    /// Compatible programs tried when `nativeProgram` is missing (valkey → redis-server).
+    package var nativeAlternatives: [String] = []
+    package var nativeArguments: [String]
+    /// How to install the native program, for messages.
+    package var installHint: String
+    /// Added to `nativeArguments` when aspire runs as root (servers that refuse root).
+    package var rootArguments: [String] = []
+    /// Arguments after the image in container mode.
+    package var containerArguments: [String] = []
+    /// Where the server keeps its data inside the container (a named volume); nil = none.
+    package var containerDataPath: String?
+    /// A config file (placeholders as for arguments, plus `{password}`), written 0600 natively
+    /// and mounted read-only at `containerConfigPath` in a container; `{config}` is its path.
+    package var configFile: String?
+    package var containerConfigPath: String?
+    /// What deployments (compose, Kubernetes, Aspire's manifest) run under `/bin/sh -c`, with
+    /// the password in `$SERVER_PASSWORD`; nil = the image with `containerArguments`.
+    package var deployedShellCommand: String?
+
+    /// One connection property: its suffix (`HOST`) and format (`{host}`).
+    package struct Property: Sendable, Hashable {
+        package var name: String
+        package var format: String
+
+        package init(_ name: String, _ format: String) {
+            self.name = name
+            self.format = format
+        }
+    }
+
+    /// Every template-based type, by `type:` word.
+    package static let all: [WellKnownType] = [.memcached, .valkey]
+
+    package static func named(_ name: String) -> WellKnownType? {
+        all.first { $0.name == name }
+    }
+
+    /// `format` with `{host}`, `{port}` and `{password}` filled in; the password stays marked secret.
+    package func render(_ format: String, host: String, port: Int, password: ResolvedValue?) -> ResolvedValue {
+        var value = ResolvedValue()
+        var rest = Substring(format)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            value = value + String(rest[..<open])
+            switch rest[rest.index(after: open)..<close] {
+            case "host": value = value + host
+            case "port": value = value + String(port)
+            case "password": value = value + (password ?? ResolvedValue())
+            case "passwordURI":
+                value = value + ResolvedValue((password?.segments ?? []).map { .init(EnvironmentResolver.percentEncode($0.text), secret: $0.isSecret) })
+            default: value = value + String(rest[open...close])
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return value + String(rest)
+    }
+
+    /// `format` (an argument or the config file) with `values` (`"{port}": "6379"`, …) filled in.
+    /// Unknown placeholders stay as written.
+    package static func fill(_ format: String, _ values: [String: String]) -> String {
+        var result = ""
+        var rest = Substring(format)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            let token = String(rest[open...close])
+            result += values[token] ?? token
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+}
