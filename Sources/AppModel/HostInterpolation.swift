@@ -16,7 +16,7 @@ package struct HostInterpolation: Sendable {
 
     /// Interpolates `text`; returns the text, or the first failure.
     package func interpolate(_ text: String) -> Result<String, Failure> {
-        guard text.contains("$") else { return .success(text) }
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return .success(text) }
         let scalars = Array(text.unicodeScalars)
         var index = 0
         return expand(scalars, &index, until: nil)

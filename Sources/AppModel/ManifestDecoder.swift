@@ -15,6 +15,17 @@ package struct ManifestDecoder {
         "restart", "external", "healthCheck",
     ]
 
+    // Each type's allowed keys, built once (not concatenated per resource).
+    static let projectKeys = runnableKeys + ["path", "command"]
+    static let executableKeys = runnableKeys + ["command"]
+    static let containerKeys = runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts"]
+    static let redisKeys = wellKnownKeys
+    static let postgresKeys = wellKnownKeys + ["databases"]
+    static let parameterKeys = ["type", "secret", "default", "generate"]
+    static let connectionStringKeys = ["type", "value"]
+    static let externalKeys = ["type", "url"]
+    static let generateKeys = ["length", "lower", "upper", "numeric", "special"]
+
     var reader: ValueReader
     let file: String
 
@@ -62,7 +73,7 @@ package struct ManifestDecoder {
         var undecoded = Set<String>()
         if let node = top["resources"] {
             if node.kind == .mapping {
-                for (key, value) in node.pairs {
+                for (key, value) in node.pairView {
                     guard let resourceName = key.scalar, key.kind == .scalar else {
                         reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
                         continue
@@ -86,7 +97,7 @@ package struct ManifestDecoder {
     // MARK: - Resources
 
     private mutating func decodeResource(_ name: String, key: YAMLNode, node: YAMLNode) -> [Resource] {
-        let what = "resource '\(name)'"
+        var what: String { "resource '\(name)'" }  // built only when a message needs it
         guard node.kind == .mapping else {
             reader.diagnostics.append(.error(.wrongType(what, expected: "a mapping with a 'type'", found: node), at: node.location))
             return []
@@ -99,7 +110,7 @@ package struct ManifestDecoder {
         let location = key.location
         switch type {
         case "project":
-            let fields = MappingReader(node, what: what, allowed: Self.runnableKeys + ["path", "command"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.projectKeys, diagnostics: &reader.diagnostics)
             let path = reader.string(fields["path"], "path")
             let command = reader.string(fields["command"], "command")
             if path == nil, command == nil, fields["path"] == nil, fields["command"] == nil {
@@ -109,7 +120,7 @@ package struct ManifestDecoder {
             addDefaultHTTPEndpoint(&run, at: location)
             return [Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run)]
         case "executable":
-            let fields = MappingReader(node, what: what, allowed: Self.runnableKeys + ["command"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.executableKeys, diagnostics: &reader.diagnostics)
             let command = reader.string(fields["command"], "command")
             if fields["command"] == nil {
                 reader.diagnostics.append(.error(.missingField("command", in: what, hint: "the program to run, e.g. command: python3"), at: location))
@@ -119,18 +130,17 @@ package struct ManifestDecoder {
             return [Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run)]
         case "container":
             let fields = MappingReader(
-                node, what: what, allowed: Self.runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts"],
-                diagnostics: &reader.diagnostics)
+                node, what: what, allowed: Self.containerKeys, diagnostics: &reader.diagnostics)
             let container = decodeContainer(fields, what: what, at: location)
             let run = decodeRunOptions(fields, resource: name)
             return [Resource(name: name, location: location, kind: .container(container), run: run)]
         case "redis", "postgres":
             let isPostgres = type == "postgres"
             let fields = MappingReader(
-                node, what: what, allowed: Self.wellKnownKeys + (isPostgres ? ["databases"] : []), diagnostics: &reader.diagnostics)
+                node, what: what, allowed: isPostgres ? Self.postgresKeys : Self.redisKeys, diagnostics: &reader.diagnostics)
             return decodeWellKnown(name, isPostgres: isPostgres, fields: fields, at: location)
         case "parameter":
-            let fields = MappingReader(node, what: what, allowed: ["type", "secret", "default", "generate"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.parameterKeys, diagnostics: &reader.diagnostics)
             var parameter = Parameter()
             parameter.secret = reader.bool(fields["secret"], "secret") ?? false
             parameter.defaultValue = reader.string(fields["default"], "default")
@@ -142,11 +152,11 @@ package struct ManifestDecoder {
             }
             return [Resource(name: name, location: location, kind: .parameter(parameter))]
         case "connectionString":
-            let fields = MappingReader(node, what: what, allowed: ["type", "value"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.connectionStringKeys, diagnostics: &reader.diagnostics)
             let value = reader.template(fields["value"], "value") ?? Template(literal: "")
             return [Resource(name: name, location: location, kind: .connectionString(value))]
         case "external":
-            let fields = MappingReader(node, what: what, allowed: ["type", "url"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.externalKeys, diagnostics: &reader.diagnostics)
             if fields["url"] == nil {
                 reader.diagnostics.append(.error(.missingField("url", in: what, hint: "e.g. url: https://example.com"), at: location))
             }
@@ -195,11 +205,11 @@ package struct ManifestDecoder {
     private mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String)] {
         switch node.kind {
         case .sequence:
-            return node.items.compactMap { item in
+            return node.itemView.compactMap { item in
                 reader.string(item, "databases").map { ($0, item.location, $0) }
             }
         case .mapping:
-            return node.pairs.compactMap { key, value in
+            return node.pairView.compactMap { key, value in
                 guard let name = key.scalar else { return nil }
                 let databaseName = value.isNull ? name : reader.string(value, "database name") ?? name
                 return (name, key.location, databaseName)
@@ -212,7 +222,7 @@ package struct ManifestDecoder {
 
     private mutating func decodeGenerate(_ node: YAMLNode, what: String) -> Parameter.Generate? {
         let fields = MappingReader(
-            node, what: what, allowed: ["length", "lower", "upper", "numeric", "special"], diagnostics: &reader.diagnostics)
+            node, what: what, allowed: Self.generateKeys, diagnostics: &reader.diagnostics)
         guard node.kind == .mapping else { return nil }
         var generate = Parameter.Generate()
         if let node = fields["length"], let length = reader.int(node, "length") {
@@ -255,7 +265,7 @@ package struct ManifestDecoder {
             if node.kind != .sequence {
                 reader.diagnostics.append(.error(.wrongType("volumes", expected: "a list", found: node), at: node.location))
             }
-            for item in node.items {
+            for item in node.itemView {
                 let volume = MappingReader(item, what: "volume", allowed: ["name", "target", "readOnly"], diagnostics: &reader.diagnostics)
                 guard item.kind == .mapping else { continue }
                 if volume["target"] == nil {
@@ -271,7 +281,7 @@ package struct ManifestDecoder {
             if node.kind != .sequence {
                 reader.diagnostics.append(.error(.wrongType("bindMounts", expected: "a list", found: node), at: node.location))
             }
-            for item in node.items {
+            for item in node.itemView {
                 let mount = MappingReader(item, what: "bind mount", allowed: ["source", "target", "readOnly"], diagnostics: &reader.diagnostics)
                 guard item.kind == .mapping else { continue }
                 for field in ["source", "target"] where mount[field] == nil {

@@ -2,54 +2,81 @@ import YAMLSource
 
 /// Reads one YAML mapping as a set of known fields, reporting unknown keys (with did-you-mean)
 /// and wrong value types as diagnostics instead of failing.
+///
+/// Keys are matched as bytes against the `allowed` list, and each field is kept by its position
+/// in that list: no `String` is made for a known key and no dictionary is built per mapping (a
+/// 20,000-resource manifest has about 40,000 of them).
 struct MappingReader {
     let node: YAMLNode
-    private var values: [String: (key: YAMLNode, value: YAMLNode)] = [:]
+    private let allowed: [String]
+    /// For each allowed key (same positions as `allowed`), the pair that provides it.
+    private var values: [(key: YAMLNode, value: YAMLNode)?]
 
     /// - Parameters:
     ///   - node: Must be a mapping; otherwise a diagnostic is emitted and the reader is empty.
     ///   - what: How to name the mapping in messages ("resource 'cache'").
     ///   - allowed: Known keys; `x-*` keys are always allowed.
-    init(_ node: YAMLNode, what: String, allowed: [String], diagnostics: inout [Diagnostic]) {
+    init(_ node: YAMLNode, what: @autoclosure () -> String, allowed: [String], diagnostics: inout [Diagnostic]) {
         self.node = node
+        self.allowed = allowed
+        self.values = []
         guard node.kind == .mapping else {
-            diagnostics.append(.error(.wrongType(what, expected: "a mapping", found: node), at: node.location))
+            diagnostics.append(.error(.wrongType(what(), expected: "a mapping", found: node), at: node.location))
             return
         }
+        values = Array(repeating: nil, count: allowed.count)
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
-        for (key, value) in node.pairs {
+        for (key, value) in node.pairView {
             // YAML merge keys (`<<: *defaults`), as compose files use them with `x-` anchors.
-            if key.kind == .scalar, key.scalar == "<<", key.style == .plain {
-                let sources = value.kind == .sequence ? value.items : [value]
-                for source in sources where source.kind == .mapping { merged += source.pairs }
-                if !sources.allSatisfy({ $0.kind == .mapping }) {
+            if key.scalarEquals("<<"), key.style == .plain {
+                if value.kind == .sequence {
+                    for source in value.itemView where source.kind == .mapping { merged += source.pairView }
+                } else if value.kind == .mapping {
+                    merged += value.pairView
+                }
+                let mergeable =
+                    value.kind == .mapping || (value.kind == .sequence && value.itemView.allSatisfy { $0.kind == .mapping })
+                if !mergeable {
                     diagnostics.append(.error(.wrongType("<<", expected: "a mapping or a list of mappings to merge", found: value), at: value.location))
                 }
                 continue
             }
-            guard let name = key.scalar, key.kind == .scalar else {
-                diagnostics.append(.error(.nonScalarKey(in: what), at: key.location))
+            guard key.kind == .scalar else {
+                diagnostics.append(.error(.nonScalarKey(in: what()), at: key.location))
                 continue
             }
-            if name.hasPrefix("x-") { continue }
-            guard allowed.contains(name) else {
-                diagnostics.append(.error(.unknownKey(name, in: what, suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
+            if key.scalarHasPrefix("x-") { continue }
+            guard let position = Self.position(of: key, in: allowed) else {
+                let name = key.scalar ?? ""
+                diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
                 continue
             }
-            values[name] = (key, value)
+            values[position] = (key, value)  // a repeated key (already an error) keeps the last
         }
         // Keys written in the mapping itself win over merged ones.
         for (key, value) in merged {
-            guard let name = key.scalar, key.kind == .scalar, values[name] == nil, !name.hasPrefix("x-") else { continue }
-            guard allowed.contains(name) else {
-                diagnostics.append(.error(.unknownKey(name, in: what, suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
+            guard key.kind == .scalar, !key.scalarHasPrefix("x-") else { continue }
+            guard let position = Self.position(of: key, in: allowed) else {
+                let name = key.scalar ?? ""
+                diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
                 continue
             }
-            values[name] = (key, value)
+            if values[position] == nil { values[position] = (key, value) }
         }
     }
 
-    subscript(key: String) -> YAMLNode? { values[key]?.value }
+    /// The position of the scalar `key` in `allowed`, compared as bytes.
+    private static func position(of key: YAMLNode, in allowed: [String]) -> Int? {
+        for (position, name) in allowed.enumerated() where key.scalarEquals(name) { return position }
+        return nil
+    }
+
+    private func slot(_ key: String) -> (key: YAMLNode, value: YAMLNode)? {
+        guard !values.isEmpty, let position = allowed.firstIndex(of: key) else { return nil }
+        return values[position]
+    }
+
+    subscript(key: String) -> YAMLNode? { slot(key)?.value }
 
     /// The value of `key` brought in by a `<<` merge key of `node`, if any.
     static func mergedValue(in node: YAMLNode, key: String) -> YAMLNode? {
@@ -58,7 +85,7 @@ struct MappingReader {
         return sources.lazy.compactMap { $0[key] }.first
     }
 
-    func keyLocation(_ key: String) -> SourceLocation? { values[key]?.key.location }
+    func keyLocation(_ key: String) -> SourceLocation? { slot(key)?.key.location }
 
     var location: SourceLocation { node.location }
 }
@@ -71,12 +98,17 @@ struct ValueReader {
     /// A string scalar (numbers and booleans are accepted as their text), host-interpolated.
     mutating func string(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> String? {
         guard let node else { return nil }
+        return interpolated(node, what())?.value
+    }
+
+    /// The interpolated text of a scalar and the text as written (one `String` made from the node).
+    private mutating func interpolated(_ node: YAMLNode, _ what: @autoclosure () -> String) -> (value: String, raw: String)? {
         guard node.kind == .scalar, !node.isNull, let raw = node.scalar else {
             diagnostics.append(.error(.wrongType(what(), expected: "a string", found: node), at: node.location))
             return nil
         }
         switch interpolation.interpolate(raw) {
-        case .success(let value): return value
+        case .success(let value): return (value, raw)
         case .failure(.required(let variable, let message)):
             diagnostics.append(.error(.requiredVariable(variable, message: message), at: node.location))
         case .failure(.invalidSyntax(let text)):
@@ -87,13 +119,14 @@ struct ValueReader {
 
     /// A string parsed as a template of expressions.
     mutating func template(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Template? {
-        guard let node, let text = string(node, what()) else { return nil }
-        let offset: Int? =
-            node.location.line == node.endLocation.line
-            ? (node.style == .singleQuoted || node.style == .doubleQuoted ? 1 : 0) : nil
+        guard let node, let (text, raw) = interpolated(node, what()) else { return nil }
+        let location = node.location
         // Interpolation may shift columns; only trust offsets when it changed nothing.
-        let trusted = node.scalar == text ? offset : nil
-        return Template.parse(text, at: node.location, columnOffset: trusted, diagnostics: &diagnostics)
+        var trusted: Int?
+        if raw == text, location.line == node.endLocation.line {
+            trusted = node.style == .singleQuoted || node.style == .doubleQuoted ? 1 : 0
+        }
+        return Template.parse(text, at: location, columnOffset: trusted, diagnostics: &diagnostics)
     }
 
     mutating func bool(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Bool? {
@@ -126,7 +159,7 @@ struct ValueReader {
             diagnostics.append(.error(.wrongType(what(), expected: "a list", found: node), at: node.location))
             return nil
         }
-        return node.items.compactMap { item in string(item, what()).map { ($0, item.location) } }
+        return node.itemView.compactMap { item in string(item, what()).map { ($0, item.location) } }
     }
 
     /// `5s`, `500ms`, `1m30s`, `2h`, or a bare number of seconds.

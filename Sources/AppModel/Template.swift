@@ -96,43 +96,52 @@ extension Template {
     package static func parse(
         _ text: String, at location: SourceLocation, columnOffset: Int?, diagnostics: inout [Diagnostic]
     ) -> Template {
-        guard text.contains("{") || text.contains("}") else { return Template(literal: text) }
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
+        guard text.utf8.contains(where: { $0 == open || $0 == close }) else { return Template(literal: text) }
+        // Braces are ASCII, so the text is scanned as bytes and only cut at brace positions (always
+        // on scalar boundaries); columns are counted in scalars, as the locations are.
+        let bytes = Array(text.utf8)
         var parts: [Part] = []
         var literal = ""
-        let scalars = Array(text.unicodeScalars)
+        var pending = 0  // the first byte not yet copied into `literal`
         var i = 0
+        func take(upTo end: Int) {
+            if pending < end { literal += String(decoding: bytes[pending..<end], as: UTF8.self) }
+        }
         func flush() {
             if !literal.isEmpty { parts.append(.literal(literal)) }
             literal = ""
         }
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == "{", i + 1 < scalars.count, scalars[i + 1] == "{" {
-                literal += "{"
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == open || c == close, i + 1 < bytes.count, bytes[i + 1] == c {
+                take(upTo: i)
+                literal += c == open ? "{" : "}"
                 i += 2
+                pending = i
                 continue
             }
-            if c == "}", i + 1 < scalars.count, scalars[i + 1] == "}" {
-                literal += "}"
-                i += 2
-                continue
-            }
-            if c == "{", let close = scalars[(i + 1)...].firstIndex(of: "}") {
-                let body = String(String.UnicodeScalarView(scalars[(i + 1)..<close]))
+            if c == open, let end = bytes[(i + 1)...].firstIndex(of: close) {
+                let body = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
                 if looksLikeExpression(body) {
+                    take(upTo: i)
                     var here = location
-                    if let columnOffset { here.column += columnOffset + i }
+                    if let columnOffset {
+                        here.column += columnOffset + bytes[..<i].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                    }
                     if let expression = parseExpression(body, at: here, diagnostics: &diagnostics) {
                         flush()
                         parts.append(.expression(expression))
                     }
-                    i = close + 1
+                    i = end + 1
+                    pending = i
                     continue
                 }
             }
-            literal.unicodeScalars.append(c)
             i += 1
         }
+        take(upTo: bytes.count)
         flush()
         return Template(parts: parts)
     }
@@ -156,28 +165,29 @@ extension Template {
     }
 
     static func parseExpression(_ body: String, at location: SourceLocation, diagnostics: inout [Diagnostic]) -> Expression? {
-        let path = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let resource = path[0]
-        let rest = Array(path.dropFirst())
-        switch rest.first {
-        case "connectionString" where rest.count == 1:
+        // Substrings, not Strings: only the resource and endpoint names are copied out.
+        let path = body.split(separator: ".", omittingEmptySubsequences: false)
+        let resource = String(path[0])
+        let rest = path.count - 1  // segments after the resource
+        switch path.count > 1 ? path[1] : nil {
+        case "connectionString" where rest == 1:
             return Expression(resource: resource, property: .connectionString, location: location)
-        case "value" where rest.count == 1:
+        case "value" where rest == 1:
             return Expression(resource: resource, property: .value, location: location)
-        case "inputs" where rest == ["inputs", "value"]:
+        case "inputs" where rest == 2 && path[2] == "value":
             return Expression(resource: resource, property: .value, location: location)
         case "endpoints", "bindings":
-            guard rest.count == 3, !rest[1].isEmpty else {
+            guard rest == 3, !path[2].isEmpty else {
                 diagnostics.append(.error(.malformedEndpointExpression(body), at: location))
                 return nil
             }
-            guard let field = Expression.EndpointField(rawValue: rest[2]) else {
-                diagnostics.append(.error(.unknownEndpointField(rest[2], in: body), at: location))
+            guard let field = Expression.EndpointField(rawValue: String(path[3])) else {
+                diagnostics.append(.error(.unknownEndpointField(String(path[3]), in: body), at: location))
                 return nil
             }
-            return Expression(resource: resource, property: .endpoint(name: rest[1], field: field), location: location)
+            return Expression(resource: resource, property: .endpoint(name: String(path[2]), field: field), location: location)
         default:
-            diagnostics.append(.error(.unknownExpressionProperty(rest.joined(separator: "."), in: body), at: location))
+            diagnostics.append(.error(.unknownExpressionProperty(path.dropFirst().joined(separator: "."), in: body), at: location))
             return nil
         }
     }

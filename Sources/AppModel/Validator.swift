@@ -5,12 +5,14 @@ package enum Validator {
     /// Checks `manifest` and returns every diagnostic (errors and warnings).
     package static func validate(_ manifest: Manifest) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
+        // Which resources some expression uses (by position), found while checking expressions.
+        var used = [Bool](repeating: false, count: manifest.resources.count)
         checkNames(manifest, &diagnostics)
         checkEdges(manifest, &diagnostics)
-        checkExpressions(manifest, &diagnostics)
+        checkExpressions(manifest, &diagnostics, used: &used)
         checkEndpoints(manifest, &diagnostics)
         checkCycles(manifest, &diagnostics)
-        checkUnusedParameters(manifest, &diagnostics)
+        checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }
 
@@ -31,54 +33,62 @@ package enum Validator {
     }
 
     private static func checkEdges(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        let names = manifest.resourceNames
-        for resource in manifest.resources {
+        let resources = manifest.resources
+        for resource in resources {
             for reference in resource.run.references {
                 let target = reference.target
-                guard let referenced = manifest[target.name] else {
+                guard let referenced = manifest.index(of: target.name) else {
                     if !reference.optional, !manifest.undecodedNames.contains(target.name) {
-                        diagnostics.append(.error(.unknownResource(target.name, from: resource.name, field: "references", suggestion: DidYouMean.suggestion(for: target.name, in: names)), at: target.location))
+                        diagnostics.append(.error(.unknownResource(target.name, from: resource.name, field: "references", suggestion: DidYouMean.suggestion(for: target.name, in: manifest.resourceNames)), at: target.location))
                     }
                     continue
                 }
                 if target.name == resource.name {
                     diagnostics.append(.error(.selfReference(resource.name, field: "reference"), at: target.location))
                 }
-                if case .parameter = referenced.kind {
+                if case .parameter = resources[referenced].kind {
                     diagnostics.append(.error(.parameterReference(target.name, from: resource.name), at: target.location))
                 }
             }
-            for (field, waits) in [("waitFor", resource.run.waitFor), ("waitForCompletion", resource.run.waitForCompletion)] {
-                for wait in waits {
-                    guard let target = manifest[wait.name] else {
-                        if manifest.undecodedNames.contains(wait.name) { continue }
-                        diagnostics.append(.error(.unknownResource(wait.name, from: resource.name, field: "\(field)s", suggestion: DidYouMean.suggestion(for: wait.name, in: names)), at: wait.location))
-                        continue
-                    }
-                    if wait.name == resource.name || manifest.runnableOwner(of: wait.name) == resource.name {
-                        diagnostics.append(.error(.selfReference(resource.name, field: "wait for"), at: wait.location))
-                        continue
-                    }
-                    if manifest.runnableOwner(of: wait.name) == nil {
-                        diagnostics.append(.error(.notWaitable(wait.name, type: target.typeName, from: resource.name), at: wait.location))
-                    }
-                }
+            checkWaits(resource.run.waitFor, field: "waitFor", of: resource, manifest, &diagnostics)
+            checkWaits(resource.run.waitForCompletion, field: "waitForCompletion", of: resource, manifest, &diagnostics)
+        }
+    }
+
+    private static func checkWaits(
+        _ waits: [NameRef], field: String, of resource: Resource, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]
+    ) {
+        for wait in waits {
+            guard let target = manifest.index(of: wait.name) else {
+                if manifest.undecodedNames.contains(wait.name) { continue }
+                diagnostics.append(.error(.unknownResource(wait.name, from: resource.name, field: "\(field)s", suggestion: DidYouMean.suggestion(for: wait.name, in: manifest.resourceNames)), at: wait.location))
+                continue
+            }
+            let owner = manifest.runnableOwner(at: target)
+            if wait.name == resource.name || owner == resource.name {
+                diagnostics.append(.error(.selfReference(resource.name, field: "wait for"), at: wait.location))
+                continue
+            }
+            if owner == nil {
+                diagnostics.append(.error(.notWaitable(wait.name, type: manifest.resources[target].typeName, from: resource.name), at: wait.location))
             }
         }
     }
 
-    private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        let names = manifest.resourceNames
-        for resource in manifest.resources {
-            for expression in resource.expressions {
-                guard let target = manifest[expression.resource] else {
-                    if manifest.undecodedNames.contains(expression.resource) { continue }
-                    diagnostics.append(.error(.unknownResource(expression.resource, from: resource.name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: names)), at: expression.location))
-                    continue
+    private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool]) {
+        let resources = manifest.resources
+        for resource in resources {
+            resource.forEachExpression { expression in
+                guard let targetIndex = manifest.index(of: expression.resource) else {
+                    if manifest.undecodedNames.contains(expression.resource) { return }
+                    diagnostics.append(.error(.unknownResource(expression.resource, from: resource.name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: manifest.resourceNames)), at: expression.location))
+                    return
                 }
+                used[targetIndex] = true
+                let target = resources[targetIndex]
                 if target.name == resource.name, case .connectionString = expression.property {
                     diagnostics.append(.error(.selfReference(resource.name, field: "use the connection string of"), at: expression.location))
-                    continue
+                    return
                 }
                 switch expression.property {
                 case .connectionString:
@@ -94,13 +104,13 @@ package enum Validator {
                         if name != "http" && name != "https" {
                             diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: ["http", "https"]), at: expression.location))
                         }
-                        continue
+                        return
                     }
-                    let known = target.run.endpoints.map(\.name)
-                    if known.isEmpty {
+                    let endpoints = target.run.endpoints
+                    if endpoints.isEmpty {
                         diagnostics.append(.error(.noEndpoints(target.name, type: target.typeName), at: expression.location))
-                    } else if !known.contains(name) {
-                        diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: known), at: expression.location))
+                    } else if !endpoints.contains(where: { $0.name == name }) {
+                        diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: endpoints.map(\.name)), at: expression.location))
                     }
                 }
             }
@@ -155,7 +165,7 @@ package enum Validator {
     }
 
     private static func checkCycles(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        for cycle in ResourceGraph(manifest).waitCycles(in: manifest) {
+        for cycle in ResourceGraph.waitCycles(of: manifest) {
             let first = cycle[0]
             let location = manifest[first]?.run.waitFor.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
                 ?? manifest[first]?.run.waitForCompletion.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
@@ -164,15 +174,12 @@ package enum Validator {
         }
     }
 
-    private static func checkUnusedParameters(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        var used = Set<String>()
+    private static func checkUnusedParameters(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: [Bool]) {
         for resource in manifest.resources {
-            for expression in resource.expressions { used.insert(expression.resource) }
-        }
-        for resource in manifest.resources {
-            if case .parameter = resource.kind, !used.contains(resource.name) {
-                diagnostics.append(.warning(.unusedParameter(resource.name), at: resource.location))
-            }
+            guard case .parameter = resource.kind else { continue }
+            // By name, as expressions name resources: a duplicate name counts as used too.
+            if let index = manifest.index(of: resource.name), used[index] { continue }
+            diagnostics.append(.warning(.unusedParameter(resource.name), at: resource.location))
         }
     }
 }
