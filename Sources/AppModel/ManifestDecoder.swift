@@ -73,15 +73,16 @@ package struct ManifestDecoder {
         var undecoded = Set<String>()
         if let node = top["resources"] {
             if node.kind == .mapping {
+                resources.reserveCapacity(node.count)
                 for (key, value) in node.pairView {
                     guard let resourceName = key.scalar, key.kind == .scalar else {
                         reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
                         continue
                     }
                     if resourceName.hasPrefix("x-") { continue }
-                    let decoded = decodeResource(resourceName, key: key, node: value)
-                    if decoded.isEmpty { undecoded.insert(resourceName) }
-                    resources.append(contentsOf: decoded)
+                    if !decodeResource(resourceName, key: key, node: value, into: &resources) {
+                        undecoded.insert(resourceName)
+                    }
                 }
             } else if !node.isNull {
                 reader.diagnostics.append(.error(.wrongType("resources", expected: "a mapping of resource names to resources", found: node), at: node.location))
@@ -96,17 +97,19 @@ package struct ManifestDecoder {
 
     // MARK: - Resources
 
-    private mutating func decodeResource(_ name: String, key: YAMLNode, node: YAMLNode) -> [Resource] {
+    /// Decodes one resource (a postgres server adds its databases too) and appends it to
+    /// `resources`; returns false when nothing could be decoded.
+    private mutating func decodeResource(_ name: String, key: YAMLNode, node: YAMLNode, into resources: inout [Resource]) -> Bool {
         var what: String { "resource '\(name)'" }  // built only when a message needs it
         guard node.kind == .mapping else {
             reader.diagnostics.append(.error(.wrongType(what, expected: "a mapping with a 'type'", found: node), at: node.location))
-            return []
+            return false
         }
         guard let typeNode = node["type"] ?? MappingReader.mergedValue(in: node, key: "type") else {
             reader.diagnostics.append(.error(.missingField("type", in: what, hint: "one of \(Self.resourceTypes.joined(separator: ", "))"), at: key.location))
-            return []
+            return false
         }
-        guard let type = reader.string(typeNode, "type") else { return [] }
+        guard let type = reader.string(typeNode, "type") else { return false }
         let location = key.location
         switch type {
         case "project":
@@ -118,7 +121,8 @@ package struct ManifestDecoder {
             }
             var run = decodeRunOptions(fields, resource: name)
             addDefaultHTTPEndpoint(&run, at: location)
-            return [Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run)]
+            resources.append(Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run))
+            return true
         case "executable":
             let fields = MappingReader(node, what: what, allowed: Self.executableKeys, diagnostics: &reader.diagnostics)
             let command = reader.string(fields["command"], "command")
@@ -127,18 +131,21 @@ package struct ManifestDecoder {
             }
             var run = decodeRunOptions(fields, resource: name)
             addDefaultHTTPEndpoint(&run, at: location)
-            return [Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run)]
+            resources.append(Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run))
+            return true
         case "container":
             let fields = MappingReader(
                 node, what: what, allowed: Self.containerKeys, diagnostics: &reader.diagnostics)
             let container = decodeContainer(fields, what: what, at: location)
             let run = decodeRunOptions(fields, resource: name)
-            return [Resource(name: name, location: location, kind: .container(container), run: run)]
+            resources.append(Resource(name: name, location: location, kind: .container(container), run: run))
+            return true
         case "redis", "postgres":
             let isPostgres = type == "postgres"
             let fields = MappingReader(
                 node, what: what, allowed: isPostgres ? Self.postgresKeys : Self.redisKeys, diagnostics: &reader.diagnostics)
-            return decodeWellKnown(name, isPostgres: isPostgres, fields: fields, at: location)
+            decodeWellKnown(name, isPostgres: isPostgres, fields: fields, at: location, into: &resources)
+            return true
         case "parameter":
             let fields = MappingReader(node, what: what, allowed: Self.parameterKeys, diagnostics: &reader.diagnostics)
             var parameter = Parameter()
@@ -150,11 +157,13 @@ package struct ManifestDecoder {
                     reader.diagnostics.append(.error(.defaultAndGenerate(name), at: generate.location))
                 }
             }
-            return [Resource(name: name, location: location, kind: .parameter(parameter))]
+            resources.append(Resource(name: name, location: location, kind: .parameter(parameter)))
+            return true
         case "connectionString":
             let fields = MappingReader(node, what: what, allowed: Self.connectionStringKeys, diagnostics: &reader.diagnostics)
             let value = reader.template(fields["value"], "value") ?? Template(literal: "")
-            return [Resource(name: name, location: location, kind: .connectionString(value))]
+            resources.append(Resource(name: name, location: location, kind: .connectionString(value)))
+            return true
         case "external":
             let fields = MappingReader(node, what: what, allowed: Self.externalKeys, diagnostics: &reader.diagnostics)
             if fields["url"] == nil {
@@ -164,14 +173,17 @@ package struct ManifestDecoder {
             if let literal = url.literalValue, !literal.isEmpty, !literal.contains("://"), let node = fields["url"] {
                 reader.diagnostics.append(.error(.invalidURL(literal), at: node.location))
             }
-            return [Resource(name: name, location: location, kind: .external(url: url))]
+            resources.append(Resource(name: name, location: location, kind: .external(url: url)))
+            return true
         default:
             reader.diagnostics.append(.error(.unknownType(type, suggestion: DidYouMean.suggestion(for: type, in: Self.resourceTypes)), at: typeNode.location))
-            return []
+            return false
         }
     }
 
-    private mutating func decodeWellKnown(_ name: String, isPostgres: Bool, fields: MappingReader, at location: SourceLocation) -> [Resource] {
+    private mutating func decodeWellKnown(
+        _ name: String, isPostgres: Bool, fields: MappingReader, at location: SourceLocation, into resources: inout [Resource]
+    ) {
         var wellKnown = WellKnown()
         if let node = fields["runtime"], let text = reader.string(node, "runtime") {
             if let runtime = WellKnown.Runtime(rawValue: text) {
@@ -198,7 +210,8 @@ package struct ManifestDecoder {
             }
         }
         let kind: Resource.Kind = isPostgres ? .postgres(wellKnown) : .redis(wellKnown)
-        return [Resource(name: name, location: location, kind: kind, run: run)] + databases
+        resources.append(Resource(name: name, location: location, kind: kind, run: run))
+        resources += databases
     }
 
     /// `databases: [a, b]` or `databases: {a: actual_name}`.

@@ -110,8 +110,8 @@ package struct ResourceGraph: Sendable, Hashable {
         // The start dependencies of each (first) position: wait targets mapped to what runs them,
         // without repeats, in the order `startDependencies(of:in:)` gives.
         var adjacency = [[Int]](repeating: [], count: resources.count)
-        for resource in resources {
-            guard let from = manifest.index(of: resource.name) else { continue }
+        for position in resources.indices {
+            guard let from = manifest.index(of: resources[position].name) else { continue }
             func add(_ waits: [NameRef]) {
                 for wait in waits {
                     guard let to = manifest.index(of: wait.name) else { continue }
@@ -123,14 +123,14 @@ package struct ResourceGraph: Sendable, Hashable {
                     if !adjacency[from].contains(target) { adjacency[from].append(target) }
                 }
             }
-            add(resource.run.waitFor)
-            add(resource.run.waitForCompletion)
+            add(resources[position].run.waitFor)
+            add(resources[position].run.waitForCompletion)
         }
         var state = [UInt8](repeating: 0, count: resources.count)  // 0 new, 1 on the stack, 2 done
         var cycles: [[String]] = []
         var reported = Set<Set<String>>()
-        for resource in resources {
-            guard let root = manifest.index(of: resource.name), state[root] == 0 else { continue }
+        for position in resources.indices {
+            guard let root = manifest.index(of: resources[position].name), state[root] == 0 else { continue }
             var stack: [(node: Int, next: Int)] = [(root, 0)]
             var path: [Int] = [root]
             state[root] = 1

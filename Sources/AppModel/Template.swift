@@ -96,18 +96,29 @@ extension Template {
     package static func parse(
         _ text: String, at location: SourceLocation, columnOffset: Int?, diagnostics: inout [Diagnostic]
     ) -> Template {
-        let open = UInt8(ascii: "{")
-        let close = UInt8(ascii: "}")
         guard text.utf8.contains(where: { $0 == open || $0 == close }) else { return Template(literal: text) }
-        // Braces are ASCII, so the text is scanned as bytes and only cut at brace positions (always
-        // on scalar boundaries); columns are counted in scalars, as the locations are.
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            parse(bytes, at: location, columnOffset: columnOffset, diagnostics: &diagnostics)
+        }
+    }
+
+    private static let open = UInt8(ascii: "{")
+    private static let close = UInt8(ascii: "}")
+
+    /// `parse` over the text's UTF-8. Braces are ASCII, so the text is scanned as bytes and only
+    /// cut at brace positions (always scalar boundaries); columns are counted in scalars, as the
+    /// locations are.
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, at location: SourceLocation, columnOffset: Int?,
+        diagnostics: inout [Diagnostic]
+    ) -> Template {
         var parts: [Part] = []
         var literal = ""
         var pending = 0  // the first byte not yet copied into `literal`
         var i = 0
         func take(upTo end: Int) {
-            if pending < end { literal += String(decoding: bytes[pending..<end], as: UTF8.self) }
+            if pending < end { literal += String(decoding: UnsafeBufferPointer(rebasing: bytes[pending..<end]), as: UTF8.self) }
         }
         func flush() {
             if !literal.isEmpty { parts.append(.literal(literal)) }
@@ -123,7 +134,7 @@ extension Template {
                 continue
             }
             if c == open, let end = bytes[(i + 1)...].firstIndex(of: close) {
-                let body = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
+                let body = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end])
                 if looksLikeExpression(body) {
                     take(upTo: i)
                     var here = location
@@ -148,10 +159,15 @@ extension Template {
 
     /// `name.something` with no spaces or quotes: the shape of an expression.
     static func looksLikeExpression(_ body: String) -> Bool {
+        var body = body
+        return body.withUTF8 { looksLikeExpression($0) }
+    }
+
+    private static func looksLikeExpression(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
         // Resource names, properties and endpoint names are ASCII, so bytes are enough (and
         // much cheaper than Unicode properties on a 20,000-resource manifest).
         var sawDot = false
-        for (index, byte) in body.utf8.enumerated() {
+        for (index, byte) in body.enumerated() {
             let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             if index == 0 {
                 guard isLetter else { return false }
@@ -165,30 +181,51 @@ extension Template {
     }
 
     static func parseExpression(_ body: String, at location: SourceLocation, diagnostics: inout [Diagnostic]) -> Expression? {
-        // Substrings, not Strings: only the resource and endpoint names are copied out.
-        let path = body.split(separator: ".", omittingEmptySubsequences: false)
-        let resource = String(path[0])
-        let rest = path.count - 1  // segments after the resource
-        switch path.count > 1 ? path[1] : nil {
-        case "connectionString" where rest == 1:
-            return Expression(resource: resource, property: .connectionString, location: location)
-        case "value" where rest == 1:
-            return Expression(resource: resource, property: .value, location: location)
-        case "inputs" where rest == 2 && path[2] == "value":
-            return Expression(resource: resource, property: .value, location: location)
-        case "endpoints", "bindings":
-            guard rest == 3, !path[2].isEmpty else {
-                diagnostics.append(.error(.malformedEndpointExpression(body), at: location))
-                return nil
-            }
-            guard let field = Expression.EndpointField(rawValue: String(path[3])) else {
-                diagnostics.append(.error(.unknownEndpointField(String(path[3]), in: body), at: location))
-                return nil
-            }
-            return Expression(resource: resource, property: .endpoint(name: String(path[2]), field: field), location: location)
-        default:
-            diagnostics.append(.error(.unknownExpressionProperty(path.dropFirst().joined(separator: "."), in: body), at: location))
-            return nil
+        var body = body
+        return body.withUTF8 { parseExpression($0, at: location, diagnostics: &diagnostics) }
+    }
+
+    /// Parses `resource.property...`; the segments are byte ranges, so only the resource and
+    /// endpoint names become `String`s (and the whole body, for a message).
+    private static func parseExpression(
+        _ body: UnsafeBufferPointer<UInt8>, at location: SourceLocation, diagnostics: inout [Diagnostic]
+    ) -> Expression? {
+        var segments: [Range<Int>] = []
+        segments.reserveCapacity(4)
+        var start = 0
+        for (index, byte) in body.enumerated() where byte == 0x2E {
+            segments.append(start..<index)
+            start = index + 1
         }
+        segments.append(start..<body.count)
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: body[range]), as: UTF8.self) }
+        func equals(_ position: Int, _ word: StaticString) -> Bool {
+            let range = segments[position]
+            return range.count == word.utf8CodeUnitCount
+                && zip(body[range], UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
+        }
+        var whole: String { text(0..<body.count) }
+        let resource = text(segments[0])
+        let rest = segments.count - 1  // segments after the resource
+        if rest == 1, equals(1, "connectionString") {
+            return Expression(resource: resource, property: .connectionString, location: location)
+        }
+        if (rest == 1 && equals(1, "value")) || (rest == 2 && equals(1, "inputs") && equals(2, "value")) {
+            return Expression(resource: resource, property: .value, location: location)
+        }
+        if rest >= 1, equals(1, "endpoints") || equals(1, "bindings") {
+            guard rest == 3, !segments[2].isEmpty else {
+                diagnostics.append(.error(.malformedEndpointExpression(whole), at: location))
+                return nil
+            }
+            guard let field = Expression.EndpointField(rawValue: text(segments[3])) else {
+                diagnostics.append(.error(.unknownEndpointField(text(segments[3]), in: whole), at: location))
+                return nil
+            }
+            return Expression(resource: resource, property: .endpoint(name: text(segments[2]), field: field), location: location)
+        }
+        let property = segments.dropFirst().map(text).joined(separator: ".")
+        diagnostics.append(.error(.unknownExpressionProperty(property, in: whole), at: location))
+        return nil
     }
 }
