@@ -6,6 +6,15 @@ extension ManifestDecoder {
     static let healthCheckKeys = ["http", "tcp", "exec", "endpoint", "interval", "timeout", "retries", "startPeriod"]
     static let restartKeys = ["policy", "maxRestarts"]
 
+    /// `text.contains(a) || text.contains(b)` for ASCII characters; ASCII text is checked as bytes
+    /// (its characters are its bytes), anything else character by character as before.
+    static func hasCharacter(_ a: Character, or b: Character, in text: String) -> Bool {
+        guard let byteA = a.asciiValue, let byteB = b.asciiValue, text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.contains(a) || text.contains(b)
+        }
+        return text.utf8.contains { $0 == byteA || $0 == byteB }
+    }
+
     /// Reads the fields shared by runnable resources; absent fields keep their defaults.
     mutating func decodeRunOptions(_ fields: MappingReader, resource: String) -> RunOptions {
         var run = RunOptions()
@@ -13,7 +22,7 @@ extension ManifestDecoder {
             if node.kind == .mapping {
                 for (key, value) in node.pairView {
                     guard let name = key.scalar, key.kind == .scalar else { continue }
-                    if name.isEmpty || name.contains("=") || name.contains("\0") {
+                    if name.isEmpty || Self.hasCharacter("=", or: "\0", in: name) {
                         reader.diagnostics.append(.error(.invalidEnvName(name), at: key.location))
                         continue
                     }

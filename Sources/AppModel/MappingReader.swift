@@ -72,8 +72,13 @@ struct MappingReader {
     }
 
     private func slot(_ key: String) -> (key: YAMLNode, value: YAMLNode)? {
-        guard !values.isEmpty, let position = allowed.firstIndex(of: key) else { return nil }
-        return values[position]
+        guard !values.isEmpty else { return nil }
+        // The length check rules out most candidates before any comparison.
+        let length = key.utf8.count
+        for position in allowed.indices where allowed[position].utf8.count == length && allowed[position] == key {
+            return values[position]
+        }
+        return nil
     }
 
     subscript(key: String) -> YAMLNode? { slot(key)?.value }

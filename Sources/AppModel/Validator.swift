@@ -34,7 +34,14 @@ package enum Validator {
 
     private static func checkEdges(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
         let resources = manifest.resources
-        for resource in resources {
+        for position in resources.indices {
+            checkEdges(of: resources[position], manifest, &diagnostics)
+        }
+    }
+
+    private static func checkEdges(of resource: borrowing Resource, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        let resources = manifest.resources
+        do {
             for reference in resource.run.references {
                 let target = reference.target
                 guard let referenced = manifest.index(of: target.name) else {
@@ -56,7 +63,7 @@ package enum Validator {
     }
 
     private static func checkWaits(
-        _ waits: [NameRef], field: String, of resource: Resource, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]
+        _ waits: [NameRef], field: String, of resource: borrowing Resource, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]
     ) {
         for wait in waits {
             guard let target = manifest.index(of: wait.name) else {
@@ -77,7 +84,16 @@ package enum Validator {
 
     private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool]) {
         let resources = manifest.resources
-        for resource in resources {
+        for position in resources.indices {
+            checkExpressions(of: resources[position], manifest, &diagnostics, used: &used)
+        }
+    }
+
+    private static func checkExpressions(
+        of resource: borrowing Resource, _ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool]
+    ) {
+        let resources = manifest.resources
+        do {
             resource.forEachExpression { expression in
                 guard let targetIndex = manifest.index(of: expression.resource) else {
                     if manifest.undecodedNames.contains(expression.resource) { return }

@@ -128,15 +128,14 @@ extension YAMLDocument {
         func bytesEqual(offset: UInt32, length: UInt32, _ other: String) -> Bool {
             let start = Int(offset)
             let count = Int(length)
-            guard start + count <= pool.count else { return false }
-            var utf8 = other.utf8.makeIterator()
-            var i = start
-            let end = start + count
-            while let byte = utf8.next() {
-                guard i < end, pool[i] == byte else { return false }
-                i += 1
+            // Lengths first: most candidates (keys of another length) stop here.
+            guard other.utf8.count == count, start + count <= pool.count else { return false }
+            guard let base = pool.baseAddress else { return count == 0 }
+            let equal = other.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.baseAddress.map { memcmp(base + start, $0, count) == 0 } ?? (count == 0)
             }
-            return i == end
+            if let equal { return equal }
+            return other.utf8.elementsEqual(UnsafeBufferPointer(start: base + start, count: count))
         }
 
         /// True when the bytes at `offset` equal `other` (a static ASCII key, say).
