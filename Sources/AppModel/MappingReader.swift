@@ -180,6 +180,7 @@ struct ValueReader {
     }
 
     static func parseDuration(_ text: String) -> Duration? {
+        if let ascii = parseASCIIDuration(text) { return ascii }
         var total: Double = 0
         var number = ""
         var unit = ""
@@ -214,6 +215,67 @@ struct ValueReader {
         }
         guard !number.isEmpty, commit(), sawAny else { return nil }
         return .milliseconds(Int64((total * 1000).rounded()))
+    }
+}
+
+extension ValueReader {
+    /// `parseDuration` for ASCII text, on bytes (an ASCII character is one byte, and for ASCII
+    /// `isNumber`, `isLetter` and `isWhitespace` are the obvious sets). Returns `.some(nil)` for
+    /// ASCII text that is no duration, and nil for non-ASCII text (the caller then parses it by
+    /// characters).
+    fileprivate static func parseASCIIDuration(_ text: String) -> Duration?? {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+        var trimmed = bytes[...]
+        while let first = trimmed.first, isSpace(first) { trimmed.removeFirst() }
+        while let last = trimmed.last, isSpace(last) { trimmed.removeLast() }
+        var total: Double = 0
+        var numberStart = trimmed.startIndex
+        var numberEnd = trimmed.startIndex
+        var unit: (start: String.Index, end: String.Index)?
+        var sawAny = false
+        func commit() -> Bool {
+            guard let value = Double(String(decoding: bytes[numberStart..<numberEnd], as: UTF8.self)) else { return false }
+            let scale: Double
+            switch unit.map({ String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }) ?? "" {
+            case "ms": scale = 0.001
+            case "s", "": scale = 1
+            case "m": scale = 60
+            case "h": scale = 3600
+            case "us": scale = 0.000001
+            default: return false
+            }
+            total += value * scale
+            sawAny = true
+            unit = nil
+            return true
+        }
+        var index = trimmed.startIndex
+        var inNumber = false  // the number being read is not empty
+        while index < trimmed.endIndex {
+            let c = trimmed[index]
+            let next = bytes.index(after: index)
+            if isDigit(c) || c == UInt8(ascii: ".") {
+                if unit != nil {
+                    guard commit() else { return .some(nil) }
+                    inNumber = false
+                }
+                if !inNumber { numberStart = index }
+                numberEnd = next
+                inNumber = true
+            } else if isLetter(c) {
+                guard inNumber else { return .some(nil) }
+                unit = (unit?.start ?? index, next)
+            } else {
+                return .some(nil)
+            }
+            index = next
+        }
+        guard inNumber, commit(), sawAny else { return .some(nil) }
+        return .some(.milliseconds(Int64((total * 1000).rounded())))
     }
 }
 

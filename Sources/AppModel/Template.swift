@@ -96,7 +96,7 @@ extension Template {
     package static func parse(
         _ text: String, at location: SourceLocation, columnOffset: Int?, diagnostics: inout [Diagnostic]
     ) -> Template {
-        guard text.utf8.contains(where: { $0 == open || $0 == close }) else { return Template(literal: text) }
+        guard text.containsByte(open) || text.containsByte(close) else { return Template(literal: text) }
         var text = text
         return text.withUTF8 { bytes in
             parse(bytes, at: location, columnOffset: columnOffset, diagnostics: &diagnostics)
@@ -190,23 +190,42 @@ extension Template {
     private static func parseExpression(
         _ body: UnsafeBufferPointer<UInt8>, at location: SourceLocation, diagnostics: inout [Diagnostic]
     ) -> Expression? {
-        var segments: [Range<Int>] = []
-        segments.reserveCapacity(4)
+        // The first four dot-separated segments as ranges (more than four is malformed anyway).
+        var segments: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        var count = 0  // segments in the whole body
         var start = 0
-        for (index, byte) in body.enumerated() where byte == 0x2E {
-            segments.append(start..<index)
+        func add(_ range: Range<Int>) {
+            switch count {
+            case 0: segments.0 = range
+            case 1: segments.1 = range
+            case 2: segments.2 = range
+            case 3: segments.3 = range
+            default: break
+            }
+            count += 1
+        }
+        for index in 0..<body.count where body[index] == 0x2E {
+            add(start..<index)
             start = index + 1
         }
-        segments.append(start..<body.count)
+        add(start..<body.count)
+        func segment(_ position: Int) -> Range<Int> {
+            switch position {
+            case 0: segments.0
+            case 1: segments.1
+            case 2: segments.2
+            default: segments.3
+            }
+        }
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: body[range]), as: UTF8.self) }
         func equals(_ position: Int, _ word: StaticString) -> Bool {
-            let range = segments[position]
+            let range = segment(position)
             return range.count == word.utf8CodeUnitCount
                 && zip(body[range], UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
         }
         var whole: String { text(0..<body.count) }
-        let resource = text(segments[0])
-        let rest = segments.count - 1  // segments after the resource
+        let resource = text(segment(0))
+        let rest = count - 1  // segments after the resource
         if rest == 1, equals(1, "connectionString") {
             return Expression(resource: resource, property: .connectionString, location: location)
         }
@@ -214,17 +233,18 @@ extension Template {
             return Expression(resource: resource, property: .value, location: location)
         }
         if rest >= 1, equals(1, "endpoints") || equals(1, "bindings") {
-            guard rest == 3, !segments[2].isEmpty else {
+            guard rest == 3, !segment(2).isEmpty else {
                 diagnostics.append(.error(.malformedEndpointExpression(whole), at: location))
                 return nil
             }
-            guard let field = Expression.EndpointField(rawValue: text(segments[3])) else {
-                diagnostics.append(.error(.unknownEndpointField(text(segments[3]), in: whole), at: location))
+            guard let field = Expression.EndpointField(rawValue: text(segment(3))) else {
+                diagnostics.append(.error(.unknownEndpointField(text(segment(3)), in: whole), at: location))
                 return nil
             }
-            return Expression(resource: resource, property: .endpoint(name: text(segments[2]), field: field), location: location)
+            return Expression(resource: resource, property: .endpoint(name: text(segment(2)), field: field), location: location)
         }
-        let property = segments.dropFirst().map(text).joined(separator: ".")
+        // Everything after the resource, dots included: the segments joined as written.
+        let property = rest >= 1 ? text(segment(1).lowerBound..<body.count) : ""
         diagnostics.append(.error(.unknownExpressionProperty(property, in: whole), at: location))
         return nil
     }

@@ -17,16 +17,25 @@ package enum Validator {
     }
 
     private static func checkNames(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        for (position, resource) in manifest.resources.enumerated() {
+        let resources = manifest.resources
+        for position in resources.indices {
+            checkName(of: resources[position], at: position, manifest, &diagnostics)
+        }
+    }
+
+    private static func checkName(
+        of resource: borrowing Resource, at position: Int, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]
+    ) {
+        do {
             if !ResourceName.isValid(resource.name) {
                 diagnostics.append(.error(.invalidResourceName(resource.name), at: resource.location))
             }
             // Same YAML key twice is already a duplicate-key error; this catches a database
             // named like another resource.
-            guard let firstIndex = manifest.index(of: resource.name), firstIndex != position else { continue }
+            guard let firstIndex = manifest.index(of: resource.name), firstIndex != position else { return }
             let first = manifest.resources[firstIndex]
-            let isDatabase: (Resource) -> Bool = { if case .postgresDatabase = $0.kind { true } else { false } }
-            if isDatabase(first) || isDatabase(resource) {
+            let isDatabase: (Resource.Kind) -> Bool = { if case .postgresDatabase = $0 { true } else { false } }
+            if isDatabase(first.kind) || isDatabase(resource.kind) {
                 diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
             }
         }
@@ -135,13 +144,21 @@ package enum Validator {
 
     private static func checkEndpoints(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
         var hostPorts: [Int: String] = [:]
-        for resource in manifest.resources where resource.isRunnable {
-            let run = resource.run
-            if run.replicas < 1 {
-                diagnostics.append(.error(.replicasTooFew(run.replicas), at: run.replicasLocation ?? resource.location))
+        let resources = manifest.resources
+        for position in resources.indices where resources[position].isRunnable {
+            checkEndpoints(of: resources[position], &hostPorts, &diagnostics)
+        }
+    }
+
+    private static func checkEndpoints(
+        of resource: borrowing Resource, _ hostPorts: inout [Int: String], _ diagnostics: inout [Diagnostic]
+    ) {
+        do {
+            if resource.run.replicas < 1 {
+                diagnostics.append(.error(.replicasTooFew(resource.run.replicas), at: resource.run.replicasLocation ?? resource.location))
             }
             var portVariables = Set<String>()
-            for endpoint in run.endpoints {
+            for endpoint in resource.run.endpoints {
                 if let port = endpoint.port {
                     if let first = hostPorts[port] {
                         diagnostics.append(.error(.duplicateHostPort(port, first: first), at: endpoint.location))
@@ -155,17 +172,17 @@ package enum Validator {
                 if case .container = resource.kind, endpoint.targetPort == nil {
                     diagnostics.append(.error(.containerNeedsTargetPort(endpoint.name), at: endpoint.location))
                 }
-                if run.replicas > 1, endpoint.targetPort != nil, resource.isProcess {
+                if resource.run.replicas > 1, endpoint.targetPort != nil, resource.isProcess {
                     diagnostics.append(.error(.replicasWithFixedTargetPort(endpoint.name), at: endpoint.location))
                 }
             }
-            if let check = run.healthCheck {
-                let known = run.endpoints.map(\.name)
+            if let check = resource.run.healthCheck {
+                let known = resource.run.endpoints.map(\.name)
                 switch check.probe {
                 case .http(_, let endpoint):
                     if let endpoint, !known.contains(endpoint) {
                         diagnostics.append(.error(.unknownEndpoint(endpoint, of: resource.name, known: known), at: check.location))
-                    } else if endpoint == nil, !run.endpoints.contains(where: { $0.scheme == .http || $0.scheme == .https }) {
+                    } else if endpoint == nil, !resource.run.endpoints.contains(where: { $0.scheme == .http || $0.scheme == .https }) {
                         diagnostics.append(.error(.healthCheckNeedsEndpoint("http"), at: check.location))
                     }
                 case .tcp(let endpoint):
@@ -191,11 +208,13 @@ package enum Validator {
     }
 
     private static func checkUnusedParameters(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: [Bool]) {
-        for resource in manifest.resources {
-            guard case .parameter = resource.kind else { continue }
+        let resources = manifest.resources
+        for position in resources.indices {
+            guard case .parameter = resources[position].kind else { continue }
             // By name, as expressions name resources: a duplicate name counts as used too.
-            if let index = manifest.index(of: resource.name), used[index] { continue }
-            diagnostics.append(.warning(.unusedParameter(resource.name), at: resource.location))
+            let name = resources[position].name
+            if let index = manifest.index(of: name), used[index] { continue }
+            diagnostics.append(.warning(.unusedParameter(name), at: resources[position].location))
         }
     }
 }
