@@ -110,15 +110,19 @@ package struct ResourceGraph: Sendable, Hashable {
         // The start dependencies of each (first) position: wait targets mapped to what runs them,
         // without repeats, in the order `startDependencies(of:in:)` gives.
         var adjacency = [[Int]](repeating: [], count: resources.count)
+        // The first position of each resource's name (a repeated name shares it).
+        let first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
         for position in resources.indices {
-            guard let from = manifest.index(of: resources[position].name) else { continue }
+            let from = first[position]
             func add(_ waits: [NameRef]) {
                 for wait in waits {
                     guard let to = manifest.index(of: wait.name) else { continue }
+                    // `runnableOwner(of:) ?? name`: a database runs as its server, anything else
+                    // as itself (`to` is already the first position of its name).
                     var target = to
-                    if let owner = manifest.runnableOwner(at: to) {
-                        guard let ownerIndex = manifest.index(of: owner) else { continue }
-                        target = ownerIndex
+                    if case .postgresDatabase(let server, _) = resources[to].kind {
+                        guard let serverIndex = manifest.index(of: server) else { continue }
+                        target = serverIndex
                     }
                     if !adjacency[from].contains(target) { adjacency[from].append(target) }
                 }
@@ -130,7 +134,8 @@ package struct ResourceGraph: Sendable, Hashable {
         var cycles: [[String]] = []
         var reported = Set<Set<String>>()
         for position in resources.indices {
-            guard let root = manifest.index(of: resources[position].name), state[root] == 0 else { continue }
+            let root = first[position]
+            guard state[root] == 0 else { continue }
             var stack: [(node: Int, next: Int)] = [(root, 0)]
             var path: [Int] = [root]
             state[root] = 1
