@@ -26,6 +26,24 @@ package struct ManifestDecoder {
     static let externalKeys = ["type", "url"]
     static let generateKeys = ["length", "lower", "upper", "numeric", "special"]
 
+    /// `url.contains("://")`; ASCII text is searched as bytes (its characters are its bytes), which
+    /// is much cheaper than the general substring search.
+    static func hasScheme(_ url: String) -> Bool {
+        let utf8 = url.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return url.contains("://") }
+        let pattern: [UInt8] = [0x3A, 0x2F, 0x2F]
+        var matched = 0
+        for byte in utf8 {
+            if byte == pattern[matched] {
+                matched += 1
+                if matched == pattern.count { return true }
+            } else {
+                matched = byte == pattern[0] ? 1 : 0
+            }
+        }
+        return false
+    }
+
     var reader: ValueReader
     let file: String
 
@@ -170,7 +188,7 @@ package struct ManifestDecoder {
                 reader.diagnostics.append(.error(.missingField("url", in: what, hint: "e.g. url: https://example.com"), at: location))
             }
             let url = reader.template(fields["url"], "url") ?? Template(literal: "")
-            if let literal = url.literalValue, !literal.isEmpty, !literal.contains("://"), let node = fields["url"] {
+            if let literal = url.literalValue, !literal.isEmpty, !Self.hasScheme(literal), let node = fields["url"] {
                 reader.diagnostics.append(.error(.invalidURL(literal), at: node.location))
             }
             resources.append(Resource(name: name, location: location, kind: .external(url: url)))

@@ -67,7 +67,10 @@ struct MappingReader {
 
     /// The position of the scalar `key` in `allowed`, compared as bytes.
     private static func position(of key: YAMLNode, in allowed: [String]) -> Int? {
-        for (position, name) in allowed.enumerated() where key.scalarEquals(name) { return position }
+        guard let length = key.scalarByteCount else { return nil }
+        for (position, name) in allowed.enumerated() where name.utf8.count == length && key.scalarEquals(name) {
+            return position
+        }
         return nil
     }
 

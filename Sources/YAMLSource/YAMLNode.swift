@@ -173,6 +173,12 @@ package struct YAMLNode: Sendable {
         return node.kind == Self.scalarKind && storage.bytesEqual(offset: node.value_offset, length: node.value_length, text)
     }
 
+    /// The byte length of a scalar's text, or nil for a collection.
+    package var scalarByteCount: Int? {
+        let node = raw
+        return node.kind == Self.scalarKind ? Int(node.value_length) : nil
+    }
+
     /// True when this is a scalar whose text starts with the ASCII byte `first` and then `rest`.
     package func scalarHasPrefix(_ prefix: StaticString) -> Bool {
         let node = raw

@@ -64,6 +64,13 @@ import YAMLSource
         #expect(parsed == (milliseconds < 0 ? nil : .milliseconds(milliseconds)))
     }
 
+    @Test("external URLs need a scheme; the byte search agrees with the character search")
+    func schemes() {
+        for url in ["https://x", "a://", "::://", "x:/y", "x//:", "", "é://x", "://"] {
+            #expect(ManifestDecoder.hasScheme(url) == url.contains("://"), "\(url)")
+        }
+    }
+
     @Test("env names with '=' or NUL are rejected, ASCII or not")
     func envNames() {
         for name in ["A=B", "É=1", "a\\0b"] {
