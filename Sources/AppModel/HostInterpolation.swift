@@ -16,7 +16,7 @@ package struct HostInterpolation: Sendable {
 
     /// Interpolates `text`; returns the text, or the first failure.
     package func interpolate(_ text: String) -> Result<String, Failure> {
-        guard text.contains("$") else { return .success(text) }
+        guard text.containsByte(UInt8(ascii: "$")) else { return .success(text) }
         let scalars = Array(text.unicodeScalars)
         var index = 0
         return expand(scalars, &index, until: nil)
@@ -120,5 +120,13 @@ package struct HostInterpolation: Sendable {
 
     private func isNameChar(_ c: Unicode.Scalar) -> Bool {
         isNameStart(c) || ("0"..."9").contains(c)
+    }
+}
+
+extension String {
+    /// True when the UTF-8 of the string contains `byte` (an ASCII character, say), scanned in
+    /// place: every scalar value in a manifest goes through this.
+    func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
     }
 }

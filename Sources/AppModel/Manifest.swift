@@ -19,8 +19,10 @@ package struct Manifest: Sendable, Hashable {
         self.directory = directory
         self.resources = resources
         var index: [String: Int] = [:]
-        for (i, resource) in resources.enumerated() where index[resource.name] == nil {
-            index[resource.name] = i
+        index.reserveCapacity(resources.count)
+        for i in resources.indices {  // by position: reading only the name copies no resource
+            let name = resources[i].name
+            if index[name] == nil { index[name] = i }
         }
         self.indexByName = index
     }

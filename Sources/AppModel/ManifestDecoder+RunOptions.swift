@@ -1,14 +1,28 @@
 import YAMLSource
 
 extension ManifestDecoder {
+    static let referenceKeys = ["resource", "connectionName", "optional"]
+    static let endpointKeys = ["scheme", "port", "targetPort", "env", "external"]
+    static let healthCheckKeys = ["http", "tcp", "exec", "endpoint", "interval", "timeout", "retries", "startPeriod"]
+    static let restartKeys = ["policy", "maxRestarts"]
+
+    /// `text.contains(a) || text.contains(b)` for ASCII characters; ASCII text is checked as bytes
+    /// (its characters are its bytes), anything else character by character as before.
+    static func hasCharacter(_ a: Character, or b: Character, in text: String) -> Bool {
+        guard let byteA = a.asciiValue, let byteB = b.asciiValue, text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.contains(a) || text.contains(b)
+        }
+        return text.utf8.contains { $0 == byteA || $0 == byteB }
+    }
+
     /// Reads the fields shared by runnable resources; absent fields keep their defaults.
     mutating func decodeRunOptions(_ fields: MappingReader, resource: String) -> RunOptions {
         var run = RunOptions()
         if let node = fields["env"] {
             if node.kind == .mapping {
-                for (key, value) in node.pairs {
+                for (key, value) in node.pairView {
                     guard let name = key.scalar, key.kind == .scalar else { continue }
-                    if name.isEmpty || name.contains("=") || name.contains("\0") {
+                    if name.isEmpty || Self.hasCharacter("=", or: "\0", in: name) {
                         reader.diagnostics.append(.error(.invalidEnvName(name), at: key.location))
                         continue
                     }
@@ -19,7 +33,7 @@ extension ManifestDecoder {
                 }
             } else if node.kind == .sequence {
                 // Compose's list form: ["KEY=value", ...].
-                for item in node.items {
+                for item in node.itemView {
                     guard let text = reader.string(item, "env") else { continue }
                     guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
                         reader.diagnostics.append(.error(.invalidEnvItem(text), at: item.location))
@@ -36,7 +50,7 @@ extension ManifestDecoder {
         }
         if let node = fields["args"] {
             if node.kind == .sequence {
-                run.args = node.items.compactMap { reader.template($0, "args") }
+                run.args = node.itemView.compactMap { reader.template($0, "args") }
             } else {
                 reader.diagnostics.append(.error(.wrongType("args", expected: "a list of strings (argv, no shell)", found: node), at: node.location))
             }
@@ -84,9 +98,9 @@ extension ManifestDecoder {
             return []
         }
         var references: [Reference] = []
-        for item in node.items {
+        for item in node.itemView {
             if item.kind == .mapping {
-                let fields = MappingReader(item, what: "reference", allowed: ["resource", "connectionName", "optional"], diagnostics: &reader.diagnostics)
+                let fields = MappingReader(item, what: "reference", allowed: Self.referenceKeys, diagnostics: &reader.diagnostics)
                 guard let target = fields["resource"] else {
                     reader.diagnostics.append(.error(.missingField("resource", in: "reference", hint: "the name of the referenced resource"), at: item.location))
                     continue
@@ -110,7 +124,7 @@ extension ManifestDecoder {
             return []
         }
         var endpoints: [Endpoint] = []
-        for (key, value) in node.pairs {
+        for (key, value) in node.pairView {
             guard let name = key.scalar, key.kind == .scalar else { continue }
             if name.hasPrefix("x-") { continue }
             if !ResourceName.isValidEndpointName(name) {
@@ -124,7 +138,7 @@ extension ManifestDecoder {
                 endpoints.append(endpoint)
                 continue
             }
-            let fields = MappingReader(value, what: what, allowed: ["scheme", "port", "targetPort", "env", "external"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(value, what: what, allowed: Self.endpointKeys, diagnostics: &reader.diagnostics)
             if let schemeNode = fields["scheme"], let text = reader.string(schemeNode, "scheme") {
                 if let parsed = Endpoint.Scheme(rawValue: text) {
                     scheme = parsed
@@ -156,7 +170,7 @@ extension ManifestDecoder {
 
     private mutating func decodeHealthCheck(_ node: YAMLNode) -> HealthCheck? {
         let fields = MappingReader(
-            node, what: "healthCheck", allowed: ["http", "tcp", "exec", "endpoint", "interval", "timeout", "retries", "startPeriod"],
+            node, what: "healthCheck", allowed: Self.healthCheckKeys,
             diagnostics: &reader.diagnostics)
         guard node.kind == .mapping else { return nil }
         let kinds = ["http", "tcp", "exec"].filter { fields[$0] != nil }
@@ -213,7 +227,7 @@ extension ManifestDecoder {
             }
             return Restart(policy: policy)
         }
-        let fields = MappingReader(node, what: "restart", allowed: ["policy", "maxRestarts"], diagnostics: &reader.diagnostics)
+        let fields = MappingReader(node, what: "restart", allowed: Self.restartKeys, diagnostics: &reader.diagnostics)
         guard node.kind == .mapping else { return nil }
         var restart = Restart(policy: .onFailure)
         if let policyNode = fields["policy"] {

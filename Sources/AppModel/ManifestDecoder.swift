@@ -16,6 +16,35 @@ package struct ManifestDecoder {
         "restart", "external", "healthCheck",
     ]
 
+    // Each type's allowed keys, built once (not concatenated per resource).
+    static let projectKeys = runnableKeys + ["path", "command"]
+    static let executableKeys = runnableKeys + ["command"]
+    static let containerKeys = runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts"]
+    static let redisKeys = wellKnownKeys
+    static let postgresKeys = wellKnownKeys + ["databases"]
+    static let parameterKeys = ["type", "secret", "default", "generate"]
+    static let connectionStringKeys = ["type", "value"]
+    static let externalKeys = ["type", "url"]
+    static let generateKeys = ["length", "lower", "upper", "numeric", "special"]
+
+    /// `url.contains("://")`; ASCII text is searched as bytes (its characters are its bytes), which
+    /// is much cheaper than the general substring search.
+    static func hasScheme(_ url: String) -> Bool {
+        let utf8 = url.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return url.contains("://") }
+        let pattern: [UInt8] = [0x3A, 0x2F, 0x2F]
+        var matched = 0
+        for byte in utf8 {
+            if byte == pattern[matched] {
+                matched += 1
+                if matched == pattern.count { return true }
+            } else {
+                matched = byte == pattern[0] ? 1 : 0
+            }
+        }
+        return false
+    }
+
     var reader: ValueReader
     let file: String
 
@@ -63,15 +92,16 @@ package struct ManifestDecoder {
         var undecoded = Set<String>()
         if let node = top["resources"] {
             if node.kind == .mapping {
-                for (key, value) in node.pairs {
+                resources.reserveCapacity(node.count)
+                for (key, value) in node.pairView {
                     guard let resourceName = key.scalar, key.kind == .scalar else {
                         reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
                         continue
                     }
                     if resourceName.hasPrefix("x-") { continue }
-                    let decoded = decodeResource(resourceName, key: key, node: value)
-                    if decoded.isEmpty { undecoded.insert(resourceName) }
-                    resources.append(contentsOf: decoded)
+                    if !decodeResource(resourceName, key: key, node: value, into: &resources) {
+                        undecoded.insert(resourceName)
+                    }
                 }
             } else if !node.isNull {
                 reader.diagnostics.append(.error(.wrongType("resources", expected: "a mapping of resource names to resources", found: node), at: node.location))
@@ -86,21 +116,23 @@ package struct ManifestDecoder {
 
     // MARK: - Resources
 
-    private mutating func decodeResource(_ name: String, key: YAMLNode, node: YAMLNode) -> [Resource] {
-        let what = "resource '\(name)'"
+    /// Decodes one resource (a postgres server adds its databases too) and appends it to
+    /// `resources`; returns false when nothing could be decoded.
+    private mutating func decodeResource(_ name: String, key: YAMLNode, node: YAMLNode, into resources: inout [Resource]) -> Bool {
+        var what: String { "resource '\(name)'" }  // built only when a message needs it
         guard node.kind == .mapping else {
             reader.diagnostics.append(.error(.wrongType(what, expected: "a mapping with a 'type'", found: node), at: node.location))
-            return []
+            return false
         }
         guard let typeNode = node["type"] ?? MappingReader.mergedValue(in: node, key: "type") else {
             reader.diagnostics.append(.error(.missingField("type", in: what, hint: "one of \(Self.resourceTypes.joined(separator: ", "))"), at: key.location))
-            return []
+            return false
         }
-        guard let type = reader.string(typeNode, "type") else { return [] }
+        guard let type = reader.string(typeNode, "type") else { return false }
         let location = key.location
         switch type {
         case "project":
-            let fields = MappingReader(node, what: what, allowed: Self.runnableKeys + ["path", "command"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.projectKeys, diagnostics: &reader.diagnostics)
             let path = reader.string(fields["path"], "path")
             let command = reader.string(fields["command"], "command")
             if path == nil, command == nil, fields["path"] == nil, fields["command"] == nil {
@@ -108,30 +140,33 @@ package struct ManifestDecoder {
             }
             var run = decodeRunOptions(fields, resource: name)
             addDefaultHTTPEndpoint(&run, at: location)
-            return [Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run)]
+            resources.append(Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run))
+            return true
         case "executable":
-            let fields = MappingReader(node, what: what, allowed: Self.runnableKeys + ["command"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.executableKeys, diagnostics: &reader.diagnostics)
             let command = reader.string(fields["command"], "command")
             if fields["command"] == nil {
                 reader.diagnostics.append(.error(.missingField("command", in: what, hint: "the program to run, e.g. command: python3"), at: location))
             }
             var run = decodeRunOptions(fields, resource: name)
             addDefaultHTTPEndpoint(&run, at: location)
-            return [Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run)]
+            resources.append(Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run))
+            return true
         case "container":
             let fields = MappingReader(
-                node, what: what, allowed: Self.runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts"],
-                diagnostics: &reader.diagnostics)
+                node, what: what, allowed: Self.containerKeys, diagnostics: &reader.diagnostics)
             let container = decodeContainer(fields, what: what, at: location)
             let run = decodeRunOptions(fields, resource: name)
-            return [Resource(name: name, location: location, kind: .container(container), run: run)]
+            resources.append(Resource(name: name, location: location, kind: .container(container), run: run))
+            return true
         case "redis", "postgres":
             let isPostgres = type == "postgres"
             let fields = MappingReader(
-                node, what: what, allowed: Self.wellKnownKeys + (isPostgres ? ["databases"] : []), diagnostics: &reader.diagnostics)
-            return decodeWellKnown(name, isPostgres: isPostgres, fields: fields, at: location)
+                node, what: what, allowed: isPostgres ? Self.postgresKeys : Self.redisKeys, diagnostics: &reader.diagnostics)
+            decodeWellKnown(name, isPostgres: isPostgres, fields: fields, at: location, into: &resources)
+            return true
         case "parameter":
-            let fields = MappingReader(node, what: what, allowed: ["type", "secret", "default", "generate"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.parameterKeys, diagnostics: &reader.diagnostics)
             var parameter = Parameter()
             parameter.secret = reader.bool(fields["secret"], "secret") ?? false
             parameter.defaultValue = reader.string(fields["default"], "default")
@@ -141,35 +176,40 @@ package struct ManifestDecoder {
                     reader.diagnostics.append(.error(.defaultAndGenerate(name), at: generate.location))
                 }
             }
-            return [Resource(name: name, location: location, kind: .parameter(parameter))]
+            resources.append(Resource(name: name, location: location, kind: .parameter(parameter)))
+            return true
         case "connectionString":
-            let fields = MappingReader(node, what: what, allowed: ["type", "value"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.connectionStringKeys, diagnostics: &reader.diagnostics)
             let value = reader.template(fields["value"], "value") ?? Template(literal: "")
-            return [Resource(name: name, location: location, kind: .connectionString(value))]
+            resources.append(Resource(name: name, location: location, kind: .connectionString(value)))
+            return true
         case "external":
-            let fields = MappingReader(node, what: what, allowed: ["type", "url"], diagnostics: &reader.diagnostics)
+            let fields = MappingReader(node, what: what, allowed: Self.externalKeys, diagnostics: &reader.diagnostics)
             if fields["url"] == nil {
                 reader.diagnostics.append(.error(.missingField("url", in: what, hint: "e.g. url: https://example.com"), at: location))
             }
             let url = reader.template(fields["url"], "url") ?? Template(literal: "")
-            if let literal = url.literalValue, !literal.isEmpty, !literal.contains("://"), let node = fields["url"] {
+            if let literal = url.literalValue, !literal.isEmpty, !Self.hasScheme(literal), let node = fields["url"] {
                 reader.diagnostics.append(.error(.invalidURL(literal), at: node.location))
             }
-            return [Resource(name: name, location: location, kind: .external(url: url))]
+            resources.append(Resource(name: name, location: location, kind: .external(url: url)))
+            return true
         case _ where WellKnownType.named(type) != nil:
             let template = WellKnownType.named(type)
             let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
             let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
-            return decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location)
+            decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location, into: &resources)
+            return true
         default:
             reader.diagnostics.append(.error(.unknownType(type, suggestion: DidYouMean.suggestion(for: type, in: Self.resourceTypes)), at: typeNode.location))
-            return []
+            return false
         }
     }
 
     private mutating func decodeWellKnown(
-        _ name: String, isPostgres: Bool, template: WellKnownType? = nil, fields: MappingReader, at location: SourceLocation
-    ) -> [Resource] {
+        _ name: String, isPostgres: Bool, template: WellKnownType? = nil, fields: MappingReader, at location: SourceLocation,
+        into resources: inout [Resource]
+    ) {
         var wellKnown = WellKnown()
         if let node = fields["runtime"], let text = reader.string(node, "runtime") {
             if let runtime = WellKnown.Runtime(rawValue: text) {
@@ -196,18 +236,19 @@ package struct ManifestDecoder {
             }
         }
         let kind: Resource.Kind = template.map { .wellKnown($0, wellKnown) } ?? (isPostgres ? .postgres(wellKnown) : .redis(wellKnown))
-        return [Resource(name: name, location: location, kind: kind, run: run)] + databases
+        resources.append(Resource(name: name, location: location, kind: kind, run: run))
+        resources += databases
     }
 
     /// `databases: [a, b]` or `databases: {a: actual_name}`.
     private mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String)] {
         switch node.kind {
         case .sequence:
-            return node.items.compactMap { item in
+            return node.itemView.compactMap { item in
                 reader.string(item, "databases").map { ($0, item.location, $0) }
             }
         case .mapping:
-            return node.pairs.compactMap { key, value in
+            return node.pairView.compactMap { key, value in
                 guard let name = key.scalar else { return nil }
                 let databaseName = value.isNull ? name : reader.string(value, "database name") ?? name
                 return (name, key.location, databaseName)
@@ -220,7 +261,7 @@ package struct ManifestDecoder {
 
     private mutating func decodeGenerate(_ node: YAMLNode, what: String) -> Parameter.Generate? {
         let fields = MappingReader(
-            node, what: what, allowed: ["length", "lower", "upper", "numeric", "special"], diagnostics: &reader.diagnostics)
+            node, what: what, allowed: Self.generateKeys, diagnostics: &reader.diagnostics)
         guard node.kind == .mapping else { return nil }
         var generate = Parameter.Generate()
         if let node = fields["length"], let length = reader.int(node, "length") {
@@ -263,7 +304,7 @@ package struct ManifestDecoder {
             if node.kind != .sequence {
                 reader.diagnostics.append(.error(.wrongType("volumes", expected: "a list", found: node), at: node.location))
             }
-            for item in node.items {
+            for item in node.itemView {
                 let volume = MappingReader(item, what: "volume", allowed: ["name", "target", "readOnly"], diagnostics: &reader.diagnostics)
                 guard item.kind == .mapping else { continue }
                 if volume["target"] == nil {
@@ -279,7 +320,7 @@ package struct ManifestDecoder {
             if node.kind != .sequence {
                 reader.diagnostics.append(.error(.wrongType("bindMounts", expected: "a list", found: node), at: node.location))
             }
-            for item in node.items {
+            for item in node.itemView {
                 let mount = MappingReader(item, what: "bind mount", allowed: ["source", "target", "readOnly"], diagnostics: &reader.diagnostics)
                 guard item.kind == .mapping else { continue }
                 for field in ["source", "target"] where mount[field] == nil {

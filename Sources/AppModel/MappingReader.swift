@@ -2,54 +2,89 @@ import YAMLSource
 
 /// Reads one YAML mapping as a set of known fields, reporting unknown keys (with did-you-mean)
 /// and wrong value types as diagnostics instead of failing.
+///
+/// Keys are matched as bytes against the `allowed` list, and each field is kept by its position
+/// in that list: no `String` is made for a known key and no dictionary is built per mapping (a
+/// 20,000-resource manifest has about 40,000 of them).
 struct MappingReader {
     let node: YAMLNode
-    private var values: [String: (key: YAMLNode, value: YAMLNode)] = [:]
+    private let allowed: [String]
+    /// For each allowed key (same positions as `allowed`), the pair that provides it.
+    private var values: [(key: YAMLNode, value: YAMLNode)?]
 
     /// - Parameters:
     ///   - node: Must be a mapping; otherwise a diagnostic is emitted and the reader is empty.
     ///   - what: How to name the mapping in messages ("resource 'cache'").
     ///   - allowed: Known keys; `x-*` keys are always allowed.
-    init(_ node: YAMLNode, what: String, allowed: [String], diagnostics: inout [Diagnostic]) {
+    init(_ node: YAMLNode, what: @autoclosure () -> String, allowed: [String], diagnostics: inout [Diagnostic]) {
         self.node = node
+        self.allowed = allowed
+        self.values = []
         guard node.kind == .mapping else {
-            diagnostics.append(.error(.wrongType(what, expected: "a mapping", found: node), at: node.location))
+            diagnostics.append(.error(.wrongType(what(), expected: "a mapping", found: node), at: node.location))
             return
         }
+        values = Array(repeating: nil, count: allowed.count)
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
-        for (key, value) in node.pairs {
+        for (key, value) in node.pairView {
             // YAML merge keys (`<<: *defaults`), as compose files use them with `x-` anchors.
-            if key.kind == .scalar, key.scalar == "<<", key.style == .plain {
-                let sources = value.kind == .sequence ? value.items : [value]
-                for source in sources where source.kind == .mapping { merged += source.pairs }
-                if !sources.allSatisfy({ $0.kind == .mapping }) {
+            if key.scalarEquals("<<"), key.style == .plain {
+                if value.kind == .sequence {
+                    for source in value.itemView where source.kind == .mapping { merged += source.pairView }
+                } else if value.kind == .mapping {
+                    merged += value.pairView
+                }
+                let mergeable =
+                    value.kind == .mapping || (value.kind == .sequence && value.itemView.allSatisfy { $0.kind == .mapping })
+                if !mergeable {
                     diagnostics.append(.error(.wrongType("<<", expected: "a mapping or a list of mappings to merge", found: value), at: value.location))
                 }
                 continue
             }
-            guard let name = key.scalar, key.kind == .scalar else {
-                diagnostics.append(.error(.nonScalarKey(in: what), at: key.location))
+            guard key.kind == .scalar else {
+                diagnostics.append(.error(.nonScalarKey(in: what()), at: key.location))
                 continue
             }
-            if name.hasPrefix("x-") { continue }
-            guard allowed.contains(name) else {
-                diagnostics.append(.error(.unknownKey(name, in: what, suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
+            if key.scalarHasPrefix("x-") { continue }
+            guard let position = Self.position(of: key, in: allowed) else {
+                let name = key.scalar ?? ""
+                diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
                 continue
             }
-            values[name] = (key, value)
+            values[position] = (key, value)  // a repeated key (already an error) keeps the last
         }
         // Keys written in the mapping itself win over merged ones.
         for (key, value) in merged {
-            guard let name = key.scalar, key.kind == .scalar, values[name] == nil, !name.hasPrefix("x-") else { continue }
-            guard allowed.contains(name) else {
-                diagnostics.append(.error(.unknownKey(name, in: what, suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
+            guard key.kind == .scalar, !key.scalarHasPrefix("x-") else { continue }
+            guard let position = Self.position(of: key, in: allowed) else {
+                let name = key.scalar ?? ""
+                diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
                 continue
             }
-            values[name] = (key, value)
+            if values[position] == nil { values[position] = (key, value) }
         }
     }
 
-    subscript(key: String) -> YAMLNode? { values[key]?.value }
+    /// The position of the scalar `key` in `allowed`, compared as bytes.
+    private static func position(of key: YAMLNode, in allowed: [String]) -> Int? {
+        guard let length = key.scalarByteCount else { return nil }
+        for (position, name) in allowed.enumerated() where name.utf8.count == length && key.scalarEquals(name) {
+            return position
+        }
+        return nil
+    }
+
+    private func slot(_ key: String) -> (key: YAMLNode, value: YAMLNode)? {
+        guard !values.isEmpty else { return nil }
+        // The length check rules out most candidates before any comparison.
+        let length = key.utf8.count
+        for position in allowed.indices where allowed[position].utf8.count == length && allowed[position] == key {
+            return values[position]
+        }
+        return nil
+    }
+
+    subscript(key: String) -> YAMLNode? { slot(key)?.value }
 
     /// The value of `key` brought in by a `<<` merge key of `node`, if any.
     static func mergedValue(in node: YAMLNode, key: String) -> YAMLNode? {
@@ -58,7 +93,7 @@ struct MappingReader {
         return sources.lazy.compactMap { $0[key] }.first
     }
 
-    func keyLocation(_ key: String) -> SourceLocation? { values[key]?.key.location }
+    func keyLocation(_ key: String) -> SourceLocation? { slot(key)?.key.location }
 
     var location: SourceLocation { node.location }
 }
@@ -71,12 +106,17 @@ struct ValueReader {
     /// A string scalar (numbers and booleans are accepted as their text), host-interpolated.
     mutating func string(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> String? {
         guard let node else { return nil }
+        return interpolated(node, what())?.value
+    }
+
+    /// The interpolated text of a scalar and the text as written (one `String` made from the node).
+    private mutating func interpolated(_ node: YAMLNode, _ what: @autoclosure () -> String) -> (value: String, raw: String)? {
         guard node.kind == .scalar, !node.isNull, let raw = node.scalar else {
             diagnostics.append(.error(.wrongType(what(), expected: "a string", found: node), at: node.location))
             return nil
         }
         switch interpolation.interpolate(raw) {
-        case .success(let value): return value
+        case .success(let value): return (value, raw)
         case .failure(.required(let variable, let message)):
             diagnostics.append(.error(.requiredVariable(variable, message: message), at: node.location))
         case .failure(.invalidSyntax(let text)):
@@ -87,13 +127,14 @@ struct ValueReader {
 
     /// A string parsed as a template of expressions.
     mutating func template(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Template? {
-        guard let node, let text = string(node, what()) else { return nil }
-        let offset: Int? =
-            node.location.line == node.endLocation.line
-            ? (node.style == .singleQuoted || node.style == .doubleQuoted ? 1 : 0) : nil
+        guard let node, let (text, raw) = interpolated(node, what()) else { return nil }
+        let location = node.location
         // Interpolation may shift columns; only trust offsets when it changed nothing.
-        let trusted = node.scalar == text ? offset : nil
-        return Template.parse(text, at: node.location, columnOffset: trusted, diagnostics: &diagnostics)
+        var trusted: Int?
+        if raw == text, location.line == node.endLocation.line {
+            trusted = node.style == .singleQuoted || node.style == .doubleQuoted ? 1 : 0
+        }
+        return Template.parse(text, at: location, columnOffset: trusted, diagnostics: &diagnostics)
     }
 
     mutating func bool(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Bool? {
@@ -126,7 +167,7 @@ struct ValueReader {
             diagnostics.append(.error(.wrongType(what(), expected: "a list", found: node), at: node.location))
             return nil
         }
-        return node.items.compactMap { item in string(item, what()).map { ($0, item.location) } }
+        return node.itemView.compactMap { item in string(item, what()).map { ($0, item.location) } }
     }
 
     /// `5s`, `500ms`, `1m30s`, `2h`, or a bare number of seconds.
@@ -142,6 +183,7 @@ struct ValueReader {
     }
 
     static func parseDuration(_ text: String) -> Duration? {
+        if let ascii = parseASCIIDuration(text) { return ascii }
         var total: Double = 0
         var number = ""
         var unit = ""
@@ -176,6 +218,67 @@ struct ValueReader {
         }
         guard !number.isEmpty, commit(), sawAny else { return nil }
         return .milliseconds(Int64((total * 1000).rounded()))
+    }
+}
+
+extension ValueReader {
+    /// `parseDuration` for ASCII text, on bytes (an ASCII character is one byte, and for ASCII
+    /// `isNumber`, `isLetter` and `isWhitespace` are the obvious sets). Returns `.some(nil)` for
+    /// ASCII text that is no duration, and nil for non-ASCII text (the caller then parses it by
+    /// characters).
+    fileprivate static func parseASCIIDuration(_ text: String) -> Duration?? {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+        var trimmed = bytes[...]
+        while let first = trimmed.first, isSpace(first) { trimmed.removeFirst() }
+        while let last = trimmed.last, isSpace(last) { trimmed.removeLast() }
+        var total: Double = 0
+        var numberStart = trimmed.startIndex
+        var numberEnd = trimmed.startIndex
+        var unit: (start: String.Index, end: String.Index)?
+        var sawAny = false
+        func commit() -> Bool {
+            guard let value = Double(String(decoding: bytes[numberStart..<numberEnd], as: UTF8.self)) else { return false }
+            let scale: Double
+            switch unit.map({ String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }) ?? "" {
+            case "ms": scale = 0.001
+            case "s", "": scale = 1
+            case "m": scale = 60
+            case "h": scale = 3600
+            case "us": scale = 0.000001
+            default: return false
+            }
+            total += value * scale
+            sawAny = true
+            unit = nil
+            return true
+        }
+        var index = trimmed.startIndex
+        var inNumber = false  // the number being read is not empty
+        while index < trimmed.endIndex {
+            let c = trimmed[index]
+            let next = bytes.index(after: index)
+            if isDigit(c) || c == UInt8(ascii: ".") {
+                if unit != nil {
+                    guard commit() else { return .some(nil) }
+                    inNumber = false
+                }
+                if !inNumber { numberStart = index }
+                numberEnd = next
+                inNumber = true
+            } else if isLetter(c) {
+                guard inNumber else { return .some(nil) }
+                unit = (unit?.start ?? index, next)
+            } else {
+                return .some(nil)
+            }
+            index = next
+        }
+        guard inNumber, commit(), sawAny else { return .some(nil) }
+        return .some(.milliseconds(Int64((total * 1000).rounded())))
     }
 }
 

@@ -100,6 +100,73 @@ package struct ResourceGraph: Sendable, Hashable {
         return cycles
     }
 
+    /// Every cycle among the wait edges of `manifest`: the same cycles, in the same order, as
+    /// `ResourceGraph(manifest).waitCycles(in: manifest)`, without building the graph.
+    ///
+    /// Resources are numbered by their position (a repeated name shares the first position), so
+    /// the search runs on integer arrays; names are looked up once per wait, not once per visit.
+    package static func waitCycles(of manifest: Manifest) -> [[String]] {
+        let resources = manifest.resources
+        // The start dependencies of each (first) position: wait targets mapped to what runs them,
+        // without repeats, in the order `startDependencies(of:in:)` gives.
+        var adjacency = [[Int]](repeating: [], count: resources.count)
+        // The first position of each resource's name (a repeated name shares it).
+        let first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
+        for position in resources.indices {
+            let from = first[position]
+            func add(_ waits: [NameRef]) {
+                for wait in waits {
+                    guard let to = manifest.index(of: wait.name) else { continue }
+                    // `runnableOwner(of:) ?? name`: a database runs as its server, anything else
+                    // as itself (`to` is already the first position of its name).
+                    var target = to
+                    if case .postgresDatabase(let server, _) = resources[to].kind {
+                        guard let serverIndex = manifest.index(of: server) else { continue }
+                        target = serverIndex
+                    }
+                    if !adjacency[from].contains(target) { adjacency[from].append(target) }
+                }
+            }
+            add(resources[position].run.waitFor)
+            add(resources[position].run.waitForCompletion)
+        }
+        var state = [UInt8](repeating: 0, count: resources.count)  // 0 new, 1 on the stack, 2 done
+        var cycles: [[String]] = []
+        var reported = Set<Set<String>>()
+        for position in resources.indices {
+            let root = first[position]
+            guard state[root] == 0 else { continue }
+            var stack: [(node: Int, next: Int)] = [(root, 0)]
+            var path: [Int] = [root]
+            state[root] = 1
+            while let top = stack.last {
+                let neighbours = adjacency[top.node]
+                if top.next < neighbours.count {
+                    stack[stack.count - 1].next += 1
+                    let next = neighbours[top.next]
+                    switch state[next] {
+                    case 0:
+                        state[next] = 1
+                        stack.append((next, 0))
+                        path.append(next)
+                    case 1:
+                        if let start = path.lastIndex(of: next) {
+                            let cycle = (path[start...] + [next]).map { resources[$0].name }
+                            if reported.insert(Set(cycle)).inserted { cycles.append(cycle) }
+                        }
+                    default:
+                        break
+                    }
+                } else {
+                    state[top.node] = 2
+                    stack.removeLast()
+                    path.removeLast()
+                }
+            }
+        }
+        return cycles
+    }
+
     /// Runnable resources in an order where every resource comes after what it waits for
     /// (manifest order among independent ones; cycles are broken where they are met).
     ///
@@ -132,20 +199,39 @@ extension Manifest {
     /// The resource that actually runs for `name`: itself, or a database's server.
     package func runnableOwner(of name: String) -> String? {
         guard let index = index(of: name) else { return nil }
+        return runnableOwner(at: index)
+    }
+
+    /// `runnableOwner(of:)` for the resource at `index` of `resources`.
+    func runnableOwner(at index: Int) -> String? {
         if case .postgresDatabase(let server, _) = resources[index].kind { return server }
-        return resources[index].isRunnable ? name : nil
+        return resources[index].isRunnable ? resources[index].name : nil
     }
 }
 
 extension Resource {
     /// Every expression the resource uses, wherever it is written.
     package var expressions: [Expression] {
-        var templates = run.env.map(\.value) + run.args
+        var expressions: [Expression] = []
+        forEachExpression { expressions.append($0) }
+        return expressions
+    }
+
+    /// Calls `body` with every expression the resource uses, in `expressions` order, without
+    /// collecting them into arrays first.
+    package func forEachExpression(_ body: (Expression) -> Void) {
+        func each(_ template: Template) {
+            for part in template.parts {
+                if case .expression(let expression) = part { body(expression) }
+            }
+        }
+        for entry in run.env { each(entry.value) }
+        for template in run.args { each(template) }
         switch kind {
-        case .connectionString(let template), .external(let template): templates.append(template)
-        case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown): if let password = wellKnown.password { templates.append(password) }
+        case .connectionString(let template), .external(let template): each(template)
+        case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+            if let password = wellKnown.password { each(password) }
         default: break
         }
-        return templates.flatMap(\.expressions)
     }
 }

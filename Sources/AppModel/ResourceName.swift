@@ -4,12 +4,13 @@ package enum ResourceName {
     /// end with `-`; at most 64 characters. Such a name is a DNS label (compose service, Kubernetes
     /// object) and becomes an env name by turning `-` into `_`.
     package static func isValid(_ name: String) -> Bool {
-        let scalars = Array(name.unicodeScalars)
-        guard let first = scalars.first, scalars.count <= 64, isLetter(first), scalars.last != "-" else { return false }
-        var previous: Unicode.Scalar = first
-        for c in scalars.dropFirst() {
-            guard isLetter(c) || isDigit(c) || c == "-" else { return false }
-            if c == "-", previous == "-" { return false }
+        // Every allowed character is ASCII, so bytes are scalars here (and far cheaper).
+        let utf8 = name.utf8
+        guard let first = utf8.first, utf8.count <= 64, isLetter(first), utf8.last != hyphen else { return false }
+        var previous = first
+        for c in utf8.dropFirst() {
+            guard isLetter(c) || isDigit(c) || c == hyphen else { return false }
+            if c == hyphen, previous == hyphen { return false }
             previous = c
         }
         return true
@@ -32,6 +33,9 @@ package enum ResourceName {
     /// `envSegment`, upper-cased: the `<NAME>` in `CACHE_HOST`.
     package static func envPrefix(_ name: String) -> String { envSegment(name).uppercased() }
 
+    private static let hyphen = UInt8(ascii: "-")
+    private static func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     private static func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
 }

@@ -96,53 +96,78 @@ extension Template {
     package static func parse(
         _ text: String, at location: SourceLocation, columnOffset: Int?, diagnostics: inout [Diagnostic]
     ) -> Template {
-        guard text.contains("{") || text.contains("}") else { return Template(literal: text) }
+        guard text.containsByte(open) || text.containsByte(close) else { return Template(literal: text) }
+        var text = text
+        return text.withUTF8 { bytes in
+            parse(bytes, at: location, columnOffset: columnOffset, diagnostics: &diagnostics)
+        }
+    }
+
+    private static let open = UInt8(ascii: "{")
+    private static let close = UInt8(ascii: "}")
+
+    /// `parse` over the text's UTF-8. Braces are ASCII, so the text is scanned as bytes and only
+    /// cut at brace positions (always scalar boundaries); columns are counted in scalars, as the
+    /// locations are.
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, at location: SourceLocation, columnOffset: Int?,
+        diagnostics: inout [Diagnostic]
+    ) -> Template {
         var parts: [Part] = []
         var literal = ""
-        let scalars = Array(text.unicodeScalars)
+        var pending = 0  // the first byte not yet copied into `literal`
         var i = 0
+        func take(upTo end: Int) {
+            if pending < end { literal += String(decoding: UnsafeBufferPointer(rebasing: bytes[pending..<end]), as: UTF8.self) }
+        }
         func flush() {
             if !literal.isEmpty { parts.append(.literal(literal)) }
             literal = ""
         }
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == "{", i + 1 < scalars.count, scalars[i + 1] == "{" {
-                literal += "{"
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == open || c == close, i + 1 < bytes.count, bytes[i + 1] == c {
+                take(upTo: i)
+                literal += c == open ? "{" : "}"
                 i += 2
+                pending = i
                 continue
             }
-            if c == "}", i + 1 < scalars.count, scalars[i + 1] == "}" {
-                literal += "}"
-                i += 2
-                continue
-            }
-            if c == "{", let close = scalars[(i + 1)...].firstIndex(of: "}") {
-                let body = String(String.UnicodeScalarView(scalars[(i + 1)..<close]))
+            if c == open, let end = bytes[(i + 1)...].firstIndex(of: close) {
+                let body = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end])
                 if looksLikeExpression(body) {
+                    take(upTo: i)
                     var here = location
-                    if let columnOffset { here.column += columnOffset + i }
+                    if let columnOffset {
+                        here.column += columnOffset + bytes[..<i].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                    }
                     if let expression = parseExpression(body, at: here, diagnostics: &diagnostics) {
                         flush()
                         parts.append(.expression(expression))
                     }
-                    i = close + 1
+                    i = end + 1
+                    pending = i
                     continue
                 }
             }
-            literal.unicodeScalars.append(c)
             i += 1
         }
+        take(upTo: bytes.count)
         flush()
         return Template(parts: parts)
     }
 
     /// `name.something` with no spaces or quotes: the shape of an expression.
     static func looksLikeExpression(_ body: String) -> Bool {
+        var body = body
+        return body.withUTF8 { looksLikeExpression($0) }
+    }
+
+    private static func looksLikeExpression(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
         // Resource names, properties and endpoint names are ASCII, so bytes are enough (and
         // much cheaper than Unicode properties on a 20,000-resource manifest).
         var sawDot = false
-        for (index, byte) in body.utf8.enumerated() {
+        for (index, byte) in body.enumerated() {
             let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             if index == 0 {
                 guard isLetter else { return false }
@@ -156,29 +181,71 @@ extension Template {
     }
 
     static func parseExpression(_ body: String, at location: SourceLocation, diagnostics: inout [Diagnostic]) -> Expression? {
-        let path = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let resource = path[0]
-        let rest = Array(path.dropFirst())
-        switch rest.first {
-        case "connectionString" where rest.count == 1:
-            return Expression(resource: resource, property: .connectionString, location: location)
-        case "value" where rest.count == 1:
-            return Expression(resource: resource, property: .value, location: location)
-        case "inputs" where rest == ["inputs", "value"]:
-            return Expression(resource: resource, property: .value, location: location)
-        case "endpoints", "bindings":
-            guard rest.count == 3, !rest[1].isEmpty else {
-                diagnostics.append(.error(.malformedEndpointExpression(body), at: location))
-                return nil
+        var body = body
+        return body.withUTF8 { parseExpression($0, at: location, diagnostics: &diagnostics) }
+    }
+
+    /// Parses `resource.property...`; the segments are byte ranges, so only the resource and
+    /// endpoint names become `String`s (and the whole body, for a message).
+    private static func parseExpression(
+        _ body: UnsafeBufferPointer<UInt8>, at location: SourceLocation, diagnostics: inout [Diagnostic]
+    ) -> Expression? {
+        // The first four dot-separated segments as ranges (more than four is malformed anyway).
+        var segments: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        var count = 0  // segments in the whole body
+        var start = 0
+        func add(_ range: Range<Int>) {
+            switch count {
+            case 0: segments.0 = range
+            case 1: segments.1 = range
+            case 2: segments.2 = range
+            case 3: segments.3 = range
+            default: break
             }
-            guard let field = Expression.EndpointField(rawValue: rest[2]) else {
-                diagnostics.append(.error(.unknownEndpointField(rest[2], in: body), at: location))
-                return nil
-            }
-            return Expression(resource: resource, property: .endpoint(name: rest[1], field: field), location: location)
-        default:
-            diagnostics.append(.error(.unknownExpressionProperty(rest.joined(separator: "."), in: body), at: location))
-            return nil
+            count += 1
         }
+        for index in 0..<body.count where body[index] == 0x2E {
+            add(start..<index)
+            start = index + 1
+        }
+        add(start..<body.count)
+        func segment(_ position: Int) -> Range<Int> {
+            switch position {
+            case 0: segments.0
+            case 1: segments.1
+            case 2: segments.2
+            default: segments.3
+            }
+        }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: body[range]), as: UTF8.self) }
+        func equals(_ position: Int, _ word: StaticString) -> Bool {
+            let range = segment(position)
+            return range.count == word.utf8CodeUnitCount
+                && zip(body[range], UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
+        }
+        var whole: String { text(0..<body.count) }
+        let resource = text(segment(0))
+        let rest = count - 1  // segments after the resource
+        if rest == 1, equals(1, "connectionString") {
+            return Expression(resource: resource, property: .connectionString, location: location)
+        }
+        if (rest == 1 && equals(1, "value")) || (rest == 2 && equals(1, "inputs") && equals(2, "value")) {
+            return Expression(resource: resource, property: .value, location: location)
+        }
+        if rest >= 1, equals(1, "endpoints") || equals(1, "bindings") {
+            guard rest == 3, !segment(2).isEmpty else {
+                diagnostics.append(.error(.malformedEndpointExpression(whole), at: location))
+                return nil
+            }
+            guard let field = Expression.EndpointField(rawValue: text(segment(3))) else {
+                diagnostics.append(.error(.unknownEndpointField(text(segment(3)), in: whole), at: location))
+                return nil
+            }
+            return Expression(resource: resource, property: .endpoint(name: text(segment(2)), field: field), location: location)
+        }
+        // Everything after the resource, dots included: the segments joined as written.
+        let property = rest >= 1 ? text(segment(1).lowerBound..<body.count) : ""
+        diagnostics.append(.error(.unknownExpressionProperty(property, in: whole), at: location))
+        return nil
     }
 }

@@ -5,80 +5,116 @@ package enum Validator {
     /// Checks `manifest` and returns every diagnostic (errors and warnings).
     package static func validate(_ manifest: Manifest) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
+        // Which resources some expression uses (by position), found while checking expressions.
+        var used = [Bool](repeating: false, count: manifest.resources.count)
         checkNames(manifest, &diagnostics)
         checkEdges(manifest, &diagnostics)
-        checkExpressions(manifest, &diagnostics)
+        checkExpressions(manifest, &diagnostics, used: &used)
         checkEndpoints(manifest, &diagnostics)
         checkCycles(manifest, &diagnostics)
-        checkUnusedParameters(manifest, &diagnostics)
+        checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }
 
     private static func checkNames(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        for (position, resource) in manifest.resources.enumerated() {
-            if !ResourceName.isValid(resource.name) {
-                diagnostics.append(.error(.invalidResourceName(resource.name), at: resource.location))
-            }
-            // Same YAML key twice is already a duplicate-key error; this catches a database
-            // named like another resource.
-            guard let firstIndex = manifest.index(of: resource.name), firstIndex != position else { continue }
-            let first = manifest.resources[firstIndex]
-            let isDatabase: (Resource) -> Bool = { if case .postgresDatabase = $0.kind { true } else { false } }
-            if isDatabase(first) || isDatabase(resource) {
-                diagnostics.append(.error(.duplicateResource(resource.name), at: resource.location, notes: [.init("first defined here", at: first.location)]))
+        // Fields are read through a buffer pointer, in place: binding a resource to a name (or
+        // iterating the array) would copy it, retaining every string and array in it.
+        manifest.resources.withUnsafeBufferPointer { resources in
+            for position in resources.indices {
+                let name = resources[position].name
+                if !ResourceName.isValid(name) {
+                    diagnostics.append(.error(.invalidResourceName(name), at: resources[position].location))
+                }
+                // Same YAML key twice is already a duplicate-key error; this catches a database
+                // named like another resource.
+                guard let firstIndex = manifest.index(of: name), firstIndex != position else { continue }
+                let isDatabase: (Resource.Kind) -> Bool = { if case .postgresDatabase = $0 { true } else { false } }
+                if isDatabase(resources[firstIndex].kind) || isDatabase(resources[position].kind) {
+                    diagnostics.append(
+                        .error(
+                            .duplicateResource(name), at: resources[position].location,
+                            notes: [.init("first defined here", at: resources[firstIndex].location)]))
+                }
             }
         }
     }
 
     private static func checkEdges(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        let names = manifest.resourceNames
-        for resource in manifest.resources {
-            for reference in resource.run.references {
-                let target = reference.target
-                guard let referenced = manifest[target.name] else {
-                    if !reference.optional, !manifest.undecodedNames.contains(target.name) {
-                        diagnostics.append(.error(.unknownResource(target.name, from: resource.name, field: "references", suggestion: DidYouMean.suggestion(for: target.name, in: names)), at: target.location))
-                    }
-                    continue
-                }
-                if target.name == resource.name {
-                    diagnostics.append(.error(.selfReference(resource.name, field: "reference"), at: target.location))
-                }
-                if case .parameter = referenced.kind {
-                    diagnostics.append(.error(.parameterReference(target.name, from: resource.name), at: target.location))
-                }
-            }
-            for (field, waits) in [("waitFor", resource.run.waitFor), ("waitForCompletion", resource.run.waitForCompletion)] {
-                for wait in waits {
-                    guard let target = manifest[wait.name] else {
-                        if manifest.undecodedNames.contains(wait.name) { continue }
-                        diagnostics.append(.error(.unknownResource(wait.name, from: resource.name, field: "\(field)s", suggestion: DidYouMean.suggestion(for: wait.name, in: names)), at: wait.location))
-                        continue
-                    }
-                    if wait.name == resource.name || manifest.runnableOwner(of: wait.name) == resource.name {
-                        diagnostics.append(.error(.selfReference(resource.name, field: "wait for"), at: wait.location))
-                        continue
-                    }
-                    if manifest.runnableOwner(of: wait.name) == nil {
-                        diagnostics.append(.error(.notWaitable(wait.name, type: target.typeName, from: resource.name), at: wait.location))
-                    }
-                }
+        manifest.resources.withUnsafeBufferPointer { resources in
+            for position in resources.indices {
+                checkEdges(of: resources, at: position, manifest, &diagnostics)
             }
         }
     }
 
-    private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        let names = manifest.resourceNames
-        for resource in manifest.resources {
-            for expression in resource.expressions {
-                guard let target = manifest[expression.resource] else {
-                    if manifest.undecodedNames.contains(expression.resource) { continue }
-                    diagnostics.append(.error(.unknownResource(expression.resource, from: resource.name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: names)), at: expression.location))
+    private static func checkEdges(
+        of resources: UnsafeBufferPointer<Resource>, at position: Int, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]
+    ) {
+                do {
+            for reference in resources[position].run.references {
+                let target = reference.target
+                guard let referenced = manifest.index(of: target.name) else {
+                    if !reference.optional, !manifest.undecodedNames.contains(target.name) {
+                        diagnostics.append(.error(.unknownResource(target.name, from: resources[position].name, field: "references", suggestion: DidYouMean.suggestion(for: target.name, in: manifest.resourceNames)), at: target.location))
+                    }
                     continue
                 }
-                if target.name == resource.name, case .connectionString = expression.property {
-                    diagnostics.append(.error(.selfReference(resource.name, field: "use the connection string of"), at: expression.location))
-                    continue
+                if target.name == resources[position].name {
+                    diagnostics.append(.error(.selfReference(resources[position].name, field: "reference"), at: target.location))
+                }
+                if case .parameter = resources[referenced].kind {
+                    diagnostics.append(.error(.parameterReference(target.name, from: resources[position].name), at: target.location))
+                }
+            }
+            checkWaits(resources[position].run.waitFor, field: "waitFor", of: resources[position].name, manifest, &diagnostics)
+            checkWaits(resources[position].run.waitForCompletion, field: "waitForCompletion", of: resources[position].name, manifest, &diagnostics)
+        }
+    }
+
+    private static func checkWaits(
+        _ waits: [NameRef], field: String, of resourceName: String, _ manifest: Manifest, _ diagnostics: inout [Diagnostic]
+    ) {
+        for wait in waits {
+            guard let target = manifest.index(of: wait.name) else {
+                if manifest.undecodedNames.contains(wait.name) { continue }
+                diagnostics.append(.error(.unknownResource(wait.name, from: resourceName, field: "\(field)s", suggestion: DidYouMean.suggestion(for: wait.name, in: manifest.resourceNames)), at: wait.location))
+                continue
+            }
+            let owner = manifest.runnableOwner(at: target)
+            if wait.name == resourceName || owner == resourceName {
+                diagnostics.append(.error(.selfReference(resourceName, field: "wait for"), at: wait.location))
+                continue
+            }
+            if owner == nil {
+                diagnostics.append(.error(.notWaitable(wait.name, type: manifest.resources[target].typeName, from: resourceName), at: wait.location))
+            }
+        }
+    }
+
+    private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool]) {
+        manifest.resources.withUnsafeBufferPointer { resources in
+            for position in resources.indices {
+                checkExpressions(of: resources, at: position, manifest, &diagnostics, used: &used)
+            }
+        }
+    }
+
+    private static func checkExpressions(
+        of resources: UnsafeBufferPointer<Resource>, at position: Int, _ manifest: Manifest, _ diagnostics: inout [Diagnostic],
+        used: inout [Bool]
+    ) {
+                do {
+            resources[position].forEachExpression { expression in
+                guard let targetIndex = manifest.index(of: expression.resource) else {
+                    if manifest.undecodedNames.contains(expression.resource) { return }
+                    diagnostics.append(.error(.unknownResource(expression.resource, from: resources[position].name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: manifest.resourceNames)), at: expression.location))
+                    return
+                }
+                used[targetIndex] = true
+                let target = resources[targetIndex]
+                if target.name == resources[position].name, case .connectionString = expression.property {
+                    diagnostics.append(.error(.selfReference(resources[position].name, field: "use the connection string of"), at: expression.location))
+                    return
                 }
                 switch expression.property {
                 case .connectionString:
@@ -94,13 +130,13 @@ package enum Validator {
                         if name != "http" && name != "https" {
                             diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: ["http", "https"]), at: expression.location))
                         }
-                        continue
+                        return
                     }
-                    let known = target.run.endpoints.map(\.name)
-                    if known.isEmpty {
+                    let endpoints = target.run.endpoints
+                    if endpoints.isEmpty {
                         diagnostics.append(.error(.noEndpoints(target.name, type: target.typeName), at: expression.location))
-                    } else if !known.contains(name) {
-                        diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: known), at: expression.location))
+                    } else if !endpoints.contains(where: { $0.name == name }) {
+                        diagnostics.append(.error(.unknownEndpoint(name, of: target.name, known: endpoints.map(\.name)), at: expression.location))
                     }
                 }
             }
@@ -109,42 +145,52 @@ package enum Validator {
 
     private static func checkEndpoints(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
         var hostPorts: [Int: String] = [:]
-        for resource in manifest.resources where resource.isRunnable {
-            let run = resource.run
-            if run.replicas < 1 {
-                diagnostics.append(.error(.replicasTooFew(run.replicas), at: run.replicasLocation ?? resource.location))
+        manifest.resources.withUnsafeBufferPointer { resources in
+            for position in resources.indices where resources[position].isRunnable {
+                checkEndpoints(of: resources, at: position, &hostPorts, &diagnostics)
+            }
+        }
+    }
+
+    private static func checkEndpoints(
+        of resources: UnsafeBufferPointer<Resource>, at position: Int, _ hostPorts: inout [Int: String],
+        _ diagnostics: inout [Diagnostic]
+    ) {
+        do {
+            if resources[position].run.replicas < 1 {
+                diagnostics.append(.error(.replicasTooFew(resources[position].run.replicas), at: resources[position].run.replicasLocation ?? resources[position].location))
             }
             var portVariables = Set<String>()
-            for endpoint in run.endpoints {
+            for endpoint in resources[position].run.endpoints {
                 if let port = endpoint.port {
                     if let first = hostPorts[port] {
                         diagnostics.append(.error(.duplicateHostPort(port, first: first), at: endpoint.location))
                     } else {
-                        hostPorts[port] = "\(resource.name).\(endpoint.name)"
+                        hostPorts[port] = "\(resources[position].name).\(endpoint.name)"
                     }
                 }
                 if let variable = endpoint.env, !portVariables.insert(variable).inserted {
                     diagnostics.append(.error(.duplicateEnvPort(variable), at: endpoint.location))
                 }
-                if case .container = resource.kind, endpoint.targetPort == nil {
+                if case .container = resources[position].kind, endpoint.targetPort == nil {
                     diagnostics.append(.error(.containerNeedsTargetPort(endpoint.name), at: endpoint.location))
                 }
-                if run.replicas > 1, endpoint.targetPort != nil, resource.isProcess {
+                if resources[position].run.replicas > 1, endpoint.targetPort != nil, resources[position].isProcess {
                     diagnostics.append(.error(.replicasWithFixedTargetPort(endpoint.name), at: endpoint.location))
                 }
             }
-            if let check = run.healthCheck {
-                let known = run.endpoints.map(\.name)
+            if let check = resources[position].run.healthCheck {
+                let known = resources[position].run.endpoints.map(\.name)
                 switch check.probe {
                 case .http(_, let endpoint):
                     if let endpoint, !known.contains(endpoint) {
-                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resource.name, known: known), at: check.location))
-                    } else if endpoint == nil, !run.endpoints.contains(where: { $0.scheme == .http || $0.scheme == .https }) {
+                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resources[position].name, known: known), at: check.location))
+                    } else if endpoint == nil, !resources[position].run.endpoints.contains(where: { $0.scheme == .http || $0.scheme == .https }) {
                         diagnostics.append(.error(.healthCheckNeedsEndpoint("http"), at: check.location))
                     }
                 case .tcp(let endpoint):
                     if let endpoint, !known.contains(endpoint) {
-                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resource.name, known: known), at: check.location))
+                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resources[position].name, known: known), at: check.location))
                     } else if known.isEmpty {
                         diagnostics.append(.error(.healthCheckNeedsEndpoint("tcp"), at: check.location))
                     }
@@ -155,7 +201,7 @@ package enum Validator {
     }
 
     private static func checkCycles(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        for cycle in ResourceGraph(manifest).waitCycles(in: manifest) {
+        for cycle in ResourceGraph.waitCycles(of: manifest) {
             let first = cycle[0]
             let location = manifest[first]?.run.waitFor.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
                 ?? manifest[first]?.run.waitForCompletion.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
@@ -164,15 +210,14 @@ package enum Validator {
         }
     }
 
-    private static func checkUnusedParameters(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        var used = Set<String>()
-        for resource in manifest.resources {
-            for expression in resource.expressions { used.insert(expression.resource) }
-        }
-        for resource in manifest.resources {
-            if case .parameter = resource.kind, !used.contains(resource.name) {
-                diagnostics.append(.warning(.unusedParameter(resource.name), at: resource.location))
-            }
+    private static func checkUnusedParameters(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: [Bool]) {
+        let resources = manifest.resources
+        for position in resources.indices {
+            guard case .parameter = resources[position].kind else { continue }
+            // By name, as expressions name resources: a duplicate name counts as used too.
+            let name = resources[position].name
+            if let index = manifest.index(of: name), used[index] { continue }
+            diagnostics.append(.warning(.unusedParameter(name), at: resources[position].location))
         }
     }
 }

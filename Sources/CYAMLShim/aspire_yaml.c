@@ -608,6 +608,24 @@ static void shim_libyaml_error(shim_state *st, const yaml_parser_t *parser) {
 
 // MARK: - Driver
 
+/// Sizes the big arrays for the input up front (about one node per 8 bytes of YAML, fewer for
+/// huge inputs), so they are not copied while growing. Only a hint: on failure they grow as usual.
+static void shim_reserve(shim_state *st, size_t length) {
+    aspire_yaml_doc *doc = st->doc;
+    size_t nodes = length / 8 + 16;
+    if (nodes > (1u << 20)) nodes = 1u << 20;
+    void *grown = shim_grow(doc->nodes, &doc->node_cap, 0, nodes, sizeof *doc->nodes);
+    if (grown != NULL) doc->nodes = grown;
+    grown = shim_grow(st->meta, &st->meta_cap, 0, nodes, sizeof *st->meta);
+    if (grown != NULL) st->meta = grown;
+    grown = shim_grow(doc->children, &doc->child_cap, 0, nodes, sizeof *doc->children);
+    if (grown != NULL) doc->children = grown;
+    size_t pool = length / 2 + 16; // scalar text is usually well under half the input
+    if (pool > (16u << 20)) pool = 16u << 20;
+    grown = shim_grow(doc->pool, &doc->pool_cap, 0, pool, 1);
+    if (grown != NULL) doc->pool = grown;
+}
+
 /// Pulls events until the end of the stream or the first fatal error.
 static void shim_run(shim_state *st, yaml_parser_t *parser) {
     int documents = 0, done = 0;
@@ -660,6 +678,8 @@ aspire_yaml_doc *aspire_yaml_parse(const char *bytes, size_t length, const aspir
     }
     // Scalars decode to at most 1.5x their source bytes (\L is 2 bytes in, 3 out); tags are interned.
     st.max_pool = length > (SHIM_MAX_POOL - (1u << 20)) / 3 ? SHIM_MAX_POOL : length * 3 + (1u << 20);
+
+    shim_reserve(&st, length);
 
     uint8_t *copy = malloc(length ? length : 1);
     yaml_parser_t parser;

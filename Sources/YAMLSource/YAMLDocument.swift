@@ -1,5 +1,11 @@
 internal import CYAMLShim
 
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// A parsed YAML file: the shim's flat node arrays, read in place.
 ///
 /// A document is a value; its nodes are small views (`YAMLNode`) holding an index, so reading a
@@ -17,7 +23,7 @@ package struct YAMLDocument: Sendable {
     ///   - file: The name to put in every `SourceLocation`.
     package init(bytes: [UInt8], file: String) {
         self.file = file
-        let storage = Storage(bytes: bytes)
+        let storage = Storage(bytes: bytes, file: file)
         self.storage = storage
         self.errors = storage.errors(file: file)
     }
@@ -29,8 +35,8 @@ package struct YAMLDocument: Sendable {
 
     /// The root node, or nil for an empty document.
     package var root: YAMLNode? {
-        guard storage.root >= 0, !storage.failed else { return nil }
-        return YAMLNode(document: self, index: Int(storage.root))
+        guard storage.root >= 0, storage.root < storage.nodes.count, !storage.failed else { return nil }
+        return YAMLNode(storage: storage, index: Int(storage.root))
     }
 }
 
@@ -41,6 +47,8 @@ extension YAMLDocument {
     /// reads from several tasks are safe; the pointer never leaves this class.
     final class Storage: @unchecked Sendable {
         private let handle: OpaquePointer?
+        /// The file name every `SourceLocation` of this document carries.
+        let file: String
         let nodes: UnsafeBufferPointer<aspire_yaml_node>
         let children: UnsafeBufferPointer<UInt32>
         let pool: UnsafeBufferPointer<UInt8>
@@ -48,7 +56,8 @@ extension YAMLDocument {
         /// True when the shim could not allocate its result at all.
         let failed: Bool
 
-        init(bytes: [UInt8]) {
+        init(bytes: [UInt8], file: String) {
+            self.file = file
             let handle: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
                 buffer.baseAddress.map { base in
                     base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -65,8 +74,11 @@ extension YAMLDocument {
                 failed = true
                 return
             }
-            nodes = UnsafeBufferPointer(start: aspire_yaml_nodes(doc), count: aspire_yaml_node_count(doc))
-            children = UnsafeBufferPointer(start: aspire_yaml_children(doc), count: aspire_yaml_children_count(doc))
+            let nodeCount = aspire_yaml_node_count(doc)
+            nodes = UnsafeBufferPointer(start: aspire_yaml_nodes(doc), count: nodeCount)
+            let allChildren = UnsafeBufferPointer(start: aspire_yaml_children(doc), count: aspire_yaml_children_count(doc))
+            // The shim keeps every index in range; checked once here so node views never need to.
+            children = allChildren.allSatisfy { Int($0) < nodeCount } ? allChildren : UnsafeBufferPointer(start: nil, count: 0)
             pool = UnsafeBufferPointer(start: aspire_yaml_pool(doc), count: aspire_yaml_pool_size(doc))
             root = aspire_yaml_root(doc)
             failed = false
@@ -102,6 +114,10 @@ extension YAMLDocument {
             }
         }
 
+        /// The node index stored at `position` of the children array (in range, checked in `init`).
+        @inline(__always)
+        func child(at position: Int) -> Int { Int(children[position]) }
+
         func string(offset: UInt32, length: UInt32) -> String {
             let start = Int(offset)
             let end = start + Int(length)
@@ -110,12 +126,24 @@ extension YAMLDocument {
         }
 
         func bytesEqual(offset: UInt32, length: UInt32, _ other: String) -> Bool {
-            var other = other
-            return other.withUTF8 { utf8 in
-                guard utf8.count == Int(length), Int(offset) + Int(length) <= pool.count else { return false }
-                for i in 0..<utf8.count where pool[Int(offset) + i] != utf8[i] { return false }
-                return true
+            let start = Int(offset)
+            let count = Int(length)
+            // Lengths first: most candidates (keys of another length) stop here.
+            guard other.utf8.count == count, start + count <= pool.count else { return false }
+            guard let base = pool.baseAddress else { return count == 0 }
+            let equal = other.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.baseAddress.map { memcmp(base + start, $0, count) == 0 } ?? (count == 0)
             }
+            if let equal { return equal }
+            return other.utf8.elementsEqual(UnsafeBufferPointer(start: base + start, count: count))
+        }
+
+        /// True when the bytes at `offset` equal `other` (a static ASCII key, say).
+        func bytesEqual(offset: UInt32, length: UInt32, _ other: StaticString) -> Bool {
+            let start = Int(offset)
+            guard Int(length) == other.utf8CodeUnitCount, start + Int(length) <= pool.count else { return false }
+            guard let base = pool.baseAddress else { return length == 0 }
+            return memcmp(base + start, other.utf8Start, Int(length)) == 0
         }
     }
 }

@@ -13,15 +13,26 @@ package struct YAMLNode: Sendable {
         case plain, singleQuoted, doubleQuoted, literal, folded, block, flow
     }
 
-    let document: YAMLDocument
+    /// The document's arrays: one reference per view (not the whole `YAMLDocument`), so copying
+    /// a node costs one retain.
+    let storage: YAMLDocument.Storage
     let index: Int
 
-    private var raw: aspire_yaml_node { document.storage.nodes[index] }
+    init(storage: YAMLDocument.Storage, index: Int) {
+        self.storage = storage
+        self.index = index
+    }
+
+    private var raw: aspire_yaml_node { storage.nodes[index] }
+
+    private static let scalarKind = Int32(ASPIRE_YAML_SCALAR.rawValue)
+    private static let sequenceKind = Int32(ASPIRE_YAML_SEQUENCE.rawValue)
+    private static let mappingKind = Int32(ASPIRE_YAML_MAPPING.rawValue)
 
     package var kind: Kind {
         switch raw.kind {
-        case Int32(ASPIRE_YAML_SEQUENCE.rawValue): .sequence
-        case Int32(ASPIRE_YAML_MAPPING.rawValue): .mapping
+        case Self.sequenceKind: .sequence
+        case Self.mappingKind: .mapping
         default: .scalar
         }
     }
@@ -40,37 +51,36 @@ package struct YAMLNode: Sendable {
 
     /// Where the node starts.
     package var location: SourceLocation {
-        SourceLocation(file: document.file, line: Int(raw.start_line), column: Int(raw.start_column))
+        SourceLocation(file: storage.file, line: Int(raw.start_line), column: Int(raw.start_column))
     }
 
     /// Where the node ends.
     package var endLocation: SourceLocation {
-        SourceLocation(file: document.file, line: Int(raw.end_line), column: Int(raw.end_column))
+        SourceLocation(file: storage.file, line: Int(raw.end_line), column: Int(raw.end_column))
     }
 
     /// The explicit tag, resolved (`tag:yaml.org,2002:str` for `!!str`), or nil.
     package var tag: String? {
         let node = raw
         guard node.tag_offset >= 0 else { return nil }
-        return document.storage.string(offset: UInt32(node.tag_offset), length: node.tag_length)
+        return storage.string(offset: UInt32(node.tag_offset), length: node.tag_length)
     }
 
     /// The scalar's text, or nil for a collection.
     package var scalar: String? {
         let node = raw
-        guard node.kind == Int32(ASPIRE_YAML_SCALAR.rawValue) else { return nil }
-        return document.storage.string(offset: node.value_offset, length: node.value_length)
+        guard node.kind == Self.scalarKind else { return nil }
+        return storage.string(offset: node.value_offset, length: node.value_length)
     }
 
     /// A plain scalar `null`, `Null`, `NULL`, `~` or empty, without a tag.
     package var isNull: Bool {
         let node = raw
-        guard node.kind == Int32(ASPIRE_YAML_SCALAR.rawValue), node.style == 0, node.tag_offset < 0 else {
+        guard node.kind == Self.scalarKind, node.style == 0, node.tag_offset < 0 else {
             return false
         }
         if node.value_length == 0 { return true }
-        let storage = document.storage
-        return ["null", "Null", "NULL", "~"].contains {
+                return ["null", "Null", "NULL", "~"].contains {
             storage.bytesEqual(offset: node.value_offset, length: node.value_length, $0)
         }
     }
@@ -114,64 +124,121 @@ package struct YAMLNode: Sendable {
     }
 
     /// Items of a sequence (empty for other kinds).
-    package var items: [YAMLNode] {
-        let node = raw
-        guard node.kind == Int32(ASPIRE_YAML_SEQUENCE.rawValue) else { return [] }
-        return childIndices(node).map { YAMLNode(document: document, index: $0) }
-    }
+    package var items: [YAMLNode] { Array(itemView) }
 
     /// Key/value pairs of a mapping in file order (empty for other kinds).
-    package var pairs: [(key: YAMLNode, value: YAMLNode)] {
+    package var pairs: [(key: YAMLNode, value: YAMLNode)] { Array(pairView) }
+
+    /// Items of a sequence as a view over the document's arrays (no array is allocated).
+    package var itemView: Items {
         let node = raw
-        guard node.kind == Int32(ASPIRE_YAML_MAPPING.rawValue) else { return [] }
-        let indices = childIndices(node)
-        var result: [(key: YAMLNode, value: YAMLNode)] = []
-        result.reserveCapacity(indices.count / 2)
-        var i = 0
-        while i + 1 < indices.count {
-            result.append((YAMLNode(document: document, index: indices[i]), YAMLNode(document: document, index: indices[i + 1])))
-            i += 2
-        }
-        return result
+        guard node.kind == Self.sequenceKind else { return Items(storage: storage, start: 0, count: 0) }
+        let range = childRange(node)
+        return Items(storage: storage, start: range.lowerBound, count: range.count)
+    }
+
+    /// Key/value pairs of a mapping in file order, as a view (no array is allocated).
+    package var pairView: Pairs {
+        let node = raw
+        guard node.kind == Self.mappingKind else { return Pairs(storage: storage, start: 0, count: 0) }
+        let range = childRange(node)
+        return Pairs(storage: storage, start: range.lowerBound, count: range.count / 2)
     }
 
     /// Number of items (sequence) or pairs (mapping); 0 for scalars.
     package var count: Int {
         let node = raw
         switch node.kind {
-        case Int32(ASPIRE_YAML_SEQUENCE.rawValue): return Int(node.child_count)
-        case Int32(ASPIRE_YAML_MAPPING.rawValue): return Int(node.child_count) / 2
+        case Self.sequenceKind: return Int(node.child_count)
+        case Self.mappingKind: return Int(node.child_count) / 2
         default: return 0
         }
     }
 
-    /// The value for a scalar key in a mapping, or nil.
+    /// The value for a scalar key in a mapping, or nil (the first such key when it repeats).
     package subscript(key: String) -> YAMLNode? {
-        let node = raw
-        guard node.kind == Int32(ASPIRE_YAML_MAPPING.rawValue) else { return nil }
-        let indices = childIndices(node)
-        let storage = document.storage
-        var i = 0
-        while i + 1 < indices.count {
-            let keyNode = storage.nodes[indices[i]]
-            if keyNode.kind == Int32(ASPIRE_YAML_SCALAR.rawValue),
-                storage.bytesEqual(offset: keyNode.value_offset, length: keyNode.value_length, key)
-            {
-                return YAMLNode(document: document, index: indices[i + 1])
-            }
-            i += 2
-        }
-        return nil
+        guard let position = pairView.firstIndex(whereKeyIs: key) else { return nil }
+        return pairView[position].value
     }
 
-    private func childIndices(_ node: aspire_yaml_node) -> [Int] {
-        let children = document.storage.children
+    /// True when this is a scalar whose text is exactly `text` (compared as bytes, no `String` made).
+    package func scalarEquals(_ text: StaticString) -> Bool {
+        let node = raw
+        return node.kind == Self.scalarKind && storage.bytesEqual(offset: node.value_offset, length: node.value_length, text)
+    }
+
+    /// True when this is a scalar whose text is exactly `text` (compared as bytes, no `String` made).
+    package func scalarEquals(_ text: String) -> Bool {
+        let node = raw
+        return node.kind == Self.scalarKind && storage.bytesEqual(offset: node.value_offset, length: node.value_length, text)
+    }
+
+    /// The byte length of a scalar's text, or nil for a collection.
+    package var scalarByteCount: Int? {
+        let node = raw
+        return node.kind == Self.scalarKind ? Int(node.value_length) : nil
+    }
+
+    /// True when this is a scalar whose text starts with the ASCII byte `first` and then `rest`.
+    package func scalarHasPrefix(_ prefix: StaticString) -> Bool {
+        let node = raw
+        guard node.kind == Self.scalarKind, node.value_length >= prefix.utf8CodeUnitCount else { return false }
+        return storage.bytesEqual(offset: node.value_offset, length: UInt32(prefix.utf8CodeUnitCount), prefix)
+    }
+
+    /// The children range, clamped to the arrays (a partial tree after an error stays in bounds).
+    private func childRange(_ node: aspire_yaml_node) -> Range<Int> {
         let start = Int(node.first_child)
         let end = start + Int(node.child_count)
-        guard end <= children.count else { return [] }
-        return (start..<end).compactMap { position in
-            let child = Int(children[position])
-            return child < document.storage.nodes.count ? child : nil
+        guard end <= storage.children.count else { return 0..<0 }
+        return start..<end
+    }
+}
+
+extension YAMLNode {
+    /// A sequence's items, read in place.
+    package struct Items: RandomAccessCollection, Sendable {
+        let storage: YAMLDocument.Storage
+        let start: Int
+        package let count: Int
+
+        package var startIndex: Int { 0 }
+        package var endIndex: Int { count }
+
+        package subscript(position: Int) -> YAMLNode {
+            precondition(position >= 0 && position < count, "item index out of range")
+            return YAMLNode(storage: storage, index: storage.child(at: start + position))
+        }
+    }
+
+    /// A mapping's key/value pairs, read in place.
+    package struct Pairs: RandomAccessCollection, Sendable {
+        let storage: YAMLDocument.Storage
+        let start: Int
+        package let count: Int
+
+        package var startIndex: Int { 0 }
+        package var endIndex: Int { count }
+
+        package subscript(position: Int) -> (key: YAMLNode, value: YAMLNode) {
+            precondition(position >= 0 && position < count, "pair index out of range")
+            return (key(at: position), value(at: position))
+        }
+
+        /// The key of pair `position`.
+        package func key(at position: Int) -> YAMLNode {
+            YAMLNode(storage: storage, index: storage.child(at: start + 2 * position))
+        }
+
+        /// The value of pair `position`.
+        package func value(at position: Int) -> YAMLNode {
+            YAMLNode(storage: storage, index: storage.child(at: start + 2 * position + 1))
+        }
+
+        /// The first pair whose key is the scalar `key`, compared as bytes.
+        package func firstIndex(whereKeyIs text: String) -> Int? {
+            for position in 0..<count where key(at: position).scalarEquals(text) { return position }
+            return nil
         }
     }
 }
