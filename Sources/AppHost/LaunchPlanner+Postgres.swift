@@ -10,7 +10,9 @@ extension LaunchPlanner {
     func postgresCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
         let name = resource.name
         func fail(_ message: String) -> Result<Command, Problem> { .failure(Problem(resource: name, message: message)) }
-        guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
+        // Data from an earlier run must be served by the same major version.
+        let existingMajor = PostgresBinaries.dataMajorVersion(folder.dataDirectory, name)
+        guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"], preferredMajor: existingMajor) else {
             return fail(
                 "postgres and initdb were not found (PATH or /usr/lib/postgresql/*/bin); install them (Debian: apt-get install postgresql) or run PostgreSQL in a container (podman or docker)")
         }
@@ -31,6 +33,13 @@ extension LaunchPlanner {
         }
         let data = (home as NSString).appendingPathComponent("pgdata")
         let sockets = (home as NSString).appendingPathComponent("run")
+        if let dataMajor = PostgresBinaries.majorVersion(ofData: data), let binaryMajor = binaries.majorVersion,
+            dataMajor != binaryMajor
+        {
+            return fail(
+                "the data in \(data) was created by PostgreSQL \(dataMajor), but this machine runs PostgreSQL \(binaryMajor) (\(binaries.postgres)); install PostgreSQL \(dataMajor) (Debian: apt-get install postgresql-\(dataMajor)), upgrade the data with pg_upgrade, or start over with `aspire down --volumes` (deletes it)"
+            )
+        }
         if !FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("PG_VERSION")) {
             if let message = PostgresDataFolder.initialize(data: data, home: home, binaries: binaries, password: password, user: user) {
                 return fail(message)
@@ -61,7 +70,9 @@ extension LaunchPlanner {
         if containers.wellKnownInContainers.contains(server) {
             return databaseJobInContainer(resource, server: server, databaseName: databaseName, resolver: resolver)
         }
-        guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"]) else {
+        // Data from an earlier run must be served by the same major version.
+        let existingMajor = PostgresBinaries.dataMajorVersion(folder.dataDirectory, name)
+        guard let binaries = PostgresBinaries.find(path: hostEnvironment["PATH"], preferredMajor: existingMajor) else {
             return .failure(Problem(resource: name, message: "psql was not found; install postgresql"))
         }
         let port: Int
@@ -144,8 +155,49 @@ struct PostgresBinaries {
     var initdb: String
     var psql: String
 
-    static func find(path: String?) -> PostgresBinaries? {
+    /// The major version (`PG_VERSION`) of a data folder, nil when it has none.
+    static func majorVersion(ofData data: String) -> Int? {
+        let file = (data as NSString).appendingPathComponent("PG_VERSION")
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").first ?? "")
+    }
+
+    /// The data version of a postgres resource from an earlier run, read before the data folder
+    /// is prepared (`.aspire/data/<name>/pgdata`, possibly a link to /var/tmp).
+    static func dataMajorVersion(_ dataDirectory: String, _ name: String) -> Int? {
+        majorVersion(ofData: ((dataDirectory as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("pgdata"))
+    }
+
+    /// The major version of these binaries: from Debian's `/usr/lib/postgresql/<major>/bin`, else
+    /// from `postgres --version`.
+    var majorVersion: Int? {
+        let parts = postgres.split(separator: "/")
+        let count = parts.count
+        if count >= 6, parts[count - 6] == "usr", parts[count - 5] == "lib", parts[count - 4] == "postgresql",
+            parts[count - 2] == "bin", let major = Int(parts[count - 3])
+        {
+            return major
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: postgres)
+        process.arguments = ["--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        // "postgres (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)"
+        let words = String(decoding: data, as: UTF8.self).split(separator: " ")
+        guard let index = words.firstIndex(of: "(PostgreSQL)"), index + 1 < words.count else { return nil }
+        return Int(words[index + 1].split(separator: ".").first ?? "")
+    }
+
+    /// Finds `postgres` and `initdb`; with `preferredMajor`, Debian's folder of that version
+    /// first (data from an earlier run keeps its server version).
+    static func find(path: String?, preferredMajor: Int? = nil) -> PostgresBinaries? {
         var folders: [String] = []
+        if let preferredMajor { folders.append("/usr/lib/postgresql/\(preferredMajor)/bin") }
         if let postgres = ExecutableLookup.find("postgres", path: path) {
             folders.append(((postgres as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent)
         }

@@ -34,6 +34,32 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/pg"))
     }
 
+    @Test("postgres: data from another major version is refused with what to do; nothing starts")
+    func postgresOtherVersion() throws {
+        let path = try CLI.writeManifest("""
+            name: pgversion
+            resources:
+              pg:
+                type: postgres
+                runtime: native
+              bystander:
+                type: executable
+                command: sleep
+                args: ["300"]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        let data = directory + "/.aspire/data/pg/pgdata"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try "9\n".write(toFile: data + "/PG_VERSION", atomically: true, encoding: .utf8)
+        let up = try CLI.run(["up", "-f", path])
+        #expect(up.status == 1, "\(up.stdout)\(up.stderr)")
+        #expect(up.stderr.contains("pg: the data in"), "\(up.stderr)")
+        #expect(up.stderr.contains("created by PostgreSQL 9, but this machine runs PostgreSQL"))
+        #expect(up.stderr.contains("aspire down --volumes"))
+        #expect(try String(contentsOfFile: data + "/PG_VERSION", encoding: .utf8) == "9\n", "the data is untouched")
+        #expect(try CLI.run(["ps", "-f", path]).status == 1, "nothing is left running")
+    }
+
     @Test("redis: the password from the state folder works and data survives a restart")
     func redis() throws {
         let path = try CLI.writeManifest("""
