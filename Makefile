@@ -4,7 +4,8 @@
 #   make build    swift build
 #   make test     deps + build + swift test + the JSON Schema check
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
-#   make bench    release build + the benchmarks (bench/run.py; BENCH_FLAGS=--quick)
+#   make bench    release build + the benchmarks (bench/run.py, bench/supervise.py; BENCH_FLAGS=--quick)
+#   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
 #   make install  release build, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make fuzz     libFuzzer on the C shim for FUZZ_SECONDS (default 60)
 #   make clean    remove build products
@@ -31,7 +32,7 @@ SCRATCH ?= .build
 ASPIRE := $(SCRATCH)/debug/aspire
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps podman-conf build test run bench install fuzz clean
+.PHONY: help deps podman-conf build test run bench bench-peers sanitize sanitize-address sanitize-thread install fuzz clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -79,9 +80,25 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
-bench: deps
+bench: deps bench-peers
 	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product aspire
 	$(PYTHON) bench/run.py --aspire "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
+	$(PYTHON) bench/supervise.py --aspire "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
+
+# The peers bench/supervise.py compares against (each is skipped with a note when missing).
+bench-peers:
+	@$(PYTHON) -c 'import honcho, supervisor' 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check honcho supervisor \
+	    || $(PYTHON) -m pip install --quiet --disable-pip-version-check --break-system-packages honcho supervisor \
+	    || echo "note: honcho/supervisor not installed; bench/supervise.py skips them"
+
+# Sanitizer builds keep their own build folders (a full rebuild each the first time).
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: deps
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 install:
 	$(SWIFT) build -c release --scratch-path $(SCRATCH)
