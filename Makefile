@@ -7,7 +7,7 @@
 #   make bench    release build + the benchmarks (bench/run.py, bench/supervise.py; BENCH_FLAGS=--quick)
 #   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
 #   make install  release build, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
-#   make fuzz     libFuzzer on the C shim for FUZZ_SECONDS (default 60)
+#   make fuzz     libFuzzer on the C shim, then on the whole load path, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
 #   make clean    remove build products
 
 SHELL := /bin/bash
@@ -94,8 +94,11 @@ bench-peers:
 # Sanitizer builds keep their own build folders (a full rebuild each the first time).
 sanitize: sanitize-address sanitize-thread
 
+# Leak reports are off here: every one left is in Foundation's `Process` internals, NIO's
+# embedded test channels, or the test helpers' own objects (see docs/architecture.md); leaks in
+# our C are the fuzzers' job (`make fuzz` keeps LeakSanitizer on). Memory errors are still fatal.
 sanitize-address: deps
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 sanitize-thread: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
@@ -107,7 +110,7 @@ install:
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/aspire"
 
 fuzz: deps
-	bash fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_TARGETS="$(or $(FUZZ_TARGETS),shim full)" bash fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	$(SWIFT) package clean --scratch-path $(SCRATCH)
