@@ -58,51 +58,10 @@ package struct ResourceGraph: Sendable, Hashable {
         return result
     }
 
-    /// Every cycle among wait edges, each as a path that ends where it starts.
+    /// Every cycle among the wait edges of `manifest` (waits on a database count as waits on its
+    /// server), each as a path that ends where it starts, without building the graph.
     ///
     /// Iterative depth-first search: a chain of 60,000 waits must not overflow the stack.
-    package func waitCycles(in manifest: Manifest) -> [[String]] {
-        var adjacency: [String: [String]] = [:]
-        for node in nodes { adjacency[node] = startDependencies(of: node, in: manifest) }
-        var state: [String: Int] = [:]  // 0 new, 1 on the stack, 2 done
-        var cycles: [[String]] = []
-        var reported = Set<Set<String>>()
-        for root in nodes where (state[root] ?? 0) == 0 {
-            // Each frame: a node and the index of the next neighbour to visit.
-            var stack: [(node: String, next: Int)] = [(root, 0)]
-            var path: [String] = [root]
-            state[root] = 1
-            while let top = stack.last {
-                let neighbours = adjacency[top.node] ?? []
-                if top.next < neighbours.count {
-                    stack[stack.count - 1].next += 1
-                    let next = neighbours[top.next]
-                    switch state[next] ?? 0 {
-                    case 0:
-                        state[next] = 1
-                        stack.append((next, 0))
-                        path.append(next)
-                    case 1:
-                        if let start = path.lastIndex(of: next) {
-                            let cycle = Array(path[start...]) + [next]
-                            if reported.insert(Set(cycle)).inserted { cycles.append(cycle) }
-                        }
-                    default:
-                        break
-                    }
-                } else {
-                    state[top.node] = 2
-                    stack.removeLast()
-                    path.removeLast()
-                }
-            }
-        }
-        return cycles
-    }
-
-    /// Every cycle among the wait edges of `manifest`: the same cycles, in the same order, as
-    /// `ResourceGraph(manifest).waitCycles(in: manifest)`, without building the graph.
-    ///
     /// Resources are numbered by their position (a repeated name shares the first position), so
     /// the search runs on integer arrays; names are looked up once per wait, not once per visit.
     package static func waitCycles(of manifest: Manifest) -> [[String]] {
