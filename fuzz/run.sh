@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# fuzz/run.sh [SECONDS] — build the libFuzzer target over the C shim and run it.
+# fuzz/run.sh [SECONDS] — build the libFuzzer targets and run each one for SECONDS.
 #
-#   SECONDS          how long to fuzz (default: $FUZZ_SECONDS, else 60)
+#   shim  fuzz/shim_fuzzer.c over the C shim (clang, -fsanitize=fuzzer,address,undefined)
+#   full  fuzz/full_fuzzer.swift over the whole in-process load path: shim + YAMLSource +
+#         AppModel (both decoders, validator, graph, environment resolution), compiled from
+#         Sources/ without SwiftPM by swiftc -sanitize=fuzzer,address
+#
+#   SECONDS          how long to fuzz each target (default: $FUZZ_SECONDS, else 60)
+#   FUZZ_TARGETS     which targets, in order (default: "shim full")
 #   FUZZ_JOBS        parallel workers (default: nproc); >1 uses libFuzzer's -fork mode
 #   FUZZ_CC          a clang that supports -fsanitize=fuzzer (default: the Swift toolchain's)
-#   FUZZ_CORPUS      keep the corpus in this folder (default: a temporary folder, removed after)
+#   FUZZ_SWIFTC      the swiftc for the full target (default: the one next to FUZZ_CC, else on PATH)
+#   FUZZ_CORPUS      keep the corpora in this folder, one subfolder per target (default: a
+#                    temporary folder, removed after)
 #   FUZZ_EXTRA       extra libFuzzer flags
 #   FUZZ_LIBYAML_SRC a libyaml source tree (src/*.c, include/yaml.h) to compile in with the same
 #                    instrumentation instead of linking the system library: libFuzzer then sees
@@ -14,15 +22,18 @@
 #                    (a crash found that way must be replayed against the system-library build,
 #                    fuzz/.build/shim_fuzzer, before it is reported as aspire's)
 #
-# The corpus is seeded from every *.yaml under manifests/ and Tests/ plus fuzz/seeds/. Crashing
-# inputs are written to fuzz/crashes/; the script exits non-zero when the fuzzer finds one (or
-# fails to build). The fuzzer binary lands in fuzz/.build/.
+# Each corpus is seeded from every *.yaml, *.yml and *.json under manifests/ and Tests/ plus
+# fuzz/seeds/ (state folders, .aspire/, left out). Crashing inputs are written to fuzz/crashes/
+# (prefixed with the target's name); the script exits non-zero when a fuzzer finds one (or fails
+# to build). The fuzzer binaries land in fuzz/.build/ (the full target's modules in
+# fuzz/.build/full/; rebuilt only when a source is newer than the binary).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_TO_RUN=${1:-${FUZZ_SECONDS:-60}}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+TARGETS=${FUZZ_TARGETS:-shim full}
 OUT=$ROOT/fuzz/.build
 CRASHES=$ROOT/fuzz/crashes
 mkdir -p "$OUT" "$CRASHES"
@@ -53,71 +64,137 @@ fi
 LDFLAGS=()
 if "$CC" -fsanitize=fuzzer -fuse-ld=lld "$probe/t.c" -o "$probe/t" >/dev/null 2>&1; then LDFLAGS=(-fuse-ld=lld); fi
 
-LIBYAML=()
-if [ -n "${FUZZ_LIBYAML_SRC:-}" ]; then
-    [ -f "$FUZZ_LIBYAML_SRC/include/yaml.h" ] && [ -f "$FUZZ_LIBYAML_SRC/src/parser.c" ] || {
-        echo "fuzz: FUZZ_LIBYAML_SRC=$FUZZ_LIBYAML_SRC has no include/yaml.h and src/parser.c" >&2; exit 2; }
-    LIBYAML=(-DYAML_DECLARE_STATIC -DYAML_VERSION_MAJOR=0 -DYAML_VERSION_MINOR=2 -DYAML_VERSION_PATCH=5
-             '-DYAML_VERSION_STRING="0.2.5"' -I "$FUZZ_LIBYAML_SRC/include")
-    for f in api parser reader scanner; do LIBYAML+=("$FUZZ_LIBYAML_SRC/src/$f.c"); done
-    BIN=$OUT/shim_fuzzer_libyaml_src
-    echo "fuzz: building fuzz/.build/shim_fuzzer_libyaml_src with $CC and libyaml from $FUZZ_LIBYAML_SRC"
-else
-    if ! pkg-config --exists yaml-0.1; then
-        echo "fuzz: libyaml not found by pkg-config (Debian: apt-get install libyaml-dev pkg-config)" >&2
-        exit 2
+# --- shim target: the C shim and its invariant checker, clang only
+build_shim() {
+    LIBYAML=()
+    if [ -n "${FUZZ_LIBYAML_SRC:-}" ]; then
+        [ -f "$FUZZ_LIBYAML_SRC/include/yaml.h" ] && [ -f "$FUZZ_LIBYAML_SRC/src/parser.c" ] || {
+            echo "fuzz: FUZZ_LIBYAML_SRC=$FUZZ_LIBYAML_SRC has no include/yaml.h and src/parser.c" >&2; exit 2; }
+        LIBYAML=(-DYAML_DECLARE_STATIC -DYAML_VERSION_MAJOR=0 -DYAML_VERSION_MINOR=2 -DYAML_VERSION_PATCH=5
+                 '-DYAML_VERSION_STRING="0.2.5"' -I "$FUZZ_LIBYAML_SRC/include")
+        for f in api parser reader scanner; do LIBYAML+=("$FUZZ_LIBYAML_SRC/src/$f.c"); done
+        BIN=$OUT/shim_fuzzer_libyaml_src
+        echo "fuzz: building fuzz/.build/shim_fuzzer_libyaml_src with $CC and libyaml from $FUZZ_LIBYAML_SRC"
+    else
+        # shellcheck disable=SC2207  # pkg-config output is meant to split
+        LIBYAML=($(pkg-config --cflags --libs yaml-0.1))
+        BIN=$OUT/shim_fuzzer
+        echo "fuzz: building fuzz/.build/shim_fuzzer with $CC"
     fi
-    # shellcheck disable=SC2207  # pkg-config output is meant to split
-    LIBYAML=($(pkg-config --cflags --libs yaml-0.1))
-    BIN=$OUT/shim_fuzzer
-    echo "fuzz: building fuzz/.build/shim_fuzzer with $CC"
-fi
-"$CC" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
-    -I Sources/CYAMLShim/include \
-    Sources/CYAMLShim/aspire_yaml.c fuzz/shim_fuzzer.c \
-    "${LIBYAML[@]}" "${LDFLAGS[@]}" \
-    -o "$BIN"
+    "$CC" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
+        -I Sources/CYAMLShim/include \
+        Sources/CYAMLShim/aspire_yaml.c fuzz/shim_fuzzer.c \
+        "${LIBYAML[@]}" "${LDFLAGS[@]}" \
+        -o "$BIN"
+}
 
-# --- seed corpus
-if [ -n "${FUZZ_CORPUS:-}" ]; then
-    CORPUS=$FUZZ_CORPUS
-    mkdir -p "$CORPUS"
-else
-    CORPUS=$probe/corpus
-    mkdir -p "$CORPUS"
-fi
-seeds=0
-while IFS= read -r -d '' f; do
-    cp "$f" "$CORPUS/seed-$seeds-$(basename "$f")"
-    seeds=$((seeds + 1))
-done < <(find manifests Tests fuzz/seeds -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 2>/dev/null)
-echo "fuzz: $seeds seed files; fuzzing for ${SECONDS_TO_RUN}s with $JOBS worker(s)"
+# --- full target: YAMLSource and AppModel compiled from Sources/ as modules (the way
+# bench/loadharness/build.sh does), with the flags of Package.swift, plus the C shim built by the
+# same toolchain's clang; the entry point is LLVMFuzzerTestOneInput in fuzz/full_fuzzer.swift.
+# -O keeps every Swift runtime check (bounds, overflow, unwraps); only -Ounchecked drops them.
+build_full() {
+    BIN=$OUT/full_fuzzer
+    local mods=$OUT/full
+    local swiftc=${FUZZ_SWIFTC:-}
+    if [ -z "$swiftc" ]; then
+        if [ -x "$(dirname "$CC")/swiftc" ]; then swiftc=$(dirname "$CC")/swiftc; else swiftc=$(command -v swiftc || true); fi
+    fi
+    [ -n "$swiftc" ] && [ -x "$swiftc" ] || { echo "fuzz: no swiftc found; set FUZZ_SWIFTC" >&2; exit 2; }
+    local sources=(Sources/CYAMLShim/*.c Sources/CYAMLShim/include/*.h Sources/YAMLSource/*.swift Sources/AppModel/*.swift
+                   fuzz/full_fuzzer.swift fuzz/run.sh)
+    if [ -x "$BIN" ] && [ -z "$(find "${sources[@]}" -newer "$BIN" -print -quit)" ]; then
+        echo "fuzz: fuzz/.build/full_fuzzer is up to date"
+        return
+    fi
+    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource + AppModel from Sources/, about a minute)"
+    rm -rf "$mods"
+    mkdir -p "$mods/mod"
+    local flags=(-O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address
+                 -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
+                 -enable-upcoming-feature InternalImportsByDefault)
+    cat >"$mods/mod/module.modulemap" <<MAP
+module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" export * }
+MAP
+    local c
+    for c in Sources/CYAMLShim/*.c; do
+        # shellcheck disable=SC2046  # pkg-config output is meant to split
+        "$CC" -fsanitize=fuzzer-no-link,address -g -O1 -c "$c" -I Sources/CYAMLShim/include \
+            $(pkg-config --cflags yaml-0.1) -o "$mods/$(basename "$c" .c).o"
+    done
+    "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name YAMLSource -I "$mods/mod" \
+        -emit-module-path "$mods/YAMLSource.swiftmodule" -o "$mods/YAMLSource.o" Sources/YAMLSource/*.swift
+    "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name AppModel -I "$mods" -I "$mods/mod" \
+        -emit-module-path "$mods/AppModel.swiftmodule" -o "$mods/AppModel.o" Sources/AppModel/*.swift
+    local uselld=()
+    [ ${#LDFLAGS[@]} -gt 0 ] && uselld=(-use-ld=lld)
+    # shellcheck disable=SC2046
+    "$swiftc" "${flags[@]}" -parse-as-library -I "$mods" -I "$mods/mod" fuzz/full_fuzzer.swift "$mods"/*.o \
+        $(pkg-config --libs yaml-0.1) "${uselld[@]}" -o "$BIN"
+}
 
+if ! pkg-config --exists yaml-0.1; then
+    echo "fuzz: libyaml not found by pkg-config (Debian: apt-get install libyaml-dev pkg-config)" >&2
+    exit 2
+fi
+
+# --- seed corpus, one copy per target
+seed_corpus() { # $1 = folder
+    local n=0 f
+    while IFS= read -r -d '' f; do
+        cp "$f" "$1/seed-$n-$(basename "$f")"
+        n=$((n + 1))
+    done < <(find manifests Tests fuzz/seeds \( -name .aspire -o -name '.build*' \) -prune -o \
+                 -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 2>/dev/null)
+    echo "$n"
+}
+
+# LeakSanitizer is on for both targets: the Swift runtime's one-time allocations (metadata caches,
+# interned strings) stay reachable from globals, so they are not reported as leaks.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-flags=(-max_total_time="$SECONDS_TO_RUN" -dict=fuzz/yaml.dict -max_len=65536 -timeout=10 -rss_limit_mb=2048
-       -artifact_prefix="$CRASHES/" -print_final_stats=1)
-[ "$JOBS" -gt 1 ] && flags+=(-fork="$JOBS")
-# shellcheck disable=SC2206
-[ -n "${FUZZ_EXTRA:-}" ] && flags+=($FUZZ_EXTRA)
+# A Swift trap (ud2) should reach libFuzzer's deadly-signal handler at once: the Swift runtime's
+# own backtracer takes a minute per crash on an ASan binary and trips over ASan's stack checks.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
+failed=0
+for target in $TARGETS; do
+    case $target in
+    shim) build_shim ;;
+    full) build_full ;;
+    *) echo "fuzz: unknown target '$target' (FUZZ_TARGETS: shim full)" >&2; exit 2 ;;
+    esac
+    name=$(basename "$BIN")
+    if [ -n "${FUZZ_CORPUS:-}" ]; then CORPUS=$FUZZ_CORPUS/$target; else CORPUS=$probe/corpus-$target; fi
+    mkdir -p "$CORPUS"
+    seeds=$(seed_corpus "$CORPUS")
+    echo "fuzz: $name: $seeds seed files; fuzzing for ${SECONDS_TO_RUN}s with $JOBS worker(s)"
 
-before=$(find "$CRASHES" -type f | wc -l)
-log=$BIN.log
-status=0
-"$BIN" "${flags[@]}" "$CORPUS" >"$log" 2>&1 || status=$?
-after=$(find "$CRASHES" -type f | wc -l)
+    flags=(-max_total_time="$SECONDS_TO_RUN" -dict=fuzz/yaml.dict -max_len=65536 -timeout=10 -rss_limit_mb=2048
+           -artifact_prefix="$CRASHES/$target-" -print_final_stats=1)
+    [ "$JOBS" -gt 1 ] && flags+=(-fork="$JOBS")
+    # shellcheck disable=SC2206
+    [ -n "${FUZZ_EXTRA:-}" ] && flags+=($FUZZ_EXTRA)
 
-# Progress lines look like "#123456: cov: ..." (fork mode) or "#123456\tpulse ..." (one worker).
-grep -E '^#[0-9]+' "$log" | tail -n 5 || true
-grep -E '^(stat::|INFO: fuzzed for|Done [0-9]+ runs)' "$log" || true
-execs=$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | sort -n | tail -n 1)
-execs=${execs:-0}
-echo "fuzz: $(basename "$BIN") ran ${execs} executions (log: fuzz/.build/$(basename "$log"))"
+    before=$(find "$CRASHES" -type f | wc -l)
+    log=$BIN.log
+    status=0
+    nice -n "${FUZZ_NICE:-0}" "$BIN" "${flags[@]}" "$CORPUS" >"$log" 2>&1 || status=$?
+    after=$(find "$CRASHES" -type f | wc -l)
 
-if [ "$status" -ne 0 ] || [ "$after" -gt "$before" ]; then
-    echo "fuzz: FAILED (exit $status); new crash files in fuzz/crashes/:" >&2
-    find "$CRASHES" -type f -newer "$BIN" -print >&2 || true
-    grep -E -A40 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant broken' "$log" | head -n 80 >&2 || true
-    exit 1
-fi
-echo "fuzz: no crashes"
+    # Progress lines look like "#123456: cov: ..." (fork mode) or "#123456\tpulse ..." (one worker).
+    grep -E '^#[0-9]+' "$log" | tail -n 3 || true
+    grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|INFO: fuzzed for|Done [0-9]+ runs)' "$log" || true
+    execs=$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | sort -n | tail -n 1)
+    execs=${execs:-0}
+    echo "fuzz: $name ran ${execs} executions (log: fuzz/.build/$name.log)"
+
+    if [ "$status" -ne 0 ] || [ "$after" -gt "$before" ]; then
+        echo "fuzz: $name FAILED (exit $status); new crash files in fuzz/crashes/:" >&2
+        find "$CRASHES" -type f -newer "$BIN" -print >&2 || true
+        grep -E -A40 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant broken|Fatal error' "$log" \
+            | head -n 80 >&2 || true
+        failed=1
+    else
+        echo "fuzz: $name: no crashes"
+    fi
+done
+[ "$failed" -eq 0 ] || exit 1

@@ -173,7 +173,7 @@ struct ValueReader {
     /// `5s`, `500ms`, `1m30s`, `2h`, or a bare number of seconds.
     mutating func duration(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Duration? {
         guard let node else { return nil }
-        if let seconds = node.double, seconds >= 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = node.double, seconds >= 0, let value = Self.duration(seconds: seconds) { return value }
         guard let text = string(node, what()) else { return nil }
         guard let value = Self.parseDuration(text) else {
             diagnostics.append(.error(.invalidDuration(text, field: what()), at: node.location))
@@ -217,7 +217,18 @@ struct ValueReader {
             }
         }
         guard !number.isEmpty, commit(), sawAny else { return nil }
-        return .milliseconds(Int64((total * 1000).rounded()))
+        return duration(seconds: total)
+    }
+
+    /// `seconds` as a Duration of whole milliseconds, or nil when that is no Int64: infinite,
+    /// NaN, or past Int64.max milliseconds (about 292 million years). `Int64(_:)` traps on those,
+    /// and a manifest could spell them (`timeout: 1e300`, a 400-digit number of seconds); the
+    /// caller reports an invalid duration instead. (Found by fuzz/full_fuzzer.swift.)
+    static func duration(seconds: Double) -> Duration? {
+        let milliseconds = (seconds * 1000).rounded()
+        // 2^63 is exactly representable; every finite Double below it converts without trapping.
+        guard milliseconds.isFinite, milliseconds > -0x1p63, milliseconds < 0x1p63 else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 }
 
@@ -278,7 +289,7 @@ extension ValueReader {
             index = next
         }
         guard inNumber, commit(), sawAny else { return .some(nil) }
-        return .some(.milliseconds(Int64((total * 1000).rounded())))
+        return .some(duration(seconds: total))
     }
 }
 

@@ -1,0 +1,106 @@
+// full_fuzzer.swift — libFuzzer target over aspire's whole in-process load path.
+//
+// Every input goes through the same steps as `aspire validate` / `graph` / `env`, twice: once as
+// an apphost.yaml and once as an aspire-manifest.json (JSON is YAML flow syntax, so the same
+// shim parses both; running both decoders on every input keeps crash files unambiguous):
+//
+//   C shim (aspire_yaml_parse) → YAMLDocument (Swift views, SourceLocation)
+//     → ManifestDecoder / AspireManifestDecoder → Validator
+//     → diagnostics sorted and rendered (text with carets, and JSON)
+//   and, when the manifest has no errors (the CLI stops there otherwise):
+//     → ResourceGraph: edges, wait cycles, start order, start dependencies, runnable owners
+//     → Bindings built the way AppState's BindingsStore does, without the disk (deterministic
+//       ports, fixed passwords, parameter defaults)
+//     → EnvironmentResolver: environment (every replica, capped), arguments and connection
+//       string of every resource, plain and as seen from a container engine.
+//
+// Any Swift runtime trap (force unwrap, index out of range, arithmetic overflow, precondition)
+// is a crash to libFuzzer; ASan catches memory errors in the shim and libyaml.
+//
+// Build and run: fuzz/run.sh (target "full"); this file is compiled with the Swift sources of
+// YAMLSource and AppModel by swiftc -sanitize=fuzzer,address (see build_full in fuzz/run.sh).
+import AppModel
+import YAMLSource
+
+/// Resources in a fuzz input are few; these caps keep one input from taking seconds (a valid
+/// manifest may declare thousands of replicas) without hiding anything from the fuzzer.
+private let maxReplicasResolved = 4
+private let maxResourcesResolved = 64
+
+private let hostEnvironment = ["HOME": "/root", "SET": "x", "EMPTY": "", "PATH": "/usr/bin:/bin"]
+
+private func exercise(_ document: YAMLDocument, json: Bool, source: [UInt8]) {
+    let (manifest, decodeDiagnostics) =
+        json
+        ? AspireManifestDecoder.decode(document, directory: "/fuzz", defaultName: "app")
+        : ManifestDecoder.decode(document, directory: "/fuzz", defaultName: "app", environment: hostEnvironment)
+    var diagnostics = decodeDiagnostics
+    if let manifest { diagnostics += Validator.validate(manifest) }
+    diagnostics = diagnostics.sortedByLocation
+
+    // What the CLI prints: caret rendering over the source lines, and --format json.
+    if !diagnostics.isEmpty {
+        let lines = String(decoding: source, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        _ = DiagnosticRenderer(color: false).render(diagnostics, sourceLines: lines)
+        _ = DiagnosticRenderer.json(diagnostics, file: json ? "aspire-manifest.json" : "apphost.yaml")
+    }
+    guard let manifest, !diagnostics.hasErrors else { return }
+
+    // aspire graph / the supervisor's start order.
+    let graph = ResourceGraph(manifest)
+    _ = ResourceGraph.waitCycles(of: manifest)
+    let order = graph.startOrder(in: manifest)
+    for name in order { _ = graph.startDependencies(of: name, in: manifest) }
+    for resource in manifest.resources { _ = manifest.runnableOwner(of: resource.name) }
+
+    // Bindings the way BindingsStore.prepare builds them, minus the disk and the port probes.
+    var bindings = Bindings()
+    bindings.hostEnvironment = hostEnvironment
+    var nextPort = 20000
+    for resource in manifest.resources {
+        switch resource.kind {
+        case .parameter(let parameter):
+            bindings.parameters[resource.name] = parameter.defaultValue ?? (parameter.generate != nil ? "generated" : nil)
+        case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
+            if wellKnown.password == nil, resource.needsPassword { bindings.passwords[resource.name] = "pw" }
+        default:
+            break
+        }
+        guard resource.isRunnable else { continue }
+        for endpoint in resource.run.endpoints {
+            let id = EndpointID(resource.name, endpoint.name)
+            let hostPort = endpoint.port ?? { nextPort += 1; return nextPort }()
+            bindings.hostPorts[id] = hostPort
+            guard resource.isProcess || (resource.isContainer && resource.run.replicas > 1) else { continue }
+            if resource.run.replicas > 1 {
+                bindings.replicaPorts[id] = (0..<min(resource.run.replicas, 1024)).map { _ in nextPort += 1; return nextPort }
+            } else if let target = endpoint.targetPort, target != hostPort {
+                bindings.replicaPorts[id] = [target]
+            }
+        }
+    }
+
+    // aspire env / up: every resource, plainly and with containers resolved through a host alias.
+    var resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
+    for containerHost in [nil, "host.containers.internal"] as [String?] {
+        resolver.containerHost = containerHost
+        for resource in manifest.resources.prefix(maxResourcesResolved) {
+            for replica in 0..<min(max(resource.run.replicas, 1), maxReplicasResolved) {
+                _ = try? resolver.environment(of: resource.name, replica: replica)
+            }
+            _ = try? resolver.arguments(of: resource.name)
+            if resource.hasConnectionString { _ = try? resolver.connectionString(of: resource.name) }
+        }
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
+    let document = YAMLDocument(bytes: bytes, file: "apphost.yaml")
+    // Touch the parse errors the way diagnostics do (messages and locations).
+    for error in document.errors { _ = "\(error)" }
+    exercise(document, json: false, source: bytes)
+    exercise(document, json: true, source: bytes)
+    return 0
+}
