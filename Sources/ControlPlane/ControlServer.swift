@@ -1,6 +1,6 @@
 import Foundation
 package import Logging
-import Synchronization
+import Supervisor
 
 #if canImport(Glibc)
     import Glibc
@@ -18,7 +18,7 @@ package final class ControlServer: Sendable {
     private let listener: Int32
     private let router: ControlRouter
     private let logger: Logger
-    private let closed = Mutex(false)
+    private let closed = Locked(false)
     /// How long a client may take to send its request, and to read the answer.
     private let ioTimeout: Duration
 

@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import Supervisor
 
 /// Waits, without blocking a thread, until a non-blocking descriptor can be read or written.
 ///
@@ -72,7 +72,7 @@ private final class SourceBox: Sendable {
         var fired = false
     }
 
-    private let inner = Mutex(Inner())
+    private let inner = Locked(Inner())
 
     var fired: Bool { inner.withLock { $0.fired } }
 

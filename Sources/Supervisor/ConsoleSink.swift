@@ -1,4 +1,3 @@
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -33,7 +32,7 @@ package struct FileDescriptorConsoleSink: ConsoleSink {
 
 /// Keeps everything written in memory; for tests and for callers that render output themselves.
 package final class InMemoryConsoleSink: ConsoleSink {
-    private let buffer = Mutex<[UInt8]>([])
+    private let buffer = Locked<[UInt8]>([])
 
     /// Creates an empty sink.
     package init() {}

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The supervisor's one I/O thread: it waits on epoll for every descriptor the supervisor
 /// watches (pipes, pidfds, sockets) and it starts every child (a vfork-style clone + exec).
@@ -44,7 +43,7 @@ final class IOLoop: Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let finished = OneShot<Void>()
 
     /// Creates the epoll set and starts the thread.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A per-service log file under `<stateDirectory>/logs/`, appended to, with one rotation:
 /// when it would grow past the limit it is renamed to `<name>.log.1` (replacing the previous one)
@@ -8,7 +7,7 @@ final class LogFile: Sendable {
     /// The file's path.
     let path: String
     private let rotationBytes: Int
-    private let state: Mutex<(fd: Int32, size: Int)>
+    private let state: Locked<(fd: Int32, size: Int)>
 
     /// Opens (creating) the file for appending.
     ///
@@ -17,7 +16,7 @@ final class LogFile: Sendable {
         self.path = path
         self.rotationBytes = rotationBytes
         let fd = try Self.open(path)
-        state = Mutex((fd, Self.size(of: fd)))
+        state = Locked((fd, Self.size(of: fd)))
     }
 
     deinit {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A value that is set once and awaited by any number of tasks (a latch with a payload).
 ///
@@ -9,7 +8,7 @@ final class OneShot<Value: Sendable>: Sendable {
         case fulfilled(Value)
     }
 
-    private let state = Mutex<State>(.pending(waiters: [:], nextID: 0))
+    private let state = Locked<State>(.pending(waiters: [:], nextID: 0))
 
     init() {}
 

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// What `stop`/`start`/`restart` change about one service while the run goes on.
 ///
@@ -21,7 +20,7 @@ final class ServiceControl: Sendable {
         var isIdle = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init() {}
 

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -78,10 +77,10 @@ package struct UnixSignals: AsyncSequence, Sendable {
 /// Keeps the dispatch sources alive until the stream ends (a mutex makes the non-Sendable
 /// sources safe to hand to the stream's termination handler).
 private final class SignalSources: Sendable {
-    private let sources: Mutex<[any DispatchSourceSignal]>
+    private let sources: Locked<[any DispatchSourceSignal]>
 
     init(_ sources: sending [any DispatchSourceSignal]) {
-        self.sources = Mutex(sources)
+        self.sources = Locked(sources)
     }
 
     func cancel() {
