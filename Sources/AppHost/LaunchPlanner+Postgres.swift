@@ -33,7 +33,7 @@ extension LaunchPlanner {
         }
         let data = (home as NSString).appendingPathComponent("pgdata")
         let sockets = (home as NSString).appendingPathComponent("run")
-        if let dataMajor = PostgresBinaries.majorVersion(ofData: data), let binaryMajor = binaries.majorVersion,
+        if let dataMajor = existingMajor, let binaryMajor = binaries.majorVersion,
             dataMajor != binaryMajor
         {
             return fail(

@@ -23,6 +23,12 @@ package struct RunStatus: Codable, Sendable, Hashable {
             self.urls = urls
             self.upSince = upSince
         }
+
+        /// `healthy` or `unhealthy` for a running, health-checked resource (its state says so);
+        /// nil otherwise. `ps` and the dashboard show it as its own column.
+        package var health: String? {
+            state == "healthy" || state == "unhealthy" ? state : nil
+        }
     }
 
     package var app: String

@@ -48,7 +48,7 @@ struct AppDashboardBackend: DashboardBackend {
         return snapshot.resources.map { resource in
             DashboardResource(
                 name: resource.name, type: resource.type, state: resource.state,
-                health: resource.state == "healthy" || resource.state == "unhealthy" ? resource.state : nil,
+                health: resource.health,
                 pids: resource.pids, urls: resource.urls, restarts: resource.restarts, upSince: resource.upSince,
                 replicas: manifest[resource.name]?.run.replicas ?? 1)
         }
@@ -340,7 +340,7 @@ struct DashboardLauncher: Sendable {
         let control = control
         let backend = makeDashboardBackend(
             manifest: manifest, folder: folder, environments: environments,
-            status: { Self.runStatus(await control.status()) },
+            status: { await control.status().runStatus },
             perform: { action, name in try await Self.perform(action, on: name, control: control) })
         let port = DashboardState.port(in: folder, requested: requestedPort)
         let server = DashboardServer(backend: backend, port: port, title: manifest.name)
@@ -357,16 +357,6 @@ struct DashboardLauncher: Sendable {
                 Console.error("warning: no dashboard on 127.0.0.1:\(port): \(error) (choose another with --dashboard-port)")
             }
         }
-    }
-
-    static func runStatus(_ status: ControlStatus) -> RunStatus {
-        RunStatus(
-            app: status.app, manifest: status.manifest, pid: status.pid, startedAt: status.startedAt,
-            resources: status.resources.map {
-                RunStatus.Resource(
-                    name: $0.name, type: $0.type, state: $0.state, pids: $0.pids, restarts: $0.restarts, urls: $0.urls,
-                    upSince: $0.upSince)
-            })
     }
 
     static func perform(_ action: DashboardAction, on name: String, control: SupervisorControl) async throws {

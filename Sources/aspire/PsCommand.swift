@@ -27,9 +27,8 @@ struct PsCommand: AsyncParsableCommand {
             let now = Date().timeIntervalSince1970
             var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
-                let checked = resource.state == "healthy" || resource.state == "unhealthy"
                 rows.append([
-                    resource.name, resource.type, checked ? "running" : resource.state, checked ? resource.state : "-",
+                    resource.name, resource.type, resource.health == nil ? resource.state : "running", resource.health ?? "-",
                     resource.pids.map(String.init).joined(separator: ","), String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),
                 ])
