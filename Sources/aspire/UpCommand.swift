@@ -88,12 +88,12 @@ struct UpCommand: AsyncParsableCommand {
                 try? resolver.endpointValue(EndpointID(resource.name, $0.name), field: .url).value
             }
         }
-        let recorder = StatusRecorder(manifest: app, folder: folder, urls: urls)
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
         let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
         let control = Self.control(for: supervisor, app: app, urls: urls)
+        let recorder = StatusRecorder(folder: folder, control: control)
         let server = Self.controlServer(control, folder: folder, logger: logger)
         let dashboard =
             noDashboard
@@ -108,7 +108,7 @@ struct UpCommand: AsyncParsableCommand {
                 return nil
             }
             group.addTask {
-                await recorder.run(supervisor)
+                await recorder.run()
                 return nil
             }
             if let dashboard {
