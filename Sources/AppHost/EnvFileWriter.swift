@@ -10,7 +10,7 @@ package enum EnvFileWriter {
             for (index, environment) in replicas.enumerated() {
                 let text = DotEnv.render(environment, showSecrets: true)
                 let file = index == 0 ? folder.envFile(for: name) : folder.envFile(for: "\(name)-\(index)")
-                try folder.write(text, to: file, mode: 0o600)
+                try folder.writeIfChanged(text, to: file, mode: 0o600)
             }
         }
     }

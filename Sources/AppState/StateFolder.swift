@@ -73,6 +73,38 @@ package struct StateFolder: Sendable, Hashable {
         }
     }
 
+    /// `write`, unless `path` already holds exactly `contents` with `mode`, owned by this user.
+    ///
+    /// For files every `up` regenerates (env files, server configs): from one run to the next
+    /// they rarely change, and rewriting 200 of them (a new inode each) cost more of a start-up
+    /// than all its spawns. Also leaves their modification times meaningful.
+    package func writeIfChanged(_ contents: String, to path: String, mode: Int) throws(StateError) {
+        if Self.holds(Array(contents.utf8), path: path, mode: mode) { return }
+        try write(contents, to: path, mode: mode)
+    }
+
+    /// Whether the regular file at `path` is this user's, has exactly `mode` and `bytes`.
+    private static func holds(_ bytes: [UInt8], path: String, mode: Int) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(),
+            Int(info.st_mode & 0o7777) == mode, Int(info.st_size) == bytes.count
+        else { return false }
+        var existing = [UInt8](repeating: 0, count: bytes.count + 1)  // one more: a file that grew
+        var total = 0
+        while total < existing.count {
+            let count = existing.withUnsafeMutableBytes { buffer in
+                read(fd, buffer.baseAddress.map { $0 + total }, buffer.count - total)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            total += count
+        }
+        return total == bytes.count && existing.prefix(total).elementsEqual(bytes)
+    }
+
     /// Reads a JSON file, or nil when it does not exist or does not parse (it is then rebuilt).
     package func readJSON<T: Decodable>(_ type: T.Type, from path: String) -> T? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

@@ -118,62 +118,50 @@ struct ManagedService: Sendable {
     /// Waits until every `waitFor` dependency is ready and every `waitForCompletion` one exited
     /// 0; stops at the first dependency that fails, or at a shutdown.
     private func waitForDependencies() async -> DependencyWait {
-        let handles = context.handles
         let shutdown = context.shutdown
-        let stopRequest = handle.control.stopRequest
-        let waits: [(name: String, completion: Bool)] =
-            spec.waitFor.map { ($0, false) } + spec.waitForCompletion.map { ($0, true) }
-        return await withTaskGroup(of: DependencyWait.self) { group in
-            for (name, needsCompletion) in waits {
-                guard let dependency = handles[name] else {
-                    group.cancelAll()
-                    return .failed("not started: dependency '\(name)' is not part of this run")
-                }
-                group.addTask {
-                    do {
-                        if needsCompletion {
-                            switch try await dependency.completion.wait() {
-                            case .succeeded: return .ready
-                            case .failed(let why): return .failed("not started: dependency '\(name)' \(why)")
-                            case .stopped: return .shutdown
-                            }
-                        }
-                        switch try await dependency.readiness.wait() {
-                        case .ready: return .ready
-                        case .failed(let why): return .failed("not started: dependency '\(name)' \(why)")
-                        }
-                    } catch {
-                        return .shutdown
-                    }
-                }
+        let waits = spec.waitFor.map { ($0, false) } + spec.waitForCompletion.map { ($0, true) }
+        var dependencies: [(name: String, needsCompletion: Bool, handle: ServiceHandle)] = []
+        for (name, needsCompletion) in waits {
+            guard let dependency = context.handles[name] else {
+                return .failed("not started: dependency '\(name)' is not part of this run")
             }
-            group.addTask {
-                do { try await shutdown.wait() } catch {}
-                return .shutdown
-            }
-            group.addTask {
-                do { try await stopRequest.wait() } catch { return .shutdown }
-                return .stopRequested
-            }
-            var remaining = waits.count
-            while let result = await group.next() {
-                switch result {
-                case .ready:
-                    remaining -= 1
-                    if remaining == 0 {
-                        group.cancelAll()
-                        return .ready
-                    }
-                case .failed:
-                    group.cancelAll()
-                    // During a shutdown a dependency may end unready because it was stopped: not a failure.
-                    return shutdown.isFulfilled ? .shutdown : result
-                case .shutdown, .stopRequested:
-                    group.cancelAll()
-                    return result
-                }
-            }
-            return .shutdown
+            dependencies.append((name, needsCompletion, dependency))
         }
+        let gate = DependencyGate<DependencyWait>(needed: dependencies.count, whenAllArrived: .ready)
+        // During a shutdown a dependency may end unready because it was stopped: not a failure.
+        let failed = { @Sendable (name: String, why: String) in
+            gate.decide(shutdown.isFulfilled ? .shutdown : .failed("not started: dependency '\(name)' \(why)"))
+        }
+        var forget: [() -> Void] = []
+        for (name, needsCompletion, dependency) in dependencies {
+            if needsCompletion {
+                let latch = dependency.completion
+                let token = latch.observe { completion in
+                    switch completion {
+                    case .succeeded: gate.arrive()
+                    case .failed(let why): failed(name, why)
+                    case .stopped: gate.decide(.shutdown)
+                    }
+                }
+                forget.append { latch.removeObserver(token) }
+            } else {
+                let latch = dependency.readiness
+                let token = latch.observe { readiness in
+                    switch readiness {
+                    case .ready: gate.arrive()
+                    case .failed(let why): failed(name, why)
+                    }
+                }
+                forget.append { latch.removeObserver(token) }
+            }
+        }
+        let stopRequest = handle.control.stopRequest
+        let shutdownToken = shutdown.observe { gate.decide(.shutdown) }
+        let stopToken = stopRequest.observe { gate.decide(.stopRequested) }
+        let result = await gate.wait(onCancel: .shutdown)
+        shutdown.removeObserver(shutdownToken)
+        stopRequest.removeObserver(stopToken)
+        for undo in forget { undo() }
+        return result
     }
 }
