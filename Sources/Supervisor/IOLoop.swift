@@ -1,14 +1,15 @@
 import Foundation
 
-/// The supervisor's one I/O thread: it waits on epoll for every descriptor the supervisor
-/// watches (pipes, pidfds, sockets) and it starts every child (a vfork-style clone + exec).
+/// The supervisor's I/O thread: it waits on epoll for every descriptor the supervisor watches
+/// (pipes, pidfds, sockets). Children are started by its `SpawnerThreads` (a vfork-style
+/// clone + exec each), several at once.
 ///
-/// Why one dedicated thread forks: children ask for SIGKILL when their parent dies
+/// Why dedicated threads fork: children ask for SIGKILL when their parent dies
 /// (PR_SET_PDEATHSIG), and the kernel ties that to the *thread* that forked, not the process.
 /// Threads of Swift's cooperative pool may exit when idle, which would kill healthy children at
-/// random, so every fork happens here, on a thread that lives until `stop()`. A supervisor run
+/// random, so every fork happens on a spawner thread that lives until `stop()`. A supervisor run
 /// stops its loop only after every child is reaped; if the whole process dies (even `kill -9`),
-/// this thread dies with it and the kernel kills every child.
+/// these threads die with it and the kernel kills every child.
 ///
 /// Waiting is one-shot and cancellation-aware: a task calls `wait(for:on:)`, the loop resumes it
 /// when the descriptor is ready, and cancelling the task removes the registration. A descriptor
@@ -36,7 +37,6 @@ final class IOLoop: Sendable {
 
     private struct State {
         var entries: [Int32: Entry] = [:]
-        var jobs: [@Sendable () -> Void] = []
         var nextID: UInt64 = 1
         var stopping = false
     }
@@ -45,6 +45,7 @@ final class IOLoop: Sendable {
     private let wakeFD: Int32
     private let state = Locked(State())
     private let finished = OneShot<Void>()
+    private let spawners: SpawnerThreads
 
     /// Creates the epoll set and starts the thread.
     ///
@@ -63,16 +64,18 @@ final class IOLoop: Sendable {
             Syscalls.close(epollFD)
             throw SystemCallError(call: "epoll_ctl", errno: status)
         }
+        spawners = SpawnerThreads(count: SpawnerThreads.defaultCount)
         let thread = Thread { [self] in self.runLoop() }
         thread.name = "aspire-io"
         thread.start()
     }
 
-    /// Asks the thread to finish its pending jobs and exit, and waits until it has.
+    /// Asks the threads to finish their pending jobs and exit, and waits until they have.
     ///
-    /// - Important: children forked by this loop get SIGKILL when the thread exits; stop the loop
+    /// - Important: children forked by this loop get SIGKILL when its threads exit; stop the loop
     ///   only after they are reaped.
     func stop() async {
+        await spawners.stop()
         let waiters: [Waiter] = state.withLock { state in
             state.stopping = true
             let waiters = state.entries.values.flatMap { [$0.reader, $0.writer].compactMap { $0 } }
@@ -154,37 +157,15 @@ final class IOLoop: Sendable {
         Syscalls.close(fd)
     }
 
-    // MARK: - Running work on the loop thread
-
-    /// Runs `job` on the loop thread and returns its result.
-    ///
-    /// - Throws: `CancellationError` when the loop is stopping.
-    func perform<T: Sendable>(_ job: @escaping @Sendable () -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let accepted = state.withLock { state in
-                guard !state.stopping else { return false }
-                state.jobs.append { continuation.resume(returning: job()) }
-                return true
-            }
-            if accepted {
-                Syscalls.eventFDSignal(wakeFD)
-            } else {
-                continuation.resume(throwing: CancellationError())
-            }
-        }
-    }
-
     // MARK: - The thread
 
     private func runLoop() {
         while true {
             let events = Syscalls.epollWait(epollFD, timeoutMilliseconds: -1)
-            // Drain the wake-up counter *before* taking the job queue: a job queued after the
-            // drain signals again and is seen on the next round, so no wake-up is ever lost.
             let woken = events.contains { $0.fd == wakeFD }
             if woken { Syscalls.eventFDDrain(wakeFD) }
             var ready: [Waiter] = []
-            let (jobs, stopping): ([@Sendable () -> Void], Bool) = state.withLock { state in
+            let stopping: Bool = state.withLock { state in
                 for (fd, bits) in events where fd != wakeFD {
                     guard var entry = state.entries[fd] else { continue }
                     if bits & (Syscalls.ioRead | Syscalls.ioHangup) != 0, let reader = entry.reader {
@@ -206,23 +187,11 @@ final class IOLoop: Sendable {
                     }
                     state.entries[fd] = entry
                 }
-                let jobs = state.jobs
-                state.jobs.removeAll()
-                return (jobs, state.stopping)
+                return state.stopping
             }
             if woken { _ = Syscalls.epollArm(epollFD, wakeFD, interest: Syscalls.ioRead, registered: true) }
             for waiter in ready { waiter.continuation.resume() }
-            for job in jobs { job() }
-            if stopping {
-                // Jobs queued after the last drain were refused (`stopping` is set under the same lock).
-                let late = state.withLock { state in
-                    let jobs = state.jobs
-                    state.jobs.removeAll()
-                    return jobs
-                }
-                for job in late { job() }
-                break
-            }
+            if stopping { break }
         }
         Syscalls.close(wakeFD)
         Syscalls.close(epollFD)
@@ -254,13 +223,13 @@ struct SpawnRequest: Sendable, Hashable {
 }
 
 extension IOLoop {
-    /// Starts a child on the loop thread (see the type's comment for why there).
+    /// Starts a child on a spawner thread (see the type's comment for why there).
     ///
     /// - Throws: `SpawnFailure` when the child could not start (command not found, bad working
     ///   directory, …); `SystemCallError` when pipes could not be made; `CancellationError` when
     ///   the loop is stopping.
     func spawn(_ request: SpawnRequest) async throws -> SpawnedProcess {
-        let result: Result<SpawnedProcess, any Error> = try await perform {
+        let result: Result<SpawnedProcess, any Error> = try await spawners.perform {
             var outPipe: (read: Int32, write: Int32)?
             var errPipe: (read: Int32, write: Int32)?
             if request.captureOutput {
