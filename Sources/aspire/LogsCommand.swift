@@ -21,37 +21,36 @@ struct LogsCommand: AsyncParsableCommand {
         var manifest = ManifestOptions()
         manifest.file = file
         let folder = try RunningApp.folder(for: manifest)
-        let logs = folder.logsDirectory
-        let available = ((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? [])
-            .filter { $0.hasSuffix(".log") }.map { String($0.dropLast(4)) }.sorted()
+        let available = LogFiles.names(in: folder)
         let selected = names.isEmpty ? available : names
         for name in selected where !available.contains(name) {
             let hint = available.isEmpty ? "" : " (logs exist for: \(available.joined(separator: ", ")))"
-            Console.error("error: no log for '\(name)' in \(logs)\(hint)")
+            Console.error("error: no log for '\(name)' in \(folder.logsDirectory)\(hint)")
             throw ExitCode(1)
         }
         let color = Console.useColor(fileDescriptor: 1)
         let width = (selected.map(\.count).max() ?? 0)
-        let filter = LogLineFilter(since: since?.start(now: Date().timeIntervalSince1970), timestamps: timestamps)
-        var readers = selected.enumerated().map { index, name in
-            LogReader(
-                path: (logs as NSString).appendingPathComponent("\(name).log"),
-                prefix: Self.prefix(name, width: width, index: index, color: color), filter: filter)
+        var prefixes: [String: String] = [:]
+        for (index, name) in selected.enumerated() {
+            prefixes[name] = Self.prefix(name, width: width, index: index, color: color)
         }
-        for index in readers.indices {
-            Console.out(readers[index].initial(tail: tail))
+        let filter = LogLineFilter(since: since?.start(now: Date().timeIntervalSince1970), timestamps: timestamps)
+        func show(_ lines: [String], of name: String) -> String {
+            let prefix = prefixes[name] ?? ""
+            return lines.compactMap { filter.apply(Substring($0)) }.map { prefix + $0 + "\n" }.joined()
+        }
+
+        // What is there now, then (-f) what comes, from exactly where each file was read to.
+        var cursors: [String: LogFollower.Cursor] = [:]
+        for name in selected {
+            let (lines, end) = LogFiles.tail(LogFiles.path(of: name, in: folder), lines: tail)
+            cursors[name] = end
+            Console.out(show(lines, of: name))
         }
         guard follow else { return }
-        while !Task.isCancelled {
-            var wrote = false
-            for index in readers.indices {
-                let text = readers[index].new()
-                if !text.isEmpty {
-                    Console.out(text)
-                    wrote = true
-                }
-            }
-            if !wrote { try await Task.sleep(for: .milliseconds(200)) }
+        let follower = LogFollower(folder: folder, names: selected, from: cursors)
+        while let lines = await follower.nextLines() {
+            Console.out(lines.map { show([$0.text], of: $0.resource) }.joined())
         }
     }
 
@@ -60,48 +59,6 @@ struct LogsCommand: AsyncParsableCommand {
     static func prefix(_ name: String, width: Int, index: Int, color: Bool) -> String {
         let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
         return color ? "\u{1B}[\(palette[index % palette.count])m\(padded) |\u{1B}[0m " : "\(padded) | "
-    }
-}
-
-/// Reads one log file from an offset, prefixing whole lines only.
-struct LogReader {
-    var path: String
-    var prefix: String
-    var filter: LogLineFilter
-    var offset: UInt64 = 0
-    var partial = ""
-
-    init(path: String, prefix: String, filter: LogLineFilter) {
-        self.path = path
-        self.prefix = prefix
-        self.filter = filter
-    }
-
-    mutating func initial(tail: Int?) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let data = (try? handle.readToEnd()) ?? Data()
-        offset = UInt64(data.count)
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() } else if let last = lines.popLast() { partial = String(last) }
-        var shown = lines.compactMap { filter.apply($0) }
-        if let tail { shown = Array(shown.suffix(max(0, tail))) }
-        return shown.map { prefix + $0 + "\n" }.joined()
-    }
-
-    mutating func new() -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        if size < offset { offset = 0 }  // rotated
-        guard size > offset else { return "" }
-        try? handle.seek(toOffset: offset)
-        let data = (try? handle.readToEnd()) ?? Data()
-        offset += UInt64(data.count)
-        let text = partial + String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        partial = String(lines.removeLast())
-        return lines.compactMap { filter.apply($0) }.map { prefix + $0 + "\n" }.joined()
     }
 }
 

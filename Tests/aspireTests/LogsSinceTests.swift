@@ -60,4 +60,68 @@ struct LogsSinceTests {
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--since"), "\(bad.stderr)")
     }
+
+    @Test("logs -f prints the tail, then new lines, across a rotation, each once and in order")
+    func follow() async throws {
+        let path = try Self.app()
+        let log = (path as NSString).deletingLastPathComponent + "/.aspire/logs/api.log"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["logs", "-f", "--tail", "1", "--file", path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let collected = OutputCollector(out.fileHandleForReading)
+
+        func append(_ text: String, to file: String) throws {
+            let handle = try #require(FileHandle(forWritingAtPath: file))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
+        }
+        #expect(await collected.waitFor("api | a line without a stamp\n"))
+        try append("first new\nsecond ", to: log)  // a line still being written
+        #expect(await collected.waitFor("api | first new\n"))
+        try append("half\nlast before rotation\n", to: log)
+        // The supervisor's rotation: the file becomes .log.1 and a new one starts.
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        try "after rotation\n".write(toFile: log, atomically: false, encoding: .utf8)
+        #expect(await collected.waitFor("api | after rotation\n"))
+        #expect(
+            collected.text
+                == "api | a line without a stamp\napi | first new\napi | second half\napi | last before rotation\napi | after rotation\n")
+    }
+}
+
+/// Gathers what a child writes to a pipe, on a thread of its own.
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { return }
+                lock.withLock { data.append(chunk) }
+            }
+        }
+    }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+
+    /// Waits up to 10 s for `expected` to appear.
+    func waitFor(_ expected: String) async -> Bool {
+        for _ in 0..<200 {
+            if text.contains(expected) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
 }
