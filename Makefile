@@ -6,7 +6,7 @@
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
 #   make bench    release build + the benchmarks (bench/run.py, bench/supervise.py; BENCH_FLAGS=--quick)
 #   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
-#   make install  release build, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
+#   make install  release build (Swift runtime linked in), stripped, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make fuzz     libFuzzer on the C shim, then on the whole load path, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
 #   make clean    remove build products
 
@@ -29,6 +29,10 @@ FUZZ_SECONDS ?= 60
 BENCH_FLAGS ?=
 # SwiftPM's build folder; another one (SCRATCH=.build-mine) lets two checkouts build side by side.
 SCRATCH ?= .build
+# Release builds link the Swift runtime and Foundation statically: `aspire` then runs on a machine
+# without a Swift toolchain, and starts in half the time (no symbol binding across a dozen shared
+# libraries: `aspire validate` of the starter 21 ms -> 11 ms). `install` strips it (127 -> 74 MB).
+RELEASE := -c release --static-swift-stdlib
 ASPIRE := $(SCRATCH)/debug/aspire
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -81,9 +85,9 @@ run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
 bench: deps bench-peers
-	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product aspire
-	$(PYTHON) bench/run.py --aspire "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
-	$(PYTHON) bench/supervise.py --aspire "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
+	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire
+	$(PYTHON) bench/run.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
+	$(PYTHON) bench/supervise.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
 
 # The peers bench/supervise.py compares against (each is skipped with a note when missing).
 bench-peers:
@@ -105,9 +109,9 @@ sanitize-thread: deps
 	TSAN_OPTIONS=die_after_fork=0 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 install:
-	$(SWIFT) build -c release --scratch-path $(SCRATCH)
+	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire
 	install -d "$(DESTDIR)$(PREFIX)/bin"
-	install -m 0755 "$$($(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)/aspire" "$(DESTDIR)$(PREFIX)/bin/aspire"
+	install -s -m 0755 "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" "$(DESTDIR)$(PREFIX)/bin/aspire"
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/aspire"
 
 fuzz: deps

@@ -5,7 +5,7 @@ import ArgumentParser
 import Foundation
 
 /// `aspire env NAME`: exactly what `aspire up` would inject into NAME, without starting anything.
-struct EnvCommand: AsyncParsableCommand {
+struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env", abstract: "Print the environment `up` would inject into a resource (secrets masked).")
 
@@ -19,7 +19,7 @@ struct EnvCommand: AsyncParsableCommand {
     @Flag(help: "Print secret values instead of ***.") var showSecrets = false
     @Option(help: "Which replica (0-based), for resources with replicas.") var replica: Int = 0
 
-    func run() async throws {
+    func run() throws {
         let (app, _) = try manifest.loadValidManifest(printWarnings: false)
         guard let resource = app[name] else {
             let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""

@@ -3,7 +3,7 @@ import AppState
 import ArgumentParser
 
 /// `aspire validate`: every problem in the manifest, with file:line:col, in one run.
-struct ValidateCommand: AsyncParsableCommand {
+struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "Check the manifest and report every problem with file:line:col.")
 
@@ -14,7 +14,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var manifest: ManifestOptions
     @Option(help: "Output format: text or json.") var format: Format = .text
 
-    func run() async throws {
+    func run() throws {
         let result = try manifest.load()
         switch format {
         case .json:
