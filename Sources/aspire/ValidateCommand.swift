@@ -1,6 +1,7 @@
 import AppModel
 import AppState
 import ArgumentParser
+import Foundation
 
 /// `aspire validate`: every problem in the manifest, with file:line:col, in one run.
 struct ValidateCommand: ParsableCommand {
@@ -29,6 +30,8 @@ struct ValidateCommand: ParsableCommand {
                 Console.out("\(manifest.file): valid (\(app.name), \(count) resource\(count == 1 ? "" : "s"))\n")
             }
         }
-        if result.hasErrors { throw ExitCode(1) }
+        // Exit here, with the model still alive: freeing it object by object (300,000 of them at
+        // 20,000 resources) would cost a tenth of the validation, and the kernel takes it back at once.
+        withExtendedLifetime(result) { Foundation.exit(result.hasErrors ? 1 : 0) }
     }
 }
