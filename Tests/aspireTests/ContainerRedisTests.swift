@@ -78,9 +78,15 @@ struct ContainerRedisTests {
                 let port = ContainerEngine.run(["port", name]).output.trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(port == "6379/tcp -> 127.0.0.1:\(result["port"] ?? "?")", "published on loopback only: \(port)")
                 // As with the official image, the entrypoint drops to user redis, who reads the mounted config.
-                let user = ContainerEngine.run(["top", name, "user"]).output
-                let users = user.split(whereSeparator: \.isWhitespace).dropFirst()
-                #expect(!users.isEmpty && users.allSatisfy { $0 == "redis" || $0 == "999" }, "the server runs as redis: \(user)")
+                // (Only the server's own process: a health probe exec'd in the container may be listed too.)
+                let top = ContainerEngine.run(["top", name, "user", "comm"]).output
+                var serverUsers: [String] = []
+                for line in top.split(separator: "\n").dropFirst() {
+                    let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
+                    if fields.count == 2, fields[1] == "redis-server" { serverUsers.append(fields[0]) }
+                }
+                let runsAsRedis = serverUsers.allSatisfy { $0 == "redis" || $0 == "999" }
+                #expect(!serverUsers.isEmpty && runsAsRedis, "the server runs as redis: \(top)")
                 // The password is in the mounted config file, never in argv.
                 let argv = ContainerEngine.run(["inspect", "--format", "{{.Config.Cmd}}", name]).output
                 #expect(argv.contains("redis-server /usr/local/etc/redis/redis.conf"), "\(argv)")
