@@ -42,7 +42,7 @@ extension ProcessTests {
             #expect(isAlive(apiPid))
             let snapshot = await supervisor.snapshot()
             #expect(snapshot.first { $0.status.name == "db" }?.isStoppedByUser == true)
-            #expect(sink.lines.contains("aspire | db: stopping"))
+            #expect(await eventually { sink.lines.contains("aspire | db: stopping") })
 
             // Stopping a stopped service does nothing.
             try await supervisor.stop(["db"])
@@ -266,7 +266,8 @@ extension ProcessTests {
             let pid = try #require(Int32(sandbox.lines("pid").first ?? ""))
             try await supervisor.stop(["stubborn"])
             #expect(!isAlive(pid))
-            #expect(sink.text.contains("stubborn: still running 300ms after SIGTERM; sending SIGKILL"))
+            // The console writes behind: the line may reach the sink just after `stop` returns.
+            #expect(await eventually { sink.text.contains("stubborn: still running 300ms after SIGTERM; sending SIGKILL") })
             await supervisor.requestShutdown()
             #expect(try await outcome.isSuccess)
         }
