@@ -92,17 +92,9 @@ package struct StateFolder: Sendable, Hashable {
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(),
             Int(info.st_mode & 0o7777) == mode, Int(info.st_size) == bytes.count
         else { return false }
-        var existing = [UInt8](repeating: 0, count: bytes.count + 1)  // one more: a file that grew
-        var total = 0
-        while total < existing.count {
-            let count = existing.withUnsafeMutableBytes { buffer in
-                read(fd, buffer.baseAddress.map { $0 + total }, buffer.count - total)
-            }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            total += count
-        }
-        return total == bytes.count && existing.prefix(total).elementsEqual(bytes)
+        // Read to the end, not just `size` bytes: a file that grew since fstat is not a match.
+        let existing = (try? FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd()) ?? Data()
+        return existing.elementsEqual(bytes)
     }
 
     /// Reads a JSON file, or nil when it does not exist or does not parse (it is then rebuilt).
