@@ -68,13 +68,25 @@ package struct ManifestDecoder {
         if document.errors.contains(where: { $0.code != .duplicateKey }) {
             return (nil, parseDiagnostics)
         }
-        let manifest = decoder.decodeRoot(document.root, directory: directory, defaultName: defaultName)
+        let manifest = decoder.decodeRoot(document.root, defaultName: defaultName).map { head in
+            var manifest = Manifest(name: head.name, file: document.file, directory: directory, resources: head.resources)
+            manifest.undecodedNames = head.undecoded
+            return manifest
+        }
         return (manifest, parseDiagnostics + decoder.reader.diagnostics)
+    }
+
+    /// What the top level of a manifest gives: the app's name and its resources (those that
+    /// could not be decoded only by name).
+    struct Head {
+        var name: String
+        var resources: [Resource]
+        var undecoded: Set<String>
     }
 
     // MARK: - Root
 
-    private mutating func decodeRoot(_ root: YAMLNode?, directory: String, defaultName: String) -> Manifest? {
+    mutating func decodeRoot(_ root: YAMLNode?, defaultName: String) -> Head? {
         guard let root else {
             reader.diagnostics.append(.error(.emptyManifest, at: SourceLocation(file: file, line: 1, column: 1)))
             return nil
@@ -92,26 +104,30 @@ package struct ManifestDecoder {
         var undecoded = Set<String>()
         if let node = top["resources"] {
             if node.kind == .mapping {
-                resources.reserveCapacity(node.count)
-                for (key, value) in node.pairView {
-                    guard let resourceName = key.scalar, key.kind == .scalar else {
-                        reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
-                        continue
-                    }
-                    if resourceName.hasPrefix("x-") { continue }
-                    if !decodeResource(resourceName, key: key, node: value, into: &resources) {
-                        undecoded.insert(resourceName)
-                    }
-                }
+                decodeEntries(of: node, into: &resources, undecoded: &undecoded)
             } else if !node.isNull {
                 reader.diagnostics.append(.error(.wrongType("resources", expected: "a mapping of resource names to resources", found: node), at: node.location))
             }
         } else {
             reader.diagnostics.append(.error(.missingResources, at: root.location))
         }
-        var manifest = Manifest(name: name, file: file, directory: directory, resources: resources)
-        manifest.undecodedNames = undecoded
-        return manifest
+        return Head(name: name, resources: resources, undecoded: undecoded)
+    }
+
+    /// Decodes the entries of the `resources:` mapping `node`, in order.
+    mutating func decodeEntries(of node: YAMLNode, into resources: inout [Resource], undecoded: inout Set<String>) {
+        // A postgres entry adds its databases too; a little room saves copying the array.
+        resources.reserveCapacity(resources.count + node.count + node.count / 8)
+        for (key, value) in node.pairView {
+            guard let resourceName = key.scalar, key.kind == .scalar else {
+                reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
+                continue
+            }
+            if resourceName.hasPrefix("x-") { continue }
+            if !decodeResource(resourceName, key: key, node: value, into: &resources) {
+                undecoded.insert(resourceName)
+            }
+        }
     }
 
     // MARK: - Resources

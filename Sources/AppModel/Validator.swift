@@ -1,26 +1,73 @@
+import Synchronization
+
 /// Cross-resource rules: names, references, waits, expressions, cycles, ports.
 ///
 /// Every rule runs and every problem is collected; nothing stops at the first error.
 package enum Validator {
     /// Checks `manifest` and returns every diagnostic (errors and warnings).
-    package static func validate(_ manifest: Manifest) -> [Diagnostic] {
+    /// - Parameter runner: When given, the rules that look at one resource at a time run on
+    ///   slices of a large manifest at once; the diagnostics come out in the same order.
+    package static func validate(_ manifest: Manifest, runner: ConcurrentRunner? = nil) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // Which resources some expression uses (by position), found while checking expressions.
         var used = [Bool](repeating: false, count: manifest.resources.count)
-        checkNames(manifest, &diagnostics)
-        checkEdges(manifest, &diagnostics)
-        checkExpressions(manifest, &diagnostics, used: &used)
+        let count = manifest.resources.count
+        if let runner, count >= 2 * sliceSize {
+            checkPerResource(manifest, &diagnostics, used: &used, runner: runner)
+        } else {
+            var perResource = PerResource()
+            perResource.check(manifest, 0..<count)
+            diagnostics = perResource.names + perResource.edges + perResource.expressions
+            for index in perResource.used { used[index] = true }
+        }
         checkEndpoints(manifest, &diagnostics)
         checkCycles(manifest, &diagnostics)
         checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }
 
-    private static func checkNames(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+    /// Resources per job when the per-resource rules run in slices.
+    static let sliceSize = 4096
+
+    /// The diagnostics of the rules that look at one resource at a time (names, edges,
+    /// expressions), kept per rule so that slices join in the order one pass gives.
+    private struct PerResource: Sendable {
+        var names: [Diagnostic] = []
+        var edges: [Diagnostic] = []
+        var expressions: [Diagnostic] = []
+        /// Positions some expression uses.
+        var used: [Int] = []
+
+        mutating func check(_ manifest: Manifest, _ range: Range<Int>) {
+            checkNames(manifest, range, &names)
+            checkEdges(manifest, range, &edges)
+            checkExpressions(manifest, range, &expressions, used: &used)
+        }
+    }
+
+    private static func checkPerResource(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool], runner: ConcurrentRunner) {
+        let count = manifest.resources.count
+        let slices = (count + sliceSize - 1) / sliceSize
+        let results = Mutex<[PerResource]>(Array(repeating: PerResource(), count: slices))
+        runner(slices) { slice in
+            var perResource = PerResource()
+            perResource.check(manifest, slice * sliceSize..<min(count, (slice + 1) * sliceSize))
+            results.withLock { $0[slice] = perResource }
+        }
+        let parts = results.withLock { $0 }
+        diagnostics += parts.flatMap(\.names)
+        diagnostics += parts.flatMap(\.edges)
+        diagnostics += parts.flatMap(\.expressions)
+        for part in parts {
+            for index in part.used { used[index] = true }
+        }
+    }
+
+    private static func checkNames(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic]) {
         // Fields are read through a buffer pointer, in place: binding a resource to a name (or
         // iterating the array) would copy it, retaining every string and array in it.
         manifest.resources.withUnsafeBufferPointer { resources in
-            for position in resources.indices {
+            for position in range {
                 let name = resources[position].name
                 if !ResourceName.isValid(name) {
                     diagnostics.append(.error(.invalidResourceName(name), at: resources[position].location))
@@ -39,9 +86,9 @@ package enum Validator {
         }
     }
 
-    private static func checkEdges(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+    private static func checkEdges(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic]) {
         manifest.resources.withUnsafeBufferPointer { resources in
-            for position in resources.indices {
+            for position in range {
                 checkEdges(of: resources, at: position, manifest, &diagnostics)
             }
         }
@@ -91,9 +138,9 @@ package enum Validator {
         }
     }
 
-    private static func checkExpressions(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool]) {
+    private static func checkExpressions(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic], used: inout [Int]) {
         manifest.resources.withUnsafeBufferPointer { resources in
-            for position in resources.indices {
+            for position in range {
                 checkExpressions(of: resources, at: position, manifest, &diagnostics, used: &used)
             }
         }
@@ -101,7 +148,7 @@ package enum Validator {
 
     private static func checkExpressions(
         of resources: UnsafeBufferPointer<Resource>, at position: Int, _ manifest: Manifest, _ diagnostics: inout [Diagnostic],
-        used: inout [Bool]
+        used: inout [Int]
     ) {
                 do {
             resources[position].forEachExpression { expression in
@@ -110,7 +157,7 @@ package enum Validator {
                     diagnostics.append(.error(.unknownResource(expression.resource, from: resources[position].name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: manifest.resourceNames)), at: expression.location))
                     return
                 }
-                used[targetIndex] = true
+                used.append(targetIndex)
                 let target = resources[targetIndex]
                 if target.name == resources[position].name, case .connectionString = expression.property {
                     diagnostics.append(.error(.selfReference(resources[position].name, field: "use the connection string of"), at: expression.location))

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHIM_DEFAULT_MAX_DEPTH 256u
-#define SHIM_DEFAULT_MAX_ALIAS_EXPANSION 1000000u
-#define SHIM_DEFAULT_MAX_INPUT_BYTES (256u * 1024u * 1024u)
+#define SHIM_DEFAULT_MAX_DEPTH ASPIRE_YAML_DEFAULT_MAX_DEPTH
+#define SHIM_DEFAULT_MAX_ALIAS_EXPANSION ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION
+#define SHIM_DEFAULT_MAX_INPUT_BYTES ASPIRE_YAML_DEFAULT_MAX_INPUT_BYTES
 #define SHIM_MAX_ERRORS 1000u        // duplicate keys past this stop the parse (memory bound)
 #define SHIM_MAX_NODES 0xFFFFFFFFu   // node indices and children ranges are uint32
 #define SHIM_MAX_POOL 0x7FFFFFFFu    // tag_offset is int32, so the pool stays below 2 GiB
@@ -38,6 +38,7 @@ struct aspire_yaml_doc {
     aspire_yaml_error *errors;
     size_t error_count, error_cap;
     int64_t root;
+    uint64_t alias_expansion; // nodes added by all aliases (what the budget was charged)
 };
 
 // MARK: - Parse state
@@ -89,6 +90,7 @@ typedef struct {
     size_t names_size, names_cap;
     shim_table tags; // interned tags in the pool; a is unused
     int stop;        // a fatal error has been recorded
+    uint64_t first_line; // the 1-based line of the input's first byte (1 unless a part)
 } shim_state;
 
 // MARK: - Small helpers
@@ -111,8 +113,9 @@ static uint32_t shim_u32(size_t value) { return value > UINT32_MAX ? UINT32_MAX 
 static uint64_t shim_add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 /// The one place a libyaml mark (0-based) becomes a 1-based line and column.
-static void shim_location(yaml_mark_t mark, uint32_t *line, uint32_t *column) {
-    *line = shim_u32(mark.line + 1);
+/// A part of a larger file (aspire_yaml_parse_part) counts its lines from where it sits in it.
+static void shim_location(const shim_state *st, yaml_mark_t mark, uint32_t *line, uint32_t *column) {
+    *line = shim_u32((uint64_t)mark.line + st->first_line);
     *column = shim_u32(mark.column + 1);
 }
 
@@ -195,7 +198,7 @@ static void shim_error(shim_state *st, int code, uint32_t line, uint32_t column,
 #define shim_fail_at(st, code, mark, ...)                                                          \
     do {                                                                                           \
         uint32_t shim_l_, shim_c_;                                                                 \
-        shim_location((mark), &shim_l_, &shim_c_);                                                 \
+        shim_location((st), (mark), &shim_l_, &shim_c_);                                                 \
         shim_error((st), (code), shim_l_, shim_c_, 0, 0, __VA_ARGS__);                             \
     } while (0)
 
@@ -326,8 +329,8 @@ static int64_t shim_new_node(shim_state *st, int kind, int style, const yaml_eve
     memset(node, 0, sizeof *node);
     node->kind = kind;
     node->style = style;
-    shim_location(ev->start_mark, &node->start_line, &node->start_column);
-    shim_location(ev->end_mark, &node->end_line, &node->end_column); // collections: fixed at the end event
+    shim_location(st, ev->start_mark, &node->start_line, &node->start_column);
+    shim_location(st, ev->end_mark, &node->end_line, &node->end_column); // collections: fixed at the end event
     node->tag_offset = -1;
     meta[index] = (shim_meta){.size = 0, .height = 0};
     doc->node_count++;
@@ -441,7 +444,7 @@ static void shim_on_collection_end(shim_state *st, const yaml_event_t *ev) {
     aspire_yaml_node *node = &doc->nodes[index];
     node->first_child = (uint32_t)doc->child_count;
     node->child_count = (uint32_t)count;
-    shim_location(ev->end_mark, &node->end_line, &node->end_column);
+    shim_location(st, ev->end_mark, &node->end_line, &node->end_column);
     doc->child_count += count;
     st->meta[index] = (shim_meta){.size = frame->size, .height = frame->height};
     st->stack_count = frame->child_start;
@@ -482,7 +485,7 @@ static void shim_on_alias(shim_state *st, const yaml_event_t *ev) {
         return;
     }
     uint32_t line, column;
-    shim_location(ev->start_mark, &line, &column);
+    shim_location(st, ev->start_mark, &line, &column);
     shim_attach(st, target, line, column);
 }
 
@@ -600,7 +603,7 @@ static void shim_libyaml_error(shim_state *st, const yaml_parser_t *parser) {
         shim_fail_at(st, ASPIRE_YAML_ERR_SYNTAX, parser->problem_mark, "%s %s", problem, parser->context);
     } else {
         uint32_t line, column;
-        shim_location(parser->context_mark, &line, &column);
+        shim_location(st, parser->context_mark, &line, &column);
         shim_fail_at(st, ASPIRE_YAML_ERR_SYNTAX, parser->problem_mark, "%s %s (started at line %u, column %u)",
                      problem, parser->context, line, column);
     }
@@ -656,6 +659,11 @@ static void shim_run(shim_state *st, yaml_parser_t *parser) {
 }
 
 aspire_yaml_doc *aspire_yaml_parse(const char *bytes, size_t length, const aspire_yaml_limits *limits) {
+    return aspire_yaml_parse_part(bytes, length, limits, NULL);
+}
+
+aspire_yaml_doc *aspire_yaml_parse_part(const char *bytes, size_t length, const aspire_yaml_limits *limits,
+                                        const aspire_yaml_placement *placement) {
     aspire_yaml_doc *doc = calloc(1, sizeof *doc);
     if (doc == NULL) return NULL;
     doc->root = -1;
@@ -668,6 +676,12 @@ aspire_yaml_doc *aspire_yaml_parse(const char *bytes, size_t length, const aspir
     memset(&st, 0, sizeof st);
     st.doc = doc;
     st.max_depth = limits && limits->max_depth ? limits->max_depth : SHIM_DEFAULT_MAX_DEPTH;
+    st.first_line = 1;
+    if (placement != NULL) {
+        // A part's root sits `outer_depth` collections deep in the whole file; it gets what is left.
+        st.max_depth = placement->outer_depth >= st.max_depth ? 0 : st.max_depth - placement->outer_depth;
+        st.first_line = placement->first_line ? placement->first_line : 1;
+    }
     st.max_alias_expansion =
         limits && limits->max_alias_expansion ? limits->max_alias_expansion : SHIM_DEFAULT_MAX_ALIAS_EXPANSION;
     uint64_t max_input = limits && limits->max_input_bytes ? limits->max_input_bytes : SHIM_DEFAULT_MAX_INPUT_BYTES;
@@ -694,6 +708,7 @@ aspire_yaml_doc *aspire_yaml_parse(const char *bytes, size_t length, const aspir
     yaml_parser_set_input_string(&parser, copy, length);
 
     shim_run(&st, &parser);
+    doc->alias_expansion = st.alias_total;
 
     yaml_parser_delete(&parser);
     for (size_t i = 0; i < st.frame_count; i++) shim_table_free(&st.frames[i].keys);
@@ -726,4 +741,5 @@ const uint32_t *aspire_yaml_children(const aspire_yaml_doc *doc) { return doc->c
 size_t aspire_yaml_pool_size(const aspire_yaml_doc *doc) { return doc->pool_size; }
 const uint8_t *aspire_yaml_pool(const aspire_yaml_doc *doc) { return doc->pool; }
 size_t aspire_yaml_error_count(const aspire_yaml_doc *doc) { return doc->error_count; }
+uint64_t aspire_yaml_alias_expansion(const aspire_yaml_doc *doc) { return doc->alias_expansion; }
 const aspire_yaml_error *aspire_yaml_errors(const aspire_yaml_doc *doc) { return doc->errors; }

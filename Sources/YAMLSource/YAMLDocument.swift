@@ -28,6 +28,18 @@ package struct YAMLDocument: Sendable {
         self.errors = storage.errors(file: file)
     }
 
+    /// Parses one part of a larger file (see `YAMLSplit`): locations count lines from where the
+    /// part sits in the file, and the depth cap counts the collections around it.
+    init(part bytes: UnsafeRawBufferPointer, file: String, placement: aspire_yaml_placement) {
+        self.file = file
+        let storage = Storage(part: bytes, file: file, placement: placement)
+        self.storage = storage
+        self.errors = storage.errors(file: file)
+    }
+
+    /// Nodes added by all aliases (what the alias budget was charged).
+    var aliasExpansion: UInt64 { storage.aliasExpansion }
+
     /// Parses a string; convenient in tests.
     package init(string: String, file: String = "<string>") {
         self.init(bytes: Array(string.utf8), file: file)
@@ -56,15 +68,21 @@ extension YAMLDocument {
         /// True when the shim could not allocate its result at all.
         let failed: Bool
 
-        init(bytes: [UInt8], file: String) {
-            self.file = file
-            let handle: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { base in
-                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                        aspire_yaml_parse($0, buffer.count, nil)
-                    }
-                } ?? aspire_yaml_parse(nil, 0, nil)
+        convenience init(bytes: [UInt8], file: String) {
+            let handle: OpaquePointer? = bytes.withUnsafeBytes { buffer in
+                aspire_yaml_parse(buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count, nil)
             }
+            self.init(handle: handle, file: file)
+        }
+
+        convenience init(part bytes: UnsafeRawBufferPointer, file: String, placement: aspire_yaml_placement) {
+            var placement = placement
+            let handle = aspire_yaml_parse_part(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, nil, &placement)
+            self.init(handle: handle, file: file)
+        }
+
+        private init(handle: OpaquePointer?, file: String) {
+            self.file = file
             self.handle = handle
             guard let doc = handle else {
                 nodes = UnsafeBufferPointer(start: nil, count: 0)
@@ -87,6 +105,8 @@ extension YAMLDocument {
         deinit {
             aspire_yaml_free(handle)
         }
+
+        var aliasExpansion: UInt64 { handle.map { aspire_yaml_alias_expansion($0) } ?? 0 }
 
         func errors(file: String) -> [YAMLParseError] {
             guard let doc = handle else {

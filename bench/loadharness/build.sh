@@ -8,7 +8,7 @@ mkdir -p "$OUT/mod"
 FLAGS="-O ${HARNESS_G--g} -swift-version 6 -package-name aspire -enable-upcoming-feature ExistentialAny \
  -enable-upcoming-feature MemberImportVisibility -enable-upcoming-feature InternalImportsByDefault"
 cat > "$OUT/mod/module.modulemap" <<MAP
-module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" export * }
+module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_split.h" export * }
 MAP
 for c in "$ROOT"/Sources/CYAMLShim/*.c; do
     clang -O2 ${HARNESS_G--g} -c "$c" -I "$ROOT/Sources/CYAMLShim/include" $(pkg-config --cflags yaml-0.1) -o "$OUT/$(basename "$c" .c).o"

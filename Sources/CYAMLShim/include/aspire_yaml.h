@@ -84,6 +84,11 @@ typedef struct {
 /// The parse result; opaque so Swift sees only an OpaquePointer.
 typedef struct aspire_yaml_doc aspire_yaml_doc;
 
+/// The defaults of aspire_yaml_limits (also what a split file's parts are checked against).
+#define ASPIRE_YAML_DEFAULT_MAX_DEPTH 256u
+#define ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION 1000000u
+#define ASPIRE_YAML_DEFAULT_MAX_INPUT_BYTES (256u * 1024u * 1024u)
+
 /// Limits; pass zeros to take the defaults.
 typedef struct {
     uint32_t max_depth;          // default 256 nested collections
@@ -101,6 +106,18 @@ typedef struct {
 aspire_yaml_doc *_Nullable aspire_yaml_parse(const char *_Nullable bytes, size_t length,
                                   const aspire_yaml_limits *_Nullable limits);
 
+/// Where a part of a larger file sits in it (see aspire_yaml_split.h): marks count lines from
+/// `first_line`, and the depth cap is charged the `outer_depth` collections around the part.
+typedef struct {
+    uint32_t first_line;  // 1-based line of the part's first byte in the whole file; 0 = 1
+    uint32_t outer_depth; // collections that enclose the part's root in the whole document
+} aspire_yaml_placement;
+
+/// aspire_yaml_parse for one part of a larger file; a NULL placement is the whole file.
+aspire_yaml_doc *_Nullable aspire_yaml_parse_part(const char *_Nullable bytes, size_t length,
+                                       const aspire_yaml_limits *_Nullable limits,
+                                       const aspire_yaml_placement *_Nullable placement);
+
 void aspire_yaml_free(aspire_yaml_doc *_Nullable doc);
 
 size_t aspire_yaml_node_count(const aspire_yaml_doc *_Nonnull doc);
@@ -113,6 +130,9 @@ size_t aspire_yaml_pool_size(const aspire_yaml_doc *_Nonnull doc);
 const uint8_t *_Nullable aspire_yaml_pool(const aspire_yaml_doc *_Nonnull doc);
 size_t aspire_yaml_error_count(const aspire_yaml_doc *_Nonnull doc);
 const aspire_yaml_error *_Nullable aspire_yaml_errors(const aspire_yaml_doc *_Nonnull doc);
+/// Nodes added by all aliases, summed (what the alias budget was charged): parts of one file
+/// must stay within the file's budget together.
+uint64_t aspire_yaml_alias_expansion(const aspire_yaml_doc *_Nonnull doc);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,66 @@
+import Synchronization
+package import YAMLSource
+
+/// Runs `jobs` independent jobs, numbered from 0, possibly at the same time, and returns when all
+/// are done. AppModel starts no threads itself: the caller decides how (`concurrentPerform`).
+package typealias ConcurrentRunner = @Sendable (_ jobs: Int, _ job: @Sendable (Int) -> Void) -> Void
+
+extension ManifestDecoder {
+    /// Decodes a large manifest cut by `YAMLSplit`: each part is parsed and its resources
+    /// decoded in a job of its own, and the parts are joined in order, giving the same manifest
+    /// and diagnostics as `decode(_:directory:defaultName:environment:)` on the whole file.
+    ///
+    /// Returns nil when the parts do not join into the file (`YAMLSplit.joins`), when any part
+    /// has a YAML error, or when the split mapping is not `resources:`; the caller then decodes
+    /// the file whole, which also reports those problems the usual way.
+    package static func decode(
+        _ split: YAMLSplit, directory: String, defaultName: String, environment: [String: String], runner: ConcurrentRunner
+    ) -> (Manifest?, [Diagnostic])? {
+        let interpolation = HostInterpolation(environment: environment)
+        let decoded = Mutex<[Part?]>(Array(repeating: nil, count: split.count))
+        runner(split.count) { index in
+            let part = decodePart(split, index, interpolation: interpolation, defaultName: defaultName)
+            decoded.withLock { $0[index] = part }
+        }
+        let parts = decoded.withLock { $0.compactMap { $0 } }
+        guard parts.count == split.count, split.joins(parts.map(\.document)), let head = parts.first?.head else { return nil }
+        var resources = head.resources
+        var undecoded = head.undecoded
+        var diagnostics = parts[0].diagnostics
+        resources.reserveCapacity(parts.reduce(0) { $0 + $1.resources.count })
+        for part in parts.dropFirst() {
+            resources += part.resources
+            undecoded.formUnion(part.undecoded)
+            diagnostics += part.diagnostics
+        }
+        var manifest = Manifest(name: head.name, file: split.file, directory: directory, resources: resources)
+        manifest.undecodedNames = undecoded
+        return (manifest, diagnostics)
+    }
+
+    /// One decoded part: part 0 carries the top level (`head`), the others only entries.
+    private struct Part: Sendable {
+        var document: YAMLDocument
+        var head: Head?
+        var resources: [Resource] = []
+        var undecoded = Set<String>()
+        var diagnostics: [Diagnostic]
+    }
+
+    /// Parses and decodes part `index`; nil when it cannot be joined (an error, another shape).
+    private static func decodePart(_ split: YAMLSplit, _ index: Int, interpolation: HostInterpolation, defaultName: String) -> Part? {
+        let document = split.parse(index)
+        guard let (key, entries) = split.entries(of: document, part: index) else { return nil }
+        var decoder = ManifestDecoder(reader: ValueReader(interpolation: interpolation), file: document.file)
+        if index == 0 {
+            guard let key, key.scalarEquals("resources"), key.style == .plain,
+                let head = decoder.decodeRoot(document.root, defaultName: defaultName)
+            else { return nil }
+            return Part(document: document, head: head, diagnostics: decoder.reader.diagnostics)
+        }
+        var part = Part(document: document, diagnostics: [])
+        decoder.decodeEntries(of: entries, into: &part.resources, undecoded: &part.undecoded)
+        part.diagnostics = decoder.reader.diagnostics
+        return part
+    }
+}

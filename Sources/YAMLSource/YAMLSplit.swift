@@ -1,0 +1,88 @@
+internal import CYAMLShim
+
+/// A large YAML file cut into parts that parse on their own, so that several cores can share it.
+///
+/// The cuts fall between the entries of the block mapping that ends the file (a manifest's
+/// `resources:`), chosen from the text alone by `aspire_yaml_plan_split`. Whether the parts
+/// really are the file is known only once they are parsed: `joins(_:)` checks that, and a
+/// caller that gets `false` parses the file whole. Part 0 holds the top-level keys and the first
+/// entries; every other part's root is a mapping of further entries.
+package struct YAMLSplit: Sendable {
+    /// The path used in locations (as the user typed it).
+    package let file: String
+    private let bytes: [UInt8]
+    private let parts: [aspire_yaml_part]
+    /// The 1-based column the split mapping's keys start at.
+    private let keyColumn: Int
+
+    /// Plans the cuts; nil when the file should be parsed whole (too small, or not shaped so).
+    /// - Parameters:
+    ///   - maxParts: At most this many parts (one per core is plenty).
+    ///   - minPartBytes: No part smaller than this (below it a thread costs more than it saves).
+    package init?(bytes: [UInt8], file: String, maxParts: Int, minPartBytes: Int) {
+        guard maxParts >= 2 else { return nil }
+        var planned = [aspire_yaml_part](repeating: aspire_yaml_part(), count: maxParts)
+        var column: UInt32 = 0
+        let count = bytes.withUnsafeBytes { buffer in
+            planned.withUnsafeMutableBufferPointer { parts in
+                guard let out = parts.baseAddress else { return 1 }
+                return aspire_yaml_plan_split(
+                    buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count, nil, maxParts, max(1, minPartBytes),
+                    out, &column)
+            }
+        }
+        guard count >= 2 else { return nil }
+        self.file = file
+        self.bytes = bytes
+        self.parts = Array(planned.prefix(count))
+        self.keyColumn = Int(column)
+    }
+
+    /// How many parts there are (at least two).
+    package var count: Int { parts.count }
+
+    /// Parses part `index`; parts may be parsed at the same time on different threads.
+    package func parse(_ index: Int) -> YAMLDocument {
+        let start = Int(parts[index].offset)
+        let end = index + 1 < parts.count ? Int(parts[index + 1].offset) : bytes.count
+        let placement = aspire_yaml_placement(first_line: parts[index].first_line, outer_depth: parts[index].outer_depth)
+        return bytes.withUnsafeBytes { buffer in
+            YAMLDocument(part: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), file: file, placement: placement)
+        }
+    }
+
+    /// The split mapping's entries in a parsed part: in part 0, the mapping under its last
+    /// top-level key (with that key); in the others, the root. Nil when the part is not shaped so
+    /// (then the parts do not join).
+    package func entries(of document: YAMLDocument, part index: Int) -> (key: YAMLNode?, mapping: YAMLNode)? {
+        guard document.errors.isEmpty, let root = document.root, root.kind == .mapping, root.style == .block else { return nil }
+        if index > 0 {
+            return root.location.column == keyColumn ? (nil, root) : nil
+        }
+        guard let last = root.pairView.last, last.key.kind == .scalar, last.value.kind == .mapping, last.value.style == .block,
+            last.value.location.column == keyColumn
+        else { return nil }
+        return (last.key, last.value)
+    }
+
+    /// True when the parsed parts (in order) are exactly the whole file: each parsed without an
+    /// error and has the expected shape, no key of the split mapping repeats across parts (a
+    /// repeat within one part is already an error), and their aliases stay within the budget the
+    /// whole file would have had.
+    package func joins(_ documents: [YAMLDocument]) -> Bool {
+        guard documents.count == parts.count else { return false }
+        var aliases: UInt64 = 0
+        var keys = Set<String>()
+        for (index, document) in documents.enumerated() {
+            guard let (_, mapping) = entries(of: document, part: index) else { return false }
+            aliases += document.aliasExpansion
+            if index == 0 { keys.reserveCapacity(mapping.count * documents.count) }
+            for key in mapping.pairView.lazy.map(\.key) where key.kind == .scalar {
+                // Compared as text; canonically equal spellings count as a repeat, which only
+                // sends the file down the whole-file path.
+                guard keys.insert(key.scalar ?? "").inserted else { return false }
+            }
+        }
+        return aliases <= UInt64(ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION)
+    }
+}
