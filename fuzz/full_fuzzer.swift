@@ -14,6 +14,9 @@
 //     → EnvironmentResolver: environment (every replica, capped), arguments and connection
 //       string of every resource, plain and as seen from a container engine.
 //
+// Inputs the split path accepts are also loaded in parts, and must give exactly the whole-file
+// result (checkSplit).
+//
 // Any Swift runtime trap (force unwrap, index out of range, arithmetic overflow, precondition)
 // is a crash to libFuzzer; ASan catches memory errors in the shim and libyaml.
 //
@@ -94,6 +97,19 @@ private func exercise(_ document: YAMLDocument, json: Bool, source: [UInt8]) {
     }
 }
 
+/// A large manifest is loaded in parts (`YAMLSplit`); whenever the split path accepts an input,
+/// its manifest and diagnostics must be exactly those of the whole-file load. The parts run one
+/// after another here (the fuzzer is single-threaded); the differential is what is checked.
+private func checkSplit(_ bytes: [UInt8], whole document: YAMLDocument) {
+    guard let split = YAMLSplit(bytes: bytes, file: "apphost.yaml", maxParts: 3, minPartBytes: 1) else { return }
+    let serial: ConcurrentRunner = { jobs, job in for index in 0..<jobs { job(index) } }
+    guard let (manifest, diagnostics) = ManifestDecoder.decode(split, directory: "/fuzz", defaultName: "app", environment: hostEnvironment, runner: serial)
+    else { return }
+    let (wholeManifest, wholeDiagnostics) = ManifestDecoder.decode(document, directory: "/fuzz", defaultName: "app", environment: hostEnvironment)
+    precondition(manifest == wholeManifest, "split load: the manifest differs from the whole-file load")
+    precondition(diagnostics == wholeDiagnostics, "split load: diagnostics differ: \(diagnostics) vs \(wholeDiagnostics)")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
@@ -102,5 +118,6 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     for error in document.errors { _ = "\(error)" }
     exercise(document, json: false, source: bytes)
     exercise(document, json: true, source: bytes)
+    checkSplit(bytes, whole: document)
     return 0
 }

@@ -83,7 +83,7 @@ build_shim() {
     fi
     "$CC" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
         -I Sources/CYAMLShim/include \
-        Sources/CYAMLShim/aspire_yaml.c fuzz/shim_fuzzer.c \
+        Sources/CYAMLShim/aspire_yaml.c Sources/CYAMLShim/aspire_yaml_split.c fuzz/shim_fuzzer.c \
         "${LIBYAML[@]}" "${LDFLAGS[@]}" \
         -o "$BIN"
 }
@@ -113,7 +113,7 @@ build_full() {
                  -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
                  -enable-upcoming-feature InternalImportsByDefault)
     cat >"$mods/mod/module.modulemap" <<MAP
-module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" export * }
+module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_split.h" export * }
 MAP
     local c
     for c in Sources/CYAMLShim/*.c; do

@@ -21,8 +21,12 @@
 //     every error but the last is a duplicate key (the others stop the parse); a duplicate key's
 //     first occurrence (other_line/other_column) comes before the second.
 //
+// Every input is also planned for a split (aspire_yaml_plan_split) and its parts parsed; see
+// check_split for what is checked there.
+//
 // Build: see fuzz/run.sh.
 #include "aspire_yaml.h"
+#include "aspire_yaml_split.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -187,7 +191,39 @@ static void check_doc(const aspire_yaml_doc *doc) {
     }
 }
 
+/// The split plan (aspire_yaml_split.h) over the same input: cuts sit at line starts in order,
+/// each part's first_line is that line's number, and every part parses to a sound document whose
+/// marks lie at or below its first line.
+static void check_split(const uint8_t *data, size_t size) {
+    aspire_yaml_part parts[4];
+    uint32_t key_column = 0;
+    size_t count = aspire_yaml_plan_split((const char *)data, size, NULL, 4, 1, parts, &key_column);
+    if (count < 1 || count > 4) FAIL("plan returned %zu parts", count);
+    if (parts[0].offset != 0 || parts[0].first_line != 1 || parts[0].outer_depth != 0) FAIL("part 0 does not start the input");
+    if (count > 1 && key_column < 2) FAIL("split key column %u", key_column);
+    for (size_t i = 1; i < count; i++) {
+        uint64_t at = parts[i].offset;
+        if (at <= parts[i - 1].offset || at >= size || data[at - 1] != '\n') FAIL("part %zu starts mid-line", i);
+        uint64_t lines = 1;
+        for (uint64_t k = 0; k < at; k++) lines += data[k] == '\n';
+        if (lines != parts[i].first_line) FAIL("part %zu says line %u, is line %llu", i, parts[i].first_line, (unsigned long long)lines);
+        if (parts[i].outer_depth != 1) FAIL("part %zu outer depth %u", i, parts[i].outer_depth);
+    }
+    for (size_t i = 0; count > 1 && i < count; i++) {
+        size_t end = i + 1 < count ? (size_t)parts[i + 1].offset : size;
+        aspire_yaml_placement placement = {.first_line = parts[i].first_line, .outer_depth = parts[i].outer_depth};
+        aspire_yaml_doc *doc = aspire_yaml_parse_part((const char *)data + parts[i].offset, end - (size_t)parts[i].offset, NULL, &placement);
+        if (doc == NULL) FAIL("aspire_yaml_parse_part returned NULL");
+        check_doc(doc);
+        const aspire_yaml_node *nodes = aspire_yaml_nodes(doc);
+        for (size_t n = 0; n < aspire_yaml_node_count(doc); n++)
+            if (nodes[n].start_line < parts[i].first_line) FAIL("part %zu node %zu at line %u, before the part", i, n, nodes[n].start_line);
+        aspire_yaml_free(doc);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    check_split(data, size);
     aspire_yaml_doc *doc = aspire_yaml_parse((const char *)data, size, NULL);
     if (doc == NULL) FAIL("aspire_yaml_parse returned NULL for %zu bytes", size);
     check_doc(doc);

@@ -22,26 +22,33 @@ extension ManifestDecoder {
             let part = decodePart(split, index, interpolation: interpolation, defaultName: defaultName)
             decoded.withLock { $0[index] = part }
         }
-        let parts = decoded.withLock { $0.compactMap { $0 } }
-        guard parts.count == split.count, split.joins(parts.map(\.document)), let head = parts.first?.head else { return nil }
-        var resources = head.resources
-        var undecoded = head.undecoded
-        var diagnostics = parts[0].diagnostics
-        resources.reserveCapacity(parts.reduce(0) { $0 + $1.resources.count })
-        for part in parts.dropFirst() {
-            resources += part.resources
-            undecoded.formUnion(part.undecoded)
-            diagnostics += part.diagnostics
+        var parts = decoded.withLock { slots in
+            // Taken out of the lock's storage, so every array below is uniquely referenced.
+            defer { slots = [] }
+            return slots.compactMap { $0 }
         }
-        var manifest = Manifest(name: head.name, file: split.file, directory: directory, resources: resources)
+        guard parts.count == split.count, split.joins(parts.map(\.document)), let name = parts[0].name else { return nil }
+        // Grown in place and appended to: the first part's resources are moved, not copied.
+        var resources = [Resource]()
+        swap(&resources, &parts[0].resources)
+        resources.reserveCapacity(resources.count + parts.dropFirst().reduce(0) { $0 + $1.resources.count })
+        var undecoded = parts[0].undecoded
+        var diagnostics = parts[0].diagnostics
+        for index in parts.indices.dropFirst() {
+            resources += parts[index].resources
+            parts[index].resources = []
+            undecoded.formUnion(parts[index].undecoded)
+            diagnostics += parts[index].diagnostics
+        }
+        var manifest = Manifest(name: name, file: split.file, directory: directory, resources: resources)
         manifest.undecodedNames = undecoded
         return (manifest, diagnostics)
     }
 
-    /// One decoded part: part 0 carries the top level (`head`), the others only entries.
+    /// One decoded part; part 0 also carries the app's name.
     private struct Part: Sendable {
         var document: YAMLDocument
-        var head: Head?
+        var name: String?
         var resources: [Resource] = []
         var undecoded = Set<String>()
         var diagnostics: [Diagnostic]
@@ -56,7 +63,7 @@ extension ManifestDecoder {
             guard let key, key.scalarEquals("resources"), key.style == .plain,
                 let head = decoder.decodeRoot(document.root, defaultName: defaultName)
             else { return nil }
-            return Part(document: document, head: head, diagnostics: decoder.reader.diagnostics)
+            return Part(document: document, name: head.name, resources: head.resources, undecoded: head.undecoded, diagnostics: decoder.reader.diagnostics)
         }
         var part = Part(document: document, diagnostics: [])
         decoder.decodeEntries(of: entries, into: &part.resources, undecoded: &part.undecoded)

@@ -1,3 +1,4 @@
+import Synchronization
 /// The resources and the edges between them: who references whom, and who waits for whom.
 package struct ResourceGraph: Sendable, Hashable {
     package enum EdgeKind: String, Sendable, Hashable, CaseIterable {
@@ -64,31 +65,69 @@ package struct ResourceGraph: Sendable, Hashable {
     /// Iterative depth-first search: a chain of 60,000 waits must not overflow the stack.
     /// Resources are numbered by their position (a repeated name shares the first position), so
     /// the search runs on integer arrays; names are looked up once per wait, not once per visit.
-    package static func waitCycles(of manifest: Manifest) -> [[String]] {
+    ///
+    /// - Parameters:
+    ///   - runner: When given, the edges (a name lookup per wait) are found in slices of
+    ///     `sliceSize` resources at once; the search itself is one pass.
+    package static func waitCycles(of manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 4096) -> [[String]] {
+        let sliceSize = max(1, sliceSize)
         let resources = manifest.resources
+        // The first position of each resource's name (a repeated name shares it), and the wait
+        // targets of each position (see `waitTargets`).
+        var first: [Int] = []
+        var targets: [[Int]] = []
+        if let runner, resources.count > sliceSize {
+            let slices = (resources.count + sliceSize - 1) / sliceSize
+            let found = Mutex<[(first: [Int], targets: [[Int]])]>(Array(repeating: ([], []), count: slices))
+            runner(slices) { slice in
+                let range = slice * sliceSize..<min(resources.count, (slice + 1) * sliceSize)
+                let part = (range.map { manifest.index(of: resources[$0].name) ?? $0 }, range.map { waitTargets(of: $0, in: manifest) })
+                found.withLock { $0[slice] = part }
+            }
+            for part in found.withLock({ $0 }) {
+                first += part.first
+                targets += part.targets
+            }
+        } else {
+            first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
+            targets = resources.indices.map { waitTargets(of: $0, in: manifest) }
+        }
         // The start dependencies of each (first) position: wait targets mapped to what runs them,
         // without repeats, in the order `startDependencies(of:in:)` gives.
         var adjacency = [[Int]](repeating: [], count: resources.count)
-        // The first position of each resource's name (a repeated name shares it).
-        let first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
         for position in resources.indices {
             let from = first[position]
-            func add(_ waits: [NameRef]) {
-                for wait in waits {
-                    guard let to = manifest.index(of: wait.name) else { continue }
-                    // `runnableOwner(of:) ?? name`: a database runs as its server, anything else
-                    // as itself (`to` is already the first position of its name).
-                    var target = to
-                    if case .postgresDatabase(let server, _) = resources[to].kind {
-                        guard let serverIndex = manifest.index(of: server) else { continue }
-                        target = serverIndex
-                    }
-                    if !adjacency[from].contains(target) { adjacency[from].append(target) }
+            for target in targets[position] where !adjacency[from].contains(target) {
+                adjacency[from].append(target)
+            }
+        }
+        return cycles(adjacency: adjacency, first: first, resources: resources)
+    }
+
+    /// The positions the waits of the resource at `position` start after: a database's server
+    /// for a database, the first position of the name otherwise (unknown names are left out).
+    private static func waitTargets(of position: Int, in manifest: Manifest) -> [Int] {
+        var targets: [Int] = []
+        func add(_ waits: [NameRef]) {
+            for wait in waits {
+                guard let to = manifest.index(of: wait.name) else { continue }
+                // `runnableOwner(of:) ?? name`: a database runs as its server, anything else
+                // as itself (`to` is already the first position of its name).
+                if case .postgresDatabase(let server, _) = manifest.resources[to].kind {
+                    guard let serverIndex = manifest.index(of: server) else { continue }
+                    targets.append(serverIndex)
+                } else {
+                    targets.append(to)
                 }
             }
-            add(resources[position].run.waitFor)
-            add(resources[position].run.waitForCompletion)
         }
+        add(manifest.resources[position].run.waitFor)
+        add(manifest.resources[position].run.waitForCompletion)
+        return targets
+    }
+
+    /// Every cycle of the graph `adjacency` (by first positions), as names, each reported once.
+    private static func cycles(adjacency: [[Int]], first: [Int], resources: [Resource]) -> [[String]] {
         var state = [UInt8](repeating: 0, count: resources.count)  // 0 new, 1 on the stack, 2 done
         var cycles: [[String]] = []
         var reported = Set<Set<String>>()

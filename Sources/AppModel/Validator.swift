@@ -1,33 +1,35 @@
 import Synchronization
+import YAMLSource
 
 /// Cross-resource rules: names, references, waits, expressions, cycles, ports.
 ///
 /// Every rule runs and every problem is collected; nothing stops at the first error.
 package enum Validator {
     /// Checks `manifest` and returns every diagnostic (errors and warnings).
-    /// - Parameter runner: When given, the rules that look at one resource at a time run on
-    ///   slices of a large manifest at once; the diagnostics come out in the same order.
-    package static func validate(_ manifest: Manifest, runner: ConcurrentRunner? = nil) -> [Diagnostic] {
+    /// - Parameters:
+    ///   - runner: When given, the rules that look at one resource at a time run on slices of a
+    ///     large manifest at once; the diagnostics come out in the same order.
+    ///   - sliceSize: Resources per slice; a manifest under two slices is checked in one pass.
+    package static func validate(_ manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 4096) -> [Diagnostic] {
+        let sliceSize = max(1, sliceSize)
         var diagnostics: [Diagnostic] = []
         // Which resources some expression uses (by position), found while checking expressions.
         var used = [Bool](repeating: false, count: manifest.resources.count)
         let count = manifest.resources.count
         if let runner, count >= 2 * sliceSize {
-            checkPerResource(manifest, &diagnostics, used: &used, runner: runner)
+            checkPerResource(manifest, &diagnostics, used: &used, runner: runner, sliceSize: sliceSize)
         } else {
             var perResource = PerResource()
             perResource.check(manifest, 0..<count)
             diagnostics = perResource.names + perResource.edges + perResource.expressions
             for index in perResource.used { used[index] = true }
+            var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
+            resolveEndpoints(perResource.endpoints, manifest, &hostPorts, &diagnostics)
         }
-        checkEndpoints(manifest, &diagnostics)
-        checkCycles(manifest, &diagnostics)
+        checkCycles(manifest, &diagnostics, runner: count >= 2 * sliceSize ? runner : nil, sliceSize: sliceSize)
         checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }
-
-    /// Resources per job when the per-resource rules run in slices.
-    static let sliceSize = 4096
 
     /// The diagnostics of the rules that look at one resource at a time (names, edges,
     /// expressions), kept per rule so that slices join in the order one pass gives.
@@ -37,15 +39,45 @@ package enum Validator {
         var expressions: [Diagnostic] = []
         /// Positions some expression uses.
         var used: [Int] = []
+        /// The endpoint rules' findings, host-port claims in their place (resolved in order later).
+        var endpoints: [EndpointItem] = []
 
         mutating func check(_ manifest: Manifest, _ range: Range<Int>) {
             checkNames(manifest, range, &names)
             checkEdges(manifest, range, &edges)
             checkExpressions(manifest, range, &expressions, used: &used)
+            checkEndpoints(manifest, range, &endpoints)
         }
     }
 
-    private static func checkPerResource(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool], runner: ConcurrentRunner) {
+    /// A finding of the endpoint rules. Whether a fixed host port repeats depends on every
+    /// resource before it, so a slice only records the claim, and one pass in manifest order
+    /// decides it.
+    private enum EndpointItem: Sendable {
+        case diagnostic(Diagnostic)
+        case hostPort(Int, resource: Int, endpoint: Int, at: SourceLocation)
+    }
+
+    /// Emits the endpoint findings in order, resolving host-port claims (the first one keeps it).
+    private static func resolveEndpoints(_ items: [EndpointItem], _ manifest: Manifest, _ hostPorts: inout [Int: (resource: Int, endpoint: Int)], _ diagnostics: inout [Diagnostic]) {
+        for item in items {
+            switch item {
+            case .diagnostic(let diagnostic):
+                diagnostics.append(diagnostic)
+            case .hostPort(let port, let resource, let endpoint, let location):
+                guard let first = hostPorts[port] else {
+                    hostPorts[port] = (resource, endpoint)
+                    continue
+                }
+                let owner = manifest.resources[first.resource]
+                diagnostics.append(.error(.duplicateHostPort(port, first: "\(owner.name).\(owner.run.endpoints[first.endpoint].name)"), at: location))
+            }
+        }
+    }
+
+    private static func checkPerResource(
+        _ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool], runner: ConcurrentRunner, sliceSize: Int
+    ) {
         let count = manifest.resources.count
         let slices = (count + sliceSize - 1) / sliceSize
         let results = Mutex<[PerResource]>(Array(repeating: PerResource(), count: slices))
@@ -61,6 +93,8 @@ package enum Validator {
         for part in parts {
             for index in part.used { used[index] = true }
         }
+        var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
+        for part in parts { resolveEndpoints(part.endpoints, manifest, &hostPorts, &diagnostics) }
     }
 
     private static func checkNames(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic]) {
@@ -190,40 +224,35 @@ package enum Validator {
         }
     }
 
-    private static func checkEndpoints(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        var hostPorts: [Int: String] = [:]
+    private static func checkEndpoints(_ manifest: Manifest, _ range: Range<Int>, _ items: inout [EndpointItem]) {
         manifest.resources.withUnsafeBufferPointer { resources in
-            for position in resources.indices where resources[position].isRunnable {
-                checkEndpoints(of: resources, at: position, &hostPorts, &diagnostics)
+            for position in range where resources[position].isRunnable {
+                checkEndpoints(of: resources, at: position, &items)
             }
         }
     }
 
-    private static func checkEndpoints(
-        of resources: UnsafeBufferPointer<Resource>, at position: Int, _ hostPorts: inout [Int: String],
-        _ diagnostics: inout [Diagnostic]
-    ) {
+    private static func checkEndpoints(of resources: UnsafeBufferPointer<Resource>, at position: Int, _ items: inout [EndpointItem]) {
         do {
+            func report(_ diagnostic: Diagnostic) { items.append(.diagnostic(diagnostic)) }
             if resources[position].run.replicas < 1 {
-                diagnostics.append(.error(.replicasTooFew(resources[position].run.replicas), at: resources[position].run.replicasLocation ?? resources[position].location))
+                report(.error(.replicasTooFew(resources[position].run.replicas), at: resources[position].run.replicasLocation ?? resources[position].location))
             }
-            var portVariables = Set<String>()
-            for endpoint in resources[position].run.endpoints {
+            let endpoints = resources[position].run.endpoints
+            let isContainer = resources[position].isContainer
+            for (index, endpoint) in endpoints.enumerated() {
                 if let port = endpoint.port {
-                    if let first = hostPorts[port] {
-                        diagnostics.append(.error(.duplicateHostPort(port, first: first), at: endpoint.location))
-                    } else {
-                        hostPorts[port] = "\(resources[position].name).\(endpoint.name)"
-                    }
+                    items.append(.hostPort(port, resource: position, endpoint: index, at: endpoint.location))
                 }
-                if let variable = endpoint.env, !portVariables.insert(variable).inserted {
-                    diagnostics.append(.error(.duplicateEnvPort(variable), at: endpoint.location))
+                // Repeats within one resource's few endpoints: a scan beats a set.
+                if let variable = endpoint.env, endpoints[..<index].contains(where: { $0.env == variable }) {
+                    report(.error(.duplicateEnvPort(variable), at: endpoint.location))
                 }
-                if case .container = resources[position].kind, endpoint.targetPort == nil {
-                    diagnostics.append(.error(.containerNeedsTargetPort(endpoint.name), at: endpoint.location))
+                if isContainer, endpoint.targetPort == nil {
+                    report(.error(.containerNeedsTargetPort(endpoint.name), at: endpoint.location))
                 }
                 if resources[position].run.replicas > 1, endpoint.targetPort != nil, resources[position].isProcess {
-                    diagnostics.append(.error(.replicasWithFixedTargetPort(endpoint.name), at: endpoint.location))
+                    report(.error(.replicasWithFixedTargetPort(endpoint.name), at: endpoint.location))
                 }
             }
             if let check = resources[position].run.healthCheck {
@@ -231,15 +260,15 @@ package enum Validator {
                 switch check.probe {
                 case .http(_, let endpoint):
                     if let endpoint, !known.contains(endpoint) {
-                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resources[position].name, known: known), at: check.location))
+                        report(.error(.unknownEndpoint(endpoint, of: resources[position].name, known: known), at: check.location))
                     } else if endpoint == nil, !resources[position].run.endpoints.contains(where: { $0.scheme == .http || $0.scheme == .https }) {
-                        diagnostics.append(.error(.healthCheckNeedsEndpoint("http"), at: check.location))
+                        report(.error(.healthCheckNeedsEndpoint("http"), at: check.location))
                     }
                 case .tcp(let endpoint):
                     if let endpoint, !known.contains(endpoint) {
-                        diagnostics.append(.error(.unknownEndpoint(endpoint, of: resources[position].name, known: known), at: check.location))
+                        report(.error(.unknownEndpoint(endpoint, of: resources[position].name, known: known), at: check.location))
                     } else if known.isEmpty {
-                        diagnostics.append(.error(.healthCheckNeedsEndpoint("tcp"), at: check.location))
+                        report(.error(.healthCheckNeedsEndpoint("tcp"), at: check.location))
                     }
                 case .exec: break
                 }
@@ -247,8 +276,8 @@ package enum Validator {
         }
     }
 
-    private static func checkCycles(_ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
-        for cycle in ResourceGraph.waitCycles(of: manifest) {
+    private static func checkCycles(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], runner: ConcurrentRunner?, sliceSize: Int) {
+        for cycle in ResourceGraph.waitCycles(of: manifest, runner: runner, sliceSize: sliceSize) {
             let first = cycle[0]
             let location = manifest[first]?.run.waitFor.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
                 ?? manifest[first]?.run.waitForCompletion.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
