@@ -20,6 +20,7 @@ extension ManifestDecoder {
         var run = RunOptions()
         if let node = fields["env"] {
             if node.kind == .mapping {
+                run.env.reserveCapacity(node.count)
                 for (key, value) in node.pairView {
                     guard let name = key.scalar, key.kind == .scalar else { continue }
                     if name.isEmpty || Self.hasCharacter("=", or: "\0", in: name) {
@@ -50,7 +51,10 @@ extension ManifestDecoder {
         }
         if let node = fields["args"] {
             if node.kind == .sequence {
-                run.args = node.itemView.compactMap { reader.template($0, "args") }
+                run.args.reserveCapacity(node.count)
+                for item in node.itemView {
+                    if let template = reader.template(item, "args") { run.args.append(template) }
+                }
             } else {
                 reader.diagnostics.append(.error(.wrongType("args", expected: "a list of strings (argv, no shell)", found: node), at: node.location))
             }
@@ -58,8 +62,8 @@ extension ManifestDecoder {
         if let node = fields["references"] {
             run.references = decodeReferences(node)
         }
-        run.waitFor = (reader.stringList(fields["waitFor"], "waitFor") ?? []).map { NameRef($0.0, at: $0.1) }
-        run.waitForCompletion = (reader.stringList(fields["waitForCompletion"], "waitForCompletion") ?? []).map { NameRef($0.0, at: $0.1) }
+        run.waitFor = reader.nameList(fields["waitFor"], "waitFor")
+        run.waitForCompletion = reader.nameList(fields["waitForCompletion"], "waitForCompletion")
         run.external = reader.bool(fields["external"], "external") ?? false
         if let node = fields["endpoints"] {
             run.endpoints = decodeEndpoints(node, resourceExternal: run.external)
@@ -98,6 +102,7 @@ extension ManifestDecoder {
             return []
         }
         var references: [Reference] = []
+        references.reserveCapacity(node.count)
         for item in node.itemView {
             if item.kind == .mapping {
                 let fields = MappingReader(item, what: "reference", allowed: Self.referenceKeys, diagnostics: &reader.diagnostics)
@@ -124,6 +129,7 @@ extension ManifestDecoder {
             return []
         }
         var endpoints: [Endpoint] = []
+        endpoints.reserveCapacity(node.count)
         for (key, value) in node.pairView {
             guard let name = key.scalar, key.kind == .scalar else { continue }
             if name.hasPrefix("x-") { continue }

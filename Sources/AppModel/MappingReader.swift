@@ -170,6 +170,21 @@ struct ValueReader {
         return node.itemView.compactMap { item in string(item, what()).map { ($0, item.location) } }
     }
 
+    /// A list of resource names (`waitFor:`), each with where it is written; empty when absent.
+    mutating func nameList(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> [NameRef] {
+        guard let node else { return [] }
+        guard node.kind == .sequence else {
+            diagnostics.append(.error(.wrongType(what(), expected: "a list", found: node), at: node.location))
+            return []
+        }
+        var names: [NameRef] = []
+        names.reserveCapacity(node.count)
+        for item in node.itemView {
+            if let name = string(item, what()) { names.append(NameRef(name, at: item.location)) }
+        }
+        return names
+    }
+
     /// `5s`, `500ms`, `1m30s`, `2h`, or a bare number of seconds.
     mutating func duration(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Duration? {
         guard let node else { return nil }

@@ -142,6 +142,7 @@ extension Template {
                         here.column += columnOffset + bytes[..<i].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                     }
                     if let expression = parseExpression(body, at: here, diagnostics: &diagnostics) {
+                        if parts.isEmpty { parts.reserveCapacity(3) }  // text, expression, text: one allocation
                         flush()
                         parts.append(.expression(expression))
                     }

@@ -1,11 +1,12 @@
 // aspire_yaml_split.c — plans cuts of a large YAML file into parts that parse on their own.
 //
-// The plan reads only lines: the last top-level line must be a plain key with nothing after its
-// colon (`resources:`), every later non-blank, non-comment line must be indented, and the lines
-// at the smallest of those indents that start like a plain key are the places to cut. What the
-// text alone cannot prove (that a cut line is not inside a quoted scalar or a flow collection,
-// that no alias crosses a cut) shows up as a parse error in some part, and the caller then
-// parses the file whole; see aspire_yaml_split.h.
+// The plan reads only a few lines: the last top-level line (found from the end) must be a plain
+// key with nothing after its colon (`resources:`), and the lines at the first entry's indent that
+// start like a plain key are the places to cut. What the text alone cannot prove (that a cut
+// line is not inside a quoted scalar or a flow collection, that no alias crosses a cut, that the
+// lines between cuts belong to the mapping) shows up as a parse error in some part, and the
+// caller then parses the file whole; see aspire_yaml_split.h.
+#define _GNU_SOURCE // memrchr
 #include "aspire_yaml_split.h"
 
 #include <string.h>
@@ -29,21 +30,19 @@ static int split_unsafe_text(const uint8_t *s, size_t length) {
     return 0;
 }
 
-/// One line: [start, end) without its \n (a \r before it stays in), its number, its indent
-/// (leading spaces) and whether it is blank or a comment (nothing YAML sees).
+/// One line: [start, end) without its \n (a \r before it stays in), where the next begins, its
+/// indent (leading spaces) and whether it is blank or a comment (nothing YAML sees).
 typedef struct {
     size_t start, end, next;
-    uint64_t number;
     size_t indent;
     int ignorable;
 } split_line;
 
-static void split_read_line(const uint8_t *s, size_t length, size_t start, uint64_t number, split_line *line) {
+static void split_read_line(const uint8_t *s, size_t length, size_t start, split_line *line) {
     const uint8_t *newline = memchr(s + start, '\n', length - start);
     line->start = start;
     line->end = newline ? (size_t)(newline - s) : length;
     line->next = newline ? line->end + 1 : length;
-    line->number = number;
     size_t i = start;
     while (i < line->end && s[i] == ' ') i++;
     line->indent = i - start;
@@ -61,6 +60,13 @@ static int split_bare_key_line(const uint8_t *s, const split_line *line) {
     return i == line->end || (s[i] == '#' && s[i - 1] != ':');
 }
 
+/// The number of \n in [from, to): vectorizes well, so counting lines up to a cut is cheap.
+static uint64_t split_count_lines(const uint8_t *s, size_t from, size_t to) {
+    uint64_t count = 0;
+    for (size_t i = from; i < to; i++) count += s[i] == '\n';
+    return count;
+}
+
 size_t aspire_yaml_plan_split(const char *bytes, size_t length, const aspire_yaml_limits *limits, size_t max_parts,
                               size_t min_part_bytes, aspire_yaml_part *parts, uint32_t *key_column) {
     const uint8_t *s = (const uint8_t *)bytes;
@@ -71,42 +77,54 @@ size_t aspire_yaml_plan_split(const char *bytes, size_t length, const aspire_yam
     if (s == NULL || max_parts < 2 || length / 2 < min_part_bytes || (uint64_t)length > max_input) return 1;
     if (length > UINT32_MAX || split_unsafe_text(s, length)) return 1;
 
-    // The last top-level line that YAML sees must be `key:`; the split mapping follows it.
-    split_line line, last_top = {0};
-    int have_top = 0;
-    uint64_t number = 1;
-    for (size_t at = 0; at < length; at = line.next, number++) {
-        split_read_line(s, length, at, number, &line);
-        if (line.ignorable || line.indent > 0) continue;
-        last_top = line;
-        have_top = 1;
+    // The last top-level line that YAML sees, found from the end: it must be `key:`, and the
+    // split mapping is everything after it.
+    split_line line;
+    size_t line_end = length && s[length - 1] == '\n' ? length - 1 : length;
+    for (;;) {
+        const uint8_t *newline = line_end ? memrchr(s, '\n', line_end) : NULL;
+        size_t start = newline ? (size_t)(newline - s) + 1 : 0;
+        split_read_line(s, length, start, &line);
+        if (!line.ignorable && line.indent == 0) break;
+        if (start == 0) return 1;
+        line_end = start - 1;
     }
     // Not `key:` (a value on the line, `---`, a tab-indented line, ...): nothing to split.
-    if (!have_top || !split_bare_key_line(s, &last_top) || last_top.next >= length) return 1;
-    size_t region = last_top.next;
-    uint64_t region_line = last_top.number + 1;
+    if (!split_bare_key_line(s, &line) || line.next >= length) return 1;
 
-    // Every line of the region sits at or right of the first entry's indent; cut at entries.
-    size_t key_indent = 0, count = 1, first_entry = SIZE_MAX;
-    number = region_line;
-    for (size_t at = region; at < length; at = line.next, number++) {
-        split_read_line(s, length, at, number, &line);
+    // The entries' indent is the first region line's; the first entry is never a cut.
+    size_t key_indent = 0, first_entry = 0;
+    for (size_t at = line.next; at < length && key_indent == 0; at = line.next) {
+        split_read_line(s, length, at, &line);
         if (line.ignorable) continue;
-        if (key_indent == 0) key_indent = line.indent;
-        if (line.indent < key_indent) return 1;
-        if (line.indent != key_indent || !split_key_start(s[line.start + line.indent])) continue;
-        if (first_entry == SIZE_MAX) {
-            first_entry = line.start;
-            continue;
-        }
-        // Cut at the first entry past each equal share of the input, keeping parts big enough.
-        size_t target = length / max_parts * count;
-        if (line.start < target || line.start - parts[count - 1].offset < min_part_bytes) continue;
-        if (length - line.start < min_part_bytes || number > UINT32_MAX) break;
-        parts[count++] = (aspire_yaml_part){.offset = line.start, .first_line = (uint32_t)number, .outer_depth = 1};
-        if (count == max_parts) break;
+        key_indent = line.indent;
+        first_entry = line.start;
     }
-    if (count < 2 || key_indent + 1 > UINT32_MAX) return 1;
+    if (key_indent == 0 || key_indent + 1 > UINT32_MAX) return 1;
+
+    // Cut at the first entry line past each equal share of the input, keeping parts big enough.
+    // What lies between cuts is not read here: anything that does not belong (a dedented line,
+    // a quote or bracket left open) makes a part fail to parse, and the file is parsed whole.
+    size_t count = 1;
+    uint64_t lines_before = 0; // \n before parts[count - 1].offset
+    for (size_t share = 1; share < max_parts; share++) {
+        size_t from = length / max_parts * share, previous = (size_t)parts[count - 1].offset;
+        if (from < previous + min_part_bytes) from = previous + min_part_bytes;
+        if (from <= first_entry) from = first_entry + 1;
+        if (from >= length) break;
+        const uint8_t *newline = memchr(s + from - 1, '\n', length - (from - 1));
+        size_t at = newline ? (size_t)(newline - s) + 1 : length;
+        while (at < length) {
+            split_read_line(s, length, at, &line);
+            if (!line.ignorable && line.indent == key_indent && split_key_start(s[line.start + line.indent])) break;
+            at = line.next;
+        }
+        if (at >= length || length - at < min_part_bytes) break;
+        lines_before += split_count_lines(s, previous, at);
+        if (lines_before + 1 > UINT32_MAX) break;
+        parts[count++] = (aspire_yaml_part){.offset = at, .first_line = (uint32_t)(lines_before + 1), .outer_depth = 1};
+    }
+    if (count < 2) return 1;
     *key_column = (uint32_t)(key_indent + 1);
     return count;
 }

@@ -65,22 +65,36 @@ package struct YAMLSplit: Sendable {
         return (last.key, last.value)
     }
 
-    /// True when the parsed parts (in order) are exactly the whole file: each parsed without an
-    /// error and has the expected shape, no key of the split mapping repeats across parts (a
-    /// repeat within one part is already an error), and their aliases stay within the budget the
-    /// whole file would have had.
-    package func joins(_ documents: [YAMLDocument]) -> Bool {
-        guard documents.count == parts.count else { return false }
+    /// What joining needs from a parsed part, taken where the part was parsed (so the document
+    /// can be freed there): the split mapping's scalar keys and the aliases' expansion.
+    package struct Facts: Sendable {
+        let keys: Set<String>
+        let aliasExpansion: UInt64
+    }
+
+    /// The facts of part `index`, or nil when it cannot be joined (an error, another shape).
+    package func facts(of document: YAMLDocument, part index: Int) -> Facts? {
+        guard let (_, mapping) = entries(of: document, part: index) else { return nil }
+        var keys = Set<String>(minimumCapacity: mapping.count)
+        for key in mapping.pairView.lazy.map(\.key) where key.kind == .scalar {
+            // A repeat within one part is already a parse error.
+            keys.insert(key.scalar ?? "")
+        }
+        return Facts(keys: keys, aliasExpansion: document.aliasExpansion)
+    }
+
+    /// True when the parts (their facts, in order) are exactly the whole file: every part could
+    /// be joined, no key of the split mapping repeats across parts, and their aliases stay within
+    /// the budget the whole file would have had. Keys are compared as text: canonically equal
+    /// spellings count as a repeat, which only sends the file down the whole-file path.
+    package func joins(_ facts: [Facts?]) -> Bool {
+        guard facts.count == parts.count else { return false }
         var aliases: UInt64 = 0
-        var keys = Set<String>()
-        for (index, document) in documents.enumerated() {
-            guard let (_, mapping) = entries(of: document, part: index) else { return false }
-            aliases += document.aliasExpansion
-            if index == 0 { keys.reserveCapacity(mapping.count * documents.count) }
-            for key in mapping.pairView.lazy.map(\.key) where key.kind == .scalar {
-                // Compared as text; canonically equal spellings count as a repeat, which only
-                // sends the file down the whole-file path.
-                guard keys.insert(key.scalar ?? "").inserted else { return false }
+        for (index, part) in facts.enumerated() {
+            guard let part else { return false }
+            aliases += part.aliasExpansion
+            for earlier in facts[..<index] {
+                guard let earlier, part.keys.isDisjoint(with: earlier.keys) else { return false }
             }
         }
         return aliases <= UInt64(ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION)

@@ -149,6 +149,9 @@ import YAMLSource
         "resources:\n  a:\n    type: executable\n    command: x\r  b:\n    type: executable\n    command: y\n",
         "resources:\n  a:\n    type: executable\n    command: \"x\u{85}y\"\n  b:\n    type: executable\n    command: y\n  c:\n    type: parameter\n",
         "resources:\n  a:\n    type: executable\n    command: \"x\u{2028}y\"\n  b:\n    type: executable\n    command: y\n  c:\n    type: parameter\n",
+        // A dedented line between entries, and comments at any indent (with a comment after `resources:`).
+        "resources:\n    a:\n      type: executable\n      command: x\n  junk\n    b:\n      type: executable\n      command: y\n    c:\n      type: parameter\n",
+        "name: app # the app\nresources:   # all of them\n# a comment\n  a:\n    type: executable\n    command: x\n# another\n  b:\n    type: executable\n    command: y\n    # more\n  c:\n    type: parameter\n",
         // A block sequence at the entries' indent, and a syntax error in a later part.
         "resources:\n  a:\n  - 1\n  b:\n    type: executable\n    command: y\n  c:\n    type: parameter\n",
         "resources:\n  a:\n    type: executable\n    command: x\n  b:\n    type: executable\n    command: [y\n  c:\n    type: parameter\n",
