@@ -17,14 +17,17 @@ package struct Resource: Sendable, Hashable {
     }
 
     /// The resource type and its type-specific fields.
+    ///
+    /// The big payloads (a container's fields, a well-known type's whole template) are boxed:
+    /// every resource is as large as the largest case, and a manifest holds thousands of them.
     package enum Kind: Sendable, Hashable {
         case project(Project)
         case executable(Executable)
-        case container(Container)
+        indirect case container(Container)
         case redis(WellKnown)
         case postgres(WellKnown)
         /// A server described by a `WellKnownType` template (memcached, …).
-        case wellKnown(WellKnownType, WellKnown)
+        indirect case wellKnown(WellKnownType, WellKnown)
         /// A database of a postgres server; `server` names the `postgres` resource.
         case postgresDatabase(server: String, databaseName: String)
         case parameter(Parameter)

@@ -11,7 +11,12 @@ package struct RunOptions: Sendable, Hashable {
     package var endpoints: [Endpoint] = []
     /// `external: true` on the resource: all its http(s) endpoints are external.
     package var external: Bool = false
-    package var healthCheck: HealthCheck?
+    /// Boxed: few resources have one, and inline it would make every resource 120 bytes larger.
+    package var healthCheck: HealthCheck? {
+        get { healthCheckBox?.value }
+        set { healthCheckBox = newValue.map(Box.init) }
+    }
+    private var healthCheckBox: Box<HealthCheck>?
     package var restart: Restart = Restart()
     package var replicas: Int = 1
     package var replicasLocation: SourceLocation?
@@ -19,6 +24,17 @@ package struct RunOptions: Sendable, Hashable {
     package var envFile: String?
 
     package init() {}
+}
+
+/// An immutable value on the heap, compared and hashed by value: keeps a rarely set, large
+/// field from growing the struct that holds it.
+final class Box<Value: Sendable & Hashable>: Sendable, Hashable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    static func == (lhs: Box, rhs: Box) -> Bool { lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 /// A resource name written somewhere in the manifest, with its place.

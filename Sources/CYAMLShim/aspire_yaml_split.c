@@ -1,8 +1,8 @@
 // aspire_yaml_split.c — plans cuts of a large YAML file into parts that parse on their own.
 //
-// The plan reads only a few lines: the last top-level line (found from the end) must be a plain
-// key with nothing after its colon (`resources:`), and the lines at the first entry's indent that
-// start like a plain key are the places to cut. What the text alone cannot prove (that a cut
+// The plan reads only a few lines: the first top-level line that is a plain key with nothing
+// after its colon (`resources:`) starts the split mapping, the file must end inside it, and the
+// lines at the first entry's indent that start like a plain key are the places to cut. What the text alone cannot prove (that a cut
 // line is not inside a quoted scalar or a flow collection, that no alias crosses a cut, that the
 // lines between cuts belong to the mapping) shows up as a parse error in some part, and the
 // caller then parses the file whole; see aspire_yaml_split.h.
@@ -77,20 +77,28 @@ size_t aspire_yaml_plan_split(const char *bytes, size_t length, const aspire_yam
     if (s == NULL || max_parts < 2 || length / 2 < min_part_bytes || (uint64_t)length > max_input) return 1;
     if (length > UINT32_MAX || split_unsafe_text(s, length)) return 1;
 
-    // The last top-level line that YAML sees, found from the end: it must be `key:`, and the
-    // split mapping is everything after it.
+    // The split mapping is the value of the first top-level `key:` with nothing after its colon.
+    // A top-level line after the mapping's entries (a later key) ends it: the last line YAML
+    // sees must be indented, which is cheap to check from the end. A top-level key between the
+    // entries is not looked for: it would make a part fail to parse.
     split_line line;
     size_t line_end = length && s[length - 1] == '\n' ? length - 1 : length;
     for (;;) {
         const uint8_t *newline = line_end ? memrchr(s, '\n', line_end) : NULL;
         size_t start = newline ? (size_t)(newline - s) + 1 : 0;
         split_read_line(s, length, start, &line);
-        if (!line.ignorable && line.indent == 0) break;
+        if (!line.ignorable) break;
         if (start == 0) return 1;
         line_end = start - 1;
     }
-    // Not `key:` (a value on the line, `---`, a tab-indented line, ...): nothing to split.
-    if (!split_bare_key_line(s, &line) || line.next >= length) return 1;
+    if (line.indent == 0) return 1;
+    for (size_t at = 0;; at = line.next) {
+        if (at >= length) return 1;
+        split_read_line(s, length, at, &line);
+        if (line.ignorable || line.indent > 0) continue;
+        if (split_bare_key_line(s, &line)) break;
+    }
+    if (line.next >= length) return 1;
 
     // The entries' indent is the first region line's; the first entry is never a cut.
     size_t key_indent = 0, first_entry = 0;
