@@ -68,12 +68,42 @@ package struct ManifestLoader: Sendable {
             throw ReadError(path: path, reason: "no such file (pass the manifest with -f FILE)")
         }
         guard !isDirectory.boolValue else { throw ReadError(path: path, reason: "it is a directory; pass the manifest file with -f") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = Self.readAll(path) else {
             throw ReadError(path: path, reason: "permission denied or unreadable")
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
         let directory = absolute.deletingLastPathComponent().path
-        return load(bytes: Array(data), file: path, directory: directory)
+        return load(bytes: bytes, file: path, directory: directory)
+    }
+
+    /// The file's bytes, read straight into the array (a 3 MB manifest read through `Data`
+    /// would be copied twice); nil when it cannot be opened or read.
+    static func readAll(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        let expected = fstat(descriptor, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
+        var bytes: [UInt8] = []
+        var failed = false
+        var chunk = expected + 1  // one byte more tells a file that grew from one that did not
+        while true {
+            let more = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
+                count = 0
+                guard let base = buffer.baseAddress else { return }
+                while count < chunk {
+                    let got = read(descriptor, base + count, chunk - count)
+                    if got < 0, errno == EINTR { continue }
+                    if got < 0 { failed = true }
+                    if got <= 0 { break }
+                    count += got
+                }
+            }
+            if bytes.isEmpty { bytes = more } else { bytes += more }
+            if failed { return nil }
+            if more.count < chunk { return bytes }
+            chunk = max(chunk, 1 << 16)
+        }
     }
 
     /// Loads manifest text already in memory.

@@ -207,14 +207,35 @@ static void shim_error(shim_state *st, int code, uint32_t line, uint32_t column,
 
 static void shim_fail_memory(shim_state *st) { shim_error(st, ASPIRE_YAML_ERR_MEMORY, 0, 0, 0, 0, "out of memory"); }
 
+#define SHIM_HUGE_PAGE (2u << 20)
+
+/// malloc for a big array: from 2 MiB up, 2 MiB-aligned and marked for transparent huge pages
+/// (on Linux with THP in "madvise" mode), so filling it takes one page fault per 2 MiB instead
+/// of one per 4 KiB; a page fault costs microseconds on a VM, and a node array is megabytes.
+/// The block is ordinary malloc memory: realloc and free work on it.
+static void *shim_alloc_big(size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (size >= SHIM_HUGE_PAGE / 2) { // rounded up to whole huge pages: at most 2x, and one fault
+        size_t rounded = (size + SHIM_HUGE_PAGE - 1) & ~(size_t)(SHIM_HUGE_PAGE - 1);
+        void *block = NULL;
+        if (rounded < size || posix_memalign(&block, SHIM_HUGE_PAGE, rounded) != 0) return NULL;
+        (void)madvise(block, rounded, MADV_HUGEPAGE); // only a hint
+        return block;
+    }
+#endif
+    return malloc(size);
+}
+
 // MARK: - Hash tables
 
 /// Makes room for one more entry (load factor <= 1/2). Returns 0 when allocation fails.
 static int shim_table_reserve(shim_table *t) {
     if ((t->count + 1) * 2 <= t->cap) return 1;
     size_t cap = t->cap ? t->cap * 2 : 16;
-    shim_slot *slots = calloc(cap, sizeof *slots);
+    // A big table (a mapping with tens of thousands of keys) comes zeroed from huge pages.
+    shim_slot *slots = cap * sizeof *slots >= SHIM_HUGE_PAGE / 2 ? shim_alloc_big(cap * sizeof *slots) : calloc(cap, sizeof *slots);
     if (slots == NULL) return 0;
+    if (cap * sizeof *slots >= SHIM_HUGE_PAGE / 2) memset(slots, 0, cap * sizeof *slots);
     for (size_t i = 0; i < t->cap; i++) {
         if (t->slots[i].hash == 0) continue;
         size_t j = (size_t)t->slots[i].hash & (cap - 1);
@@ -613,24 +634,6 @@ static void shim_libyaml_error(shim_state *st, const yaml_parser_t *parser) {
 }
 
 // MARK: - Driver
-
-#define SHIM_HUGE_PAGE (2u << 20)
-
-/// malloc for a big array: from 2 MiB up, 2 MiB-aligned and marked for transparent huge pages
-/// (on Linux with THP in "madvise" mode), so filling it takes one page fault per 2 MiB instead
-/// of one per 4 KiB; a page fault costs microseconds on a VM, and a node array is megabytes.
-/// The block is ordinary malloc memory: realloc and free work on it.
-static void *shim_alloc_big(size_t size) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (size >= SHIM_HUGE_PAGE) {
-        void *block = NULL;
-        if (posix_memalign(&block, SHIM_HUGE_PAGE, size) != 0) return NULL;
-        (void)madvise(block, size & ~(size_t)(SHIM_HUGE_PAGE - 1), MADV_HUGEPAGE); // only a hint
-        return block;
-    }
-#endif
-    return malloc(size);
-}
 
 /// Gives an empty array room for `count` items from shim_alloc_big; keeps it empty on failure.
 static void *shim_reserve_big(size_t *cap, size_t count, size_t item_size) {
