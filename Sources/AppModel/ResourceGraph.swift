@@ -69,7 +69,7 @@ package struct ResourceGraph: Sendable, Hashable {
     /// - Parameters:
     ///   - runner: When given, the edges (a name lookup per wait) are found in slices of
     ///     `sliceSize` resources at once; the search itself is one pass.
-    package static func waitCycles(of manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 4096) -> [[String]] {
+    package static func waitCycles(of manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 1024) -> [[String]] {
         let sliceSize = max(1, sliceSize)
         let resources = manifest.resources
         // The first position of each resource's name (a repeated name shares it), and the wait

@@ -10,7 +10,7 @@ package enum Validator {
     ///   - runner: When given, the rules that look at one resource at a time run on slices of a
     ///     large manifest at once; the diagnostics come out in the same order.
     ///   - sliceSize: Resources per slice; a manifest under two slices is checked in one pass.
-    package static func validate(_ manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 4096) -> [Diagnostic] {
+    package static func validate(_ manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 1024) -> [Diagnostic] {
         let sliceSize = max(1, sliceSize)
         var diagnostics: [Diagnostic] = []
         // Which resources some expression uses (by position), found while checking expressions.

@@ -106,7 +106,7 @@ import YAMLSource
             #expect(found.isSuperset(of: ["unknown-key", "unknown-type", "cycle", "duplicate-port", "unknown-resource", "invalid-replicas"]), "\(found)")
         }
         compareLoads(text)
-        // The validator's slices (4,096 resources each by default) taken small, to have many.
+        // The validator's slices (1,024 resources each by default) taken small, to have many.
         let manifest = try #require(whole.0)
         for sliceSize in [1, 7, 64] {
             #expect(Validator.validate(manifest, runner: Self.runner, sliceSize: sliceSize) == Validator.validate(manifest))
