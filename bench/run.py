@@ -34,6 +34,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -110,6 +111,45 @@ class Timer:
         if first * 2 >= budget:
             return [first] + [once() for _ in range(runs - 1)]
         return [once() for _ in range(runs)]
+
+    def paired(self, a_argv: list[str], b_argv: list[str], budget: float, label: str = "") -> dict:
+        """Runs two commands in alternation (a, b, b, a, a, b, ...) and returns the median of the
+        per-pair ratios a/b with its quartiles, plus a's CPU time (user + system, all threads).
+        On a machine whose speed drifts (a VM with neighbours), two back-to-back runs see the same
+        speed far more often than two batches do; the paired ratio is the robust figure."""
+
+        def once(argv: list[str]) -> tuple[float, float]:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            elapsed = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if proc.returncode != 0:
+                raise SystemExit(f"bench: {label or argv[0]} exited {proc.returncode} (expected 0): {' '.join(argv)}\n"
+                                 f"{proc.stdout.decode(errors='replace')[-3000:]}")
+            return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+        first = once(a_argv)[0] + once(b_argv)[0]
+        runs = max(self.min_runs * 2, self.runs_for(first, budget))
+        a_wall, b_wall, a_cpu, ratios = [], [], [], []
+        for i in range(runs):
+            if i % 2 == 0:
+                (wa, ca), (wb, _) = once(a_argv), once(b_argv)
+            else:
+                (wb, _), (wa, ca) = once(b_argv), once(a_argv)
+            a_wall.append(wa)
+            b_wall.append(wb)
+            a_cpu.append(ca)
+            ratios.append(wa / wb)
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else [ratios[0]] * 3
+        return {
+            "a": summarize(a_wall),
+            "b": summarize(b_wall),
+            "a_cpu_median_ms": round(statistics.median(a_cpu) * 1000, 3),
+            "ratio_median": round(statistics.median(ratios), 3),
+            "ratio_q1": round(quartiles[0], 3),
+            "ratio_q3": round(quartiles[2], 3),
+        }
 
     def inprocess(self, fn, budget: float) -> dict:
         def once() -> float:
@@ -246,8 +286,9 @@ def bench_parse_validate(timer: Timer, aspire: Path, rawscan: Path, yams: Path |
         events = (run_text([str(rawscan), str(path)], with_stderr=False).splitlines() or [""])[0]
         log(f"bench: {n} resources ({len(text)} bytes, {events} libyaml events)")
 
-        a = timer.command([str(aspire), "validate", "-f", str(path)], budget, label="aspire validate")
-        r = timer.command([str(rawscan), str(path)], budget / 2, label="rawscan")
+        pair = timer.paired([str(aspire), "validate", "-f", str(path)], [str(rawscan), str(path)], budget * 1.5,
+                            label="aspire validate / rawscan")
+        a, r = pair["a"], pair["b"]
         y = timer.command([str(yams), str(path)], budget / 2, label="yamsload") if yams else None
         p = None
         if loader is not None:
@@ -265,7 +306,14 @@ def bench_parse_validate(timer: Timer, aspire: Path, rawscan: Path, yams: Path |
             "aspire_ms": a["median_ms"],
             "rawscan_ms": r["median_ms"],
             "pyyaml_ms": p["median_ms"] if p else None,
-            "ratio_aspire_over_rawscan": ratio(a["median_ms"], r["median_ms"]),
+            # Median of back-to-back pairs (see Timer.paired): the headline ratio.
+            "ratio_aspire_over_rawscan": pair["ratio_median"],
+            "ratio_aspire_over_rawscan_q1": pair["ratio_q1"],
+            "ratio_aspire_over_rawscan_q3": pair["ratio_q3"],
+            "ratio_aspire_over_rawscan_of_medians": ratio(a["median_ms"], r["median_ms"]),
+            # CPU time over wall time: how many cores the load kept busy (large files load in parts).
+            "aspire_cpu_ms": pair["a_cpu_median_ms"],
+            "aspire_cores_used": ratio(pair["a_cpu_median_ms"], a["median_ms"]),
             # Both net of their own process floor (the same command on an empty manifest).
             "ratio_aspire_over_rawscan_net": ratio(a["median_ms"] - floor["median_ms"],
                                                    r["median_ms"] - raw_floor["median_ms"]),
@@ -523,14 +571,17 @@ def bench_startup(timer: Timer, aspire: Path, tmp: Path) -> dict:
 def print_report(result: dict) -> None:
     pv = result["parse_validate"]
     print()
-    print("parse + validate (median wall-clock ms; aspire, rawscan and Yams whole process, PyYAML in-process)")
+    print("parse + validate (median wall-clock ms; aspire, rawscan and Yams whole process, PyYAML in-process;")
+    print("aspire/raw is the median of back-to-back pairs, with its quartiles; cores = aspire's CPU time / wall time)")
     head = (f"{'resources':>9} {'bytes':>9} {'aspire':>9} {'rawscan':>8} {'pyyaml':>9} {'yams':>8} "
-            f"{'aspire/raw':>10} {'net':>7} {'vs pyyaml':>9} {'vs yams':>7} {'aspire us/res':>13} {'net us/res':>10} {'raw us/res':>10}")
+            f"{'aspire/raw':>10} {'(q1-q3)':>11} {'cores':>5} {'net':>7} {'vs pyyaml':>9} {'vs yams':>7} {'aspire us/res':>13} {'net us/res':>10} {'raw us/res':>10}")
     print(head)
     print("-" * len(head))
     for r in pv["sizes"]:
         print(f"{r['resources']:>9} {r['bytes']:>9} {fmt(r['aspire_ms']):>9} {fmt(r['rawscan_ms']):>8} "
               f"{fmt(r['pyyaml_ms']):>9} {fmt(r['yams_ms']):>8} {fmt(r['ratio_aspire_over_rawscan'], 2, 'x'):>10} "
+              f"{fmt(r['ratio_aspire_over_rawscan_q1'], 2) + '-' + fmt(r['ratio_aspire_over_rawscan_q3'], 2):>11} "
+              f"{fmt(r['aspire_cores_used'], 2):>5} "
               f"{fmt(r['ratio_aspire_over_rawscan_net'], 1, 'x'):>7} "
               f"{fmt(r['speedup_vs_pyyaml'], 1, 'x'):>9} {fmt(r['ratio_yams_over_aspire'], 1, 'x'):>7} "
               f"{fmt(r['aspire_us_per_resource'], 2):>13} "

@@ -50,9 +50,10 @@ package struct ManifestLoader: Sendable {
             self.minPartBytes = minPartBytes
         }
 
-        /// A part per core (at most 8), none under 256 KiB: about 1,500 resources.
+        /// A part per core (at most 8), none under 64 KiB (about 400 resources, a few milliseconds
+        /// of work: far more than a thread costs).
         package static var automatic: Parallelism {
-            Parallelism(maxParts: min(8, ProcessInfo.processInfo.activeProcessorCount), minPartBytes: 256 << 10)
+            Parallelism(maxParts: min(8, ProcessInfo.processInfo.activeProcessorCount), minPartBytes: 64 << 10)
         }
 
         package static let serial = Parallelism(maxParts: 1, minPartBytes: .max)
