@@ -1,9 +1,4 @@
-import Synchronization
 package import YAMLSource
-
-/// Runs `jobs` independent jobs, numbered from 0, possibly at the same time, and returns when all
-/// are done. AppModel starts no threads itself: the caller decides how (`concurrentPerform`).
-package typealias ConcurrentRunner = @Sendable (_ jobs: Int, _ job: @Sendable (Int) -> Void) -> Void
 
 extension ManifestDecoder {
     /// Decodes a large manifest cut by `YAMLSplit`: each part is parsed and its resources
@@ -17,16 +12,16 @@ extension ManifestDecoder {
         _ split: YAMLSplit, directory: String, defaultName: String, environment: [String: String], runner: ConcurrentRunner
     ) -> (Manifest?, [Diagnostic])? {
         let interpolation = HostInterpolation(environment: environment)
-        let decoded = Mutex<[Part?]>(Array(repeating: nil, count: split.count))
-        runner(split.count) { index in
-            let part = decodePart(split, index, interpolation: interpolation, defaultName: defaultName)
-            decoded.withLock { $0[index] = part }
-        }
-        var parts = decoded.withLock { slots in
-            // Taken out of the lock's storage, so every array below is uniquely referenced.
-            defer { slots = [] }
-            return slots.compactMap { $0 }
-        }
+        var parts: [Part] = []
+        do {
+            let decoded = JobResults<Part>(count: split.count)
+            runner(split.count) { index in
+                if let part = decodePart(split, index, interpolation: interpolation, defaultName: defaultName) {
+                    decoded.set(index, part)
+                }
+            }
+            parts = decoded.values.compactMap { $0 }
+        }  // the slots go here, so every array in `parts` is uniquely referenced
         guard parts.count == split.count, split.joins(parts.map(\.facts)), let name = parts[0].name else { return nil }
         let resources = Self.moveResources(of: &parts)
         var undecoded = parts[0].undecoded

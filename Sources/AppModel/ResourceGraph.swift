@@ -1,4 +1,3 @@
-import Synchronization
 /// The resources and the edges between them: who references whom, and who waits for whom.
 package struct ResourceGraph: Sendable, Hashable {
     package enum EdgeKind: String, Sendable, Hashable, CaseIterable {
@@ -78,17 +77,18 @@ package struct ResourceGraph: Sendable, Hashable {
         var targets: [[Int]] = []
         if let runner, resources.count > sliceSize {
             let slices = (resources.count + sliceSize - 1) / sliceSize
-            let found = Mutex<[(first: [Int], targets: [[Int]])]>(Array(repeating: ([], []), count: slices))
+            let found = JobResults<(first: [Int], targets: [[Int]])>(count: slices)
             runner(slices) { slice in
                 let range = slice * sliceSize..<min(resources.count, (slice + 1) * sliceSize)
-                let part = (range.map { manifest.index(of: resources[$0].name) ?? $0 }, range.map { waitTargets(of: $0, in: manifest) })
-                found.withLock { $0[slice] = part }
+                found.set(slice, (range.map { manifest.index(of: resources[$0].name) ?? $0 }, range.map { waitTargets(of: $0, in: manifest) }))
             }
-            for part in found.withLock({ $0 }) {
+            for part in found.values {
+                guard let part else { break }
                 first += part.first
                 targets += part.targets
             }
-        } else {
+        }
+        if first.count != resources.count || targets.count != resources.count {  // one pass (or a runner that skipped a job)
             first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
             targets = resources.indices.map { waitTargets(of: $0, in: manifest) }
         }

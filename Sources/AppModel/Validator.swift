@@ -1,4 +1,3 @@
-import Synchronization
 import YAMLSource
 
 /// Cross-resource rules: names, references, waits, expressions, cycles, ports.
@@ -80,13 +79,15 @@ package enum Validator {
     ) {
         let count = manifest.resources.count
         let slices = (count + sliceSize - 1) / sliceSize
-        let results = Mutex<[PerResource]>(Array(repeating: PerResource(), count: slices))
-        runner(slices) { slice in
+        @Sendable func check(_ slice: Int) -> PerResource {
             var perResource = PerResource()
             perResource.check(manifest, slice * sliceSize..<min(count, (slice + 1) * sliceSize))
-            results.withLock { $0[slice] = perResource }
+            return perResource
         }
-        let parts = results.withLock { $0 }
+        let results = JobResults<PerResource>(count: slices)
+        runner(slices) { slice in results.set(slice, check(slice)) }
+        // A runner that skipped a job would lose its findings: such a slice is checked here.
+        let parts = results.values.enumerated().map { $1 ?? check($0) }
         diagnostics += parts.flatMap(\.names)
         diagnostics += parts.flatMap(\.edges)
         diagnostics += parts.flatMap(\.expressions)
