@@ -35,9 +35,9 @@ extension ManifestDecoder {
         return (manifest, diagnostics)
     }
 
-    /// The parts' resources in one array, moved rather than copied: a resource is 600 bytes
-    /// with a dozen references, and copying 20,000 of them (retaining every field, then releasing
-    /// the originals) costs more than the join is worth. The parts are left holding placeholders.
+    /// The parts' resources in one array, moved rather than copied: a resource is a few hundred
+    /// bytes with a dozen references, and copying 20,000 of them (retaining every field, then
+    /// releasing the originals) costs more than the join is worth. The parts keep placeholders.
     private static func moveResources(of parts: inout [Part]) -> [Resource] {
         let total = parts.reduce(0) { $0 + $1.resources.count }
         let placeholder = Resource(name: "", location: SourceLocation(file: "", line: 0, column: 0), kind: .parameter(Parameter()))
@@ -56,7 +56,7 @@ extension ManifestDecoder {
 
     /// One decoded part; part 0 also carries the app's name.
     private struct Part: Sendable {
-        var facts: YAMLSplit.Facts?
+        var facts: YAMLSplit.Facts
         var name: String?
         var resources: [Resource] = []
         var undecoded = Set<String>()

@@ -83,18 +83,17 @@ package struct YAMLSplit: Sendable {
         return Facts(keys: keys, aliasExpansion: document.aliasExpansion)
     }
 
-    /// True when the parts (their facts, in order) are exactly the whole file: every part could
-    /// be joined, no key of the split mapping repeats across parts, and their aliases stay within
+    /// True when the parts (the facts of every part, in order) are exactly the whole file: no key
+    /// of the split mapping repeats across parts, and their aliases stay within
     /// the budget the whole file would have had. Keys are compared as text: canonically equal
     /// spellings count as a repeat, which only sends the file down the whole-file path.
-    package func joins(_ facts: [Facts?]) -> Bool {
+    package func joins(_ facts: [Facts]) -> Bool {
         guard facts.count == parts.count else { return false }
         var aliases: UInt64 = 0
         for (index, part) in facts.enumerated() {
-            guard let part else { return false }
             aliases += part.aliasExpansion
-            for earlier in facts[..<index] {
-                guard let earlier, part.keys.isDisjoint(with: earlier.keys) else { return false }
+            for earlier in facts[..<index] where !part.keys.isDisjoint(with: earlier.keys) {
+                return false
             }
         }
         return aliases <= UInt64(ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION)
