@@ -30,6 +30,19 @@ static int split_unsafe_text(const uint8_t *s, size_t length) {
     return 0;
 }
 
+/// True when the text seems to use an alias (`*name` where a node can start). An alias into an
+/// anchor of another part would make that part fail and the whole file be parsed again, so a
+/// file that uses aliases (compose-style `<<: *defaults`, say) is parsed whole from the start.
+/// A `*` inside a string can look like one too; that only costs the split.
+static int split_has_alias(const uint8_t *s, size_t length) {
+    for (const uint8_t *p = s, *end = s + length; (p = memchr(p, '*', (size_t)(end - p))) != NULL; p++) {
+        uint8_t before = p == s ? ' ' : p[-1], after = p + 1 < end ? p[1] : ' ';
+        int starts_node = before == ' ' || before == '\t' || before == '\n' || before == '[' || before == '{' || before == ',';
+        if (starts_node && after != ' ' && after != '\t' && after != '\n' && after != '\r') return 1;
+    }
+    return 0;
+}
+
 /// One line: [start, end) without its \n (a \r before it stays in), where the next begins, its
 /// indent (leading spaces) and whether it is blank or a comment (nothing YAML sees).
 typedef struct {
@@ -75,7 +88,7 @@ size_t aspire_yaml_plan_split(const char *bytes, size_t length, const aspire_yam
     *key_column = 0;
     if (min_part_bytes == 0) min_part_bytes = 1;
     if (s == NULL || max_parts < 2 || length / 2 < min_part_bytes || (uint64_t)length > max_input) return 1;
-    if (length > UINT32_MAX || split_unsafe_text(s, length)) return 1;
+    if (length > UINT32_MAX || split_unsafe_text(s, length) || split_has_alias(s, length)) return 1;
 
     // The split mapping is the value of the first top-level `key:` with nothing after its colon.
     // A top-level line after the mapping's entries (a later key) ends it: the last line YAML

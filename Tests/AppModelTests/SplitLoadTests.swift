@@ -170,7 +170,8 @@ import YAMLSource
             compareLoads(text)
             #expect(load(text).diagnostics.contains { $0.message.text.contains("nested deeper") } == (extra == 1))
         }
-        // Two parts, each under the alias budget, together over it.
+        // Two parts, each under the alias budget, together over it (a file with aliases is not
+        // cut at all, and the join would refuse it too).
         var text = "resources:\n"
         for part in 0..<2 {
             text += "  r\(part):\n    type: executable\n    command: x\n    x-base: &b\(part) [" + Array(repeating: "1", count: 1000).joined(separator: ",") + "]\n"
@@ -197,6 +198,9 @@ import YAMLSource
             #expect(lines[first.location.line - 1] == "  \(name):")
         }
         #expect(YAMLSplit(bytes: Array(text.utf8), file: "f", maxParts: 1, minPartBytes: 1) == nil)
+        // Aliases are not cut (one into another part would cost a second parse); a `*` in text is.
+        #expect(YAMLSplit(bytes: Array((text + "  x-more: [*b]\n").utf8), file: "f", maxParts: 3, minPartBytes: 1) == nil)
+        #expect(YAMLSplit(bytes: Array((text + "  x-glob: \"src/*.c\"\n").utf8), file: "f", maxParts: 3, minPartBytes: 1) != nil)
         #expect(YAMLSplit(bytes: Array(text.utf8), file: "f", maxParts: 2, minPartBytes: text.utf8.count) == nil)
         #expect(YAMLSplit(bytes: Array(("\u{FEFF}" + text).utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), file: "f", maxParts: 2, minPartBytes: 1) == nil)
     }

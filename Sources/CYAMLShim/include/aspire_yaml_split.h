@@ -7,7 +7,8 @@
 // entries' column, no key repeated across parts, aliases within the file's budget) and parse the
 // whole file the ordinary way when any check fails. The cuts avoid everything a line-based guess
 // could get wrong silently (other encodings, line breaks other than \n and \r\n, a region that
-// does not run to the end); anything else that crosses a cut makes some part fail to parse, and
+// does not run to the end), and a file that seems to use aliases is not cut at all (an alias into
+// another part would only cost a second parse); anything else that crosses a cut makes some part fail to parse, and
 // the caller's checks reject what parses but is shaped otherwise (the cuts fell in an earlier
 // top-level mapping, say).
 #ifndef ASPIRE_YAML_SPLIT_H
