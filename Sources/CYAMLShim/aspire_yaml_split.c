@@ -118,6 +118,7 @@ size_t aspire_yaml_plan_split(const char *bytes, size_t length, const aspire_yam
     for (size_t at = line.next; at < length && key_indent == 0; at = line.next) {
         split_read_line(s, length, at, &line);
         if (line.ignorable) continue;
+        if (line.indent == 0) return 1; // the key has no block mapping under it
         key_indent = line.indent;
         first_entry = line.start;
     }
