@@ -106,6 +106,11 @@ import YAMLSource
             #expect(found.isSuperset(of: ["unknown-key", "unknown-type", "cycle", "duplicate-port", "unknown-resource", "invalid-replicas"]), "\(found)")
         }
         compareLoads(text)
+        // Windows line ends are cut too, and count as one line break, as libyaml counts them.
+        let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+        let crlfParted = try #require(splitDecode(crlf, parts: 3), "the split path must take CRLF text")
+        #expect(crlfParted.1.map(\.location) == whole.1.map(\.location))
+        compareLoads(crlf)
         // The validator's slices (1,024 resources each by default) taken small, to have many.
         let manifest = try #require(whole.0)
         for sliceSize in [1, 7, 64] {
