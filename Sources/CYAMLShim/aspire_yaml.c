@@ -201,7 +201,7 @@ static void shim_error(shim_state *st, int code, uint32_t line, uint32_t column,
 #define shim_fail_at(st, code, mark, ...)                                                          \
     do {                                                                                           \
         uint32_t shim_l_, shim_c_;                                                                 \
-        shim_location((st), (mark), &shim_l_, &shim_c_);                                                 \
+        shim_location((st), (mark), &shim_l_, &shim_c_);                                           \
         shim_error((st), (code), shim_l_, shim_c_, 0, 0, __VA_ARGS__);                             \
     } while (0)
 
@@ -209,10 +209,10 @@ static void shim_fail_memory(shim_state *st) { shim_error(st, ASPIRE_YAML_ERR_ME
 
 #define SHIM_HUGE_PAGE (2u << 20)
 
-/// malloc for a big array: from 2 MiB up, 2 MiB-aligned and marked for transparent huge pages
-/// (on Linux with THP in "madvise" mode), so filling it takes one page fault per 2 MiB instead
-/// of one per 4 KiB; a page fault costs microseconds on a VM, and a node array is megabytes.
-/// The block is ordinary malloc memory: realloc and free work on it.
+/// malloc for a big array: from 1 MiB up, rounded up to whole 2 MiB pages, 2 MiB-aligned and
+/// marked for transparent huge pages (on Linux with THP in "madvise" mode), so filling it takes
+/// one page fault per 2 MiB instead of one per 4 KiB; a page fault costs microseconds on a VM,
+/// and a node array is megabytes. The block is ordinary malloc memory: realloc and free work on it.
 static void *shim_alloc_big(size_t size) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (size >= SHIM_HUGE_PAGE / 2) { // rounded up to whole huge pages: at most 2x, and one fault
@@ -226,16 +226,24 @@ static void *shim_alloc_big(size_t size) {
     return malloc(size);
 }
 
+/// calloc with shim_alloc_big's huge pages for big blocks.
+static void *shim_calloc_big(size_t count, size_t item_size) {
+    if (count > SIZE_MAX / item_size) return NULL;
+    size_t size = count * item_size;
+    if (size < SHIM_HUGE_PAGE / 2) return calloc(count, item_size);
+    void *block = shim_alloc_big(size);
+    if (block != NULL) memset(block, 0, size);
+    return block;
+}
+
 // MARK: - Hash tables
 
 /// Makes room for one more entry (load factor <= 1/2). Returns 0 when allocation fails.
 static int shim_table_reserve(shim_table *t) {
     if ((t->count + 1) * 2 <= t->cap) return 1;
     size_t cap = t->cap ? t->cap * 2 : 16;
-    // A big table (a mapping with tens of thousands of keys) comes zeroed from huge pages.
-    shim_slot *slots = cap * sizeof *slots >= SHIM_HUGE_PAGE / 2 ? shim_alloc_big(cap * sizeof *slots) : calloc(cap, sizeof *slots);
+    shim_slot *slots = shim_calloc_big(cap, sizeof *slots); // a mapping may have 100,000 keys
     if (slots == NULL) return 0;
-    if (cap * sizeof *slots >= SHIM_HUGE_PAGE / 2) memset(slots, 0, cap * sizeof *slots);
     for (size_t i = 0; i < t->cap; i++) {
         if (t->slots[i].hash == 0) continue;
         size_t j = (size_t)t->slots[i].hash & (cap - 1);
