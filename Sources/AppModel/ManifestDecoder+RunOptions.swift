@@ -62,8 +62,8 @@ extension ManifestDecoder {
         if let node = fields["references"] {
             run.references = decodeReferences(node)
         }
-        run.waitFor = reader.nameList(fields["waitFor"], "waitFor")
-        run.waitForCompletion = reader.nameList(fields["waitForCompletion"], "waitForCompletion")
+        run.waitFor = reader.stringList(fields["waitFor"], "waitFor", NameRef.init(_:at:)) ?? []
+        run.waitForCompletion = reader.stringList(fields["waitForCompletion"], "waitForCompletion", NameRef.init(_:at:)) ?? []
         run.external = reader.bool(fields["external"], "external") ?? false
         if let node = fields["endpoints"] {
             run.endpoints = decodeEndpoints(node, resourceExternal: run.external)
@@ -201,11 +201,11 @@ extension ManifestDecoder {
                 probe = .tcp(endpoint: reader.string(fields["tcp"], "tcp") ?? endpoint)
             }
         default:
-            guard let argv = reader.stringList(fields["exec"], "exec") else { return nil }
+            guard let argv = reader.stringList(fields["exec"], "exec", { text, _ in text }) else { return nil }
             if argv.isEmpty {
                 reader.diagnostics.append(.error(.emptyExec, at: fields["exec"]?.location))
             }
-            probe = .exec(argv.map(\.0))
+            probe = .exec(argv)
         }
         var check = HealthCheck(probe: probe, location: node.location)
         if let value = reader.duration(fields["interval"], "interval") { check.interval = value }

@@ -66,7 +66,8 @@ extension ManifestDecoder {
     /// Parses and decodes part `index`; nil when it cannot be joined (an error, another shape).
     private static func decodePart(_ split: YAMLSplit, _ index: Int, interpolation: HostInterpolation, defaultName: String) -> Part? {
         let document = split.parse(index)
-        guard let (key, entries) = split.entries(of: document, part: index), let facts = split.facts(of: document, part: index) else { return nil }
+        guard let (key, entries) = split.entries(of: document, part: index) else { return nil }
+        let facts = split.facts(of: document, entries: entries)
         var decoder = ManifestDecoder(reader: ValueReader(interpolation: interpolation), file: document.file)
         if index == 0 {
             guard let key, key.scalarEquals("resources"), key.style == .plain,

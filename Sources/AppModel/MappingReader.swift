@@ -160,29 +160,22 @@ struct ValueReader {
         return nil
     }
 
-    /// A list of strings; a single string is not accepted (say what to write instead).
-    mutating func stringList(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> [(String, SourceLocation)]? {
+    /// A list of strings (a single string is not accepted: say what to write instead), each made
+    /// into an `Item` with where it is written; nil when absent or not a list.
+    mutating func stringList<Item>(
+        _ node: YAMLNode?, _ what: @autoclosure () -> String, _ make: (String, SourceLocation) -> Item
+    ) -> [Item]? {
         guard let node else { return nil }
         guard node.kind == .sequence else {
             diagnostics.append(.error(.wrongType(what(), expected: "a list", found: node), at: node.location))
             return nil
         }
-        return node.itemView.compactMap { item in string(item, what()).map { ($0, item.location) } }
-    }
-
-    /// A list of resource names (`waitFor:`), each with where it is written; empty when absent.
-    mutating func nameList(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> [NameRef] {
-        guard let node else { return [] }
-        guard node.kind == .sequence else {
-            diagnostics.append(.error(.wrongType(what(), expected: "a list", found: node), at: node.location))
-            return []
-        }
-        var names: [NameRef] = []
-        names.reserveCapacity(node.count)
+        var items: [Item] = []
+        items.reserveCapacity(node.count)
         for item in node.itemView {
-            if let name = string(item, what()) { names.append(NameRef(name, at: item.location)) }
+            if let text = string(item, what()) { items.append(make(text, item.location)) }
         }
-        return names
+        return items
     }
 
     /// `5s`, `500ms`, `1m30s`, `2h`, or a bare number of seconds.

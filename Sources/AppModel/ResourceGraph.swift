@@ -73,24 +73,24 @@ package struct ResourceGraph: Sendable, Hashable {
         let resources = manifest.resources
         // The first position of each resource's name (a repeated name shares it), and the wait
         // targets of each position (see `waitTargets`).
+        @Sendable func edges(_ range: Range<Int>) -> (first: [Int], targets: [[Int]]) {
+            (range.map { manifest.index(of: resources[$0].name) ?? $0 }, range.map { waitTargets(of: $0, in: manifest) })
+        }
         var first: [Int] = []
         var targets: [[Int]] = []
         if let runner, resources.count > sliceSize {
             let slices = (resources.count + sliceSize - 1) / sliceSize
+            @Sendable func slice(_ index: Int) -> Range<Int> { index * sliceSize..<min(resources.count, (index + 1) * sliceSize) }
             let found = JobResults<(first: [Int], targets: [[Int]])>(count: slices)
-            runner(slices) { slice in
-                let range = slice * sliceSize..<min(resources.count, (slice + 1) * sliceSize)
-                found.set(slice, (range.map { manifest.index(of: resources[$0].name) ?? $0 }, range.map { waitTargets(of: $0, in: manifest) }))
-            }
-            for part in found.values {
-                guard let part else { break }
+            runner(slices) { index in found.set(index, edges(slice(index))) }
+            for (index, part) in found.values.enumerated() {
+                // A runner that skipped a job would lose its edges: such a slice is found here.
+                let part = part ?? edges(slice(index))
                 first += part.first
                 targets += part.targets
             }
-        }
-        if first.count != resources.count || targets.count != resources.count {  // one pass (or a runner that skipped a job)
-            first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
-            targets = resources.indices.map { waitTargets(of: $0, in: manifest) }
+        } else {
+            (first, targets) = edges(resources.indices)
         }
         // The start dependencies of each (first) position: wait targets mapped to what runs them,
         // without repeats, in the order `startDependencies(of:in:)` gives.

@@ -14,18 +14,16 @@ package enum Validator {
         var diagnostics: [Diagnostic] = []
         // Which resources some expression uses (by position), found while checking expressions.
         var used = [Bool](repeating: false, count: manifest.resources.count)
-        let count = manifest.resources.count
-        if let runner, count >= 2 * sliceSize {
-            checkPerResource(manifest, &diagnostics, used: &used, runner: runner, sliceSize: sliceSize)
-        } else {
-            var perResource = PerResource()
-            perResource.check(manifest, 0..<count)
-            diagnostics = perResource.names + perResource.edges + perResource.expressions
-            for index in perResource.used { used[index] = true }
-            var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
-            resolveEndpoints(perResource.endpoints, manifest, &hostPorts, &diagnostics)
+        let parts = checkPerResource(manifest, runner: runner, sliceSize: sliceSize)
+        diagnostics += parts.flatMap(\.names)
+        diagnostics += parts.flatMap(\.edges)
+        diagnostics += parts.flatMap(\.expressions)
+        for part in parts {
+            for index in part.used { used[index] = true }
         }
-        checkCycles(manifest, &diagnostics, runner: count >= 2 * sliceSize ? runner : nil, sliceSize: sliceSize)
+        var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
+        for part in parts { resolveEndpoints(part.endpoints, manifest, &hostPorts, &diagnostics) }
+        checkCycles(manifest, &diagnostics, runner: runner, sliceSize: sliceSize)
         checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }
@@ -74,10 +72,15 @@ package enum Validator {
         }
     }
 
-    private static func checkPerResource(
-        _ manifest: Manifest, _ diagnostics: inout [Diagnostic], used: inout [Bool], runner: ConcurrentRunner, sliceSize: Int
-    ) {
+    /// The per-resource rules over the whole manifest: in one pass, or, with a runner and at
+    /// least two slices' worth of resources, a slice per job (in slice order).
+    private static func checkPerResource(_ manifest: Manifest, runner: ConcurrentRunner?, sliceSize: Int) -> [PerResource] {
         let count = manifest.resources.count
+        guard let runner, count >= 2 * sliceSize else {
+            var perResource = PerResource()
+            perResource.check(manifest, 0..<count)
+            return [perResource]
+        }
         let slices = (count + sliceSize - 1) / sliceSize
         @Sendable func check(_ slice: Int) -> PerResource {
             var perResource = PerResource()
@@ -87,15 +90,7 @@ package enum Validator {
         let results = JobResults<PerResource>(count: slices)
         runner(slices) { slice in results.set(slice, check(slice)) }
         // A runner that skipped a job would lose its findings: such a slice is checked here.
-        let parts = results.values.enumerated().map { $1 ?? check($0) }
-        diagnostics += parts.flatMap(\.names)
-        diagnostics += parts.flatMap(\.edges)
-        diagnostics += parts.flatMap(\.expressions)
-        for part in parts {
-            for index in part.used { used[index] = true }
-        }
-        var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
-        for part in parts { resolveEndpoints(part.endpoints, manifest, &hostPorts, &diagnostics) }
+        return results.values.enumerated().map { $1 ?? check($0) }
     }
 
     private static func checkNames(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic]) {

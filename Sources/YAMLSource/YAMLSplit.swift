@@ -72,9 +72,8 @@ package struct YAMLSplit: Sendable {
         let aliasExpansion: UInt64
     }
 
-    /// The facts of part `index`, or nil when it cannot be joined (an error, another shape).
-    package func facts(of document: YAMLDocument, part index: Int) -> Facts? {
-        guard let (_, mapping) = entries(of: document, part: index) else { return nil }
+    /// The facts of a part, from its document and its `entries(of:part:)` mapping.
+    package func facts(of document: YAMLDocument, entries mapping: YAMLNode) -> Facts {
         var keys = Set<String>(minimumCapacity: mapping.count)
         for key in mapping.pairView.lazy.map(\.key) where key.kind == .scalar {
             // A repeat within one part is already a parse error.
