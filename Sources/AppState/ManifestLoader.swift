@@ -50,10 +50,13 @@ package struct ManifestLoader: Sendable {
             self.minPartBytes = minPartBytes
         }
 
-        /// A part per core (at most 8), none under 64 KiB (about 400 resources, a few milliseconds
-        /// of work: far more than a thread costs).
+        /// Two parts per core (at most 16), none under 64 KiB (about 400 resources, a few
+        /// milliseconds of work: far more than a thread costs); one core loads serially.
+        /// Two per core, not one: a core that finishes its part early takes the next one instead
+        /// of idling (measured on 2 cores: 1.76x the raw scan instead of 1.87x).
         package static var automatic: Parallelism {
-            Parallelism(maxParts: min(8, ProcessInfo.processInfo.activeProcessorCount), minPartBytes: 64 << 10)
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            return Parallelism(maxParts: cores > 1 ? min(16, 2 * cores) : 1, minPartBytes: 64 << 10)
         }
 
         package static let serial = Parallelism(maxParts: 1, minPartBytes: .max)

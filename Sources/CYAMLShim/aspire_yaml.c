@@ -64,6 +64,8 @@ typedef struct {
     uint32_t height; // scalars 0; collections 1 + the highest child
 } shim_meta;
 
+#define SHIM_SMALL_KEYS 8u
+
 /// One open collection.
 typedef struct {
     uint32_t node;
@@ -71,7 +73,12 @@ typedef struct {
     size_t child_start; // where its children begin on the child stack
     uint64_t size;      // expanded size so far, itself included
     uint32_t height;
-    shim_table keys;    // mappings: the scalar keys seen so far
+    // Mappings: the scalar keys seen so far. The first SHIM_SMALL_KEYS sit in `small` and are
+    // compared directly (most mappings are that small: no table to allocate, nothing to hash);
+    // from the next key on, all of them are in the `keys` hash table.
+    uint32_t small_count;
+    shim_slot small[SHIM_SMALL_KEYS];
+    shim_table keys;
 } shim_frame;
 
 typedef struct {
@@ -370,16 +377,45 @@ static int64_t shim_new_node(shim_state *st, int kind, int style, const yaml_eve
     return (int64_t)index;
 }
 
+/// The earlier key of the open mapping `frame` with these bytes, or NULL. Moves the small keys
+/// into the hash table when the mapping outgrows them (an allocation failure stops the parse).
+static const shim_slot *shim_find_key(shim_state *st, shim_frame *frame, const uint8_t *bytes, uint32_t length) {
+    const uint8_t *pool = st->doc->pool;
+    if (frame->keys.cap == 0) {
+        for (uint32_t i = 0; i < frame->small_count; i++) {
+            const shim_slot *s = &frame->small[i];
+            if (s->length == length && memcmp(pool + s->offset, bytes, length) == 0) return s;
+        }
+        if (frame->small_count < SHIM_SMALL_KEYS) return NULL;
+        for (uint32_t i = 0; i < frame->small_count; i++) {
+            shim_slot moved = frame->small[i];
+            if (!shim_table_reserve(&frame->keys)) { shim_fail_memory(st); return NULL; }
+            moved.hash = shim_hash(pool + moved.offset, moved.length);
+            *shim_table_probe(&frame->keys, pool, pool + moved.offset, moved.length, moved.hash) = moved;
+            frame->keys.count++;
+        }
+        return NULL; // the small keys were all different from this one
+    }
+    const shim_slot *s = shim_table_probe(&frame->keys, pool, bytes, length, shim_hash(bytes, length));
+    return s != NULL && s->hash != 0 ? s : NULL;
+}
+
 /// Reports a duplicate if this scalar key's bytes were already a key of the open mapping `frame`.
 static void shim_check_key(shim_state *st, shim_frame *frame, uint32_t node, uint32_t line, uint32_t column) {
     const aspire_yaml_node *key = &st->doc->nodes[node];
-    const uint8_t *bytes = st->doc->pool + key->value_offset;
-    uint64_t hash = shim_hash(bytes, key->value_length);
-    if (!shim_table_reserve(&frame->keys)) { shim_fail_memory(st); return; }
-    shim_slot *s = shim_table_probe(&frame->keys, st->doc->pool, bytes, key->value_length, hash);
-    if (s->hash == 0) {
-        *s = (shim_slot){.hash = hash, .offset = key->value_offset, .length = key->value_length,
-                         .a = line, .b = column};
+    const uint8_t *pool = st->doc->pool;
+    const uint8_t *bytes = pool + key->value_offset;
+    const shim_slot *s = shim_find_key(st, frame, bytes, key->value_length);
+    if (st->stop) return;
+    if (s == NULL) {
+        shim_slot added = {.hash = 1, .offset = key->value_offset, .length = key->value_length, .a = line, .b = column};
+        if (frame->keys.cap == 0 && frame->small_count < SHIM_SMALL_KEYS) {
+            frame->small[frame->small_count++] = added;
+            return;
+        }
+        if (!shim_table_reserve(&frame->keys)) { shim_fail_memory(st); return; }
+        added.hash = shim_hash(bytes, key->value_length);
+        *shim_table_probe(&frame->keys, pool, bytes, key->value_length, added.hash) = added;
         frame->keys.count++;
         return;
     }

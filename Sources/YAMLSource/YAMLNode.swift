@@ -79,9 +79,15 @@ package struct YAMLNode: Sendable {
         guard node.kind == Self.scalarKind, node.style == 0, node.tag_offset < 0 else {
             return false
         }
-        if node.value_length == 0 { return true }
-                return ["null", "Null", "NULL", "~"].contains {
-            storage.bytesEqual(offset: node.value_offset, length: node.value_length, $0)
+        let (offset, length) = (node.value_offset, node.value_length)
+        switch length {
+        case 0: return true
+        case 1: return storage.bytesEqual(offset: offset, length: length, "~" as StaticString)
+        case 4:
+            return storage.bytesEqual(offset: offset, length: length, "null" as StaticString)
+                || storage.bytesEqual(offset: offset, length: length, "Null" as StaticString)
+                || storage.bytesEqual(offset: offset, length: length, "NULL" as StaticString)
+        default: return false
         }
     }
 

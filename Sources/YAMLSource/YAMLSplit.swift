@@ -17,7 +17,7 @@ package struct YAMLSplit: Sendable {
 
     /// Plans the cuts; nil when the file should be parsed whole (too small, or not shaped so).
     /// - Parameters:
-    ///   - maxParts: At most this many parts (one per core is plenty).
+    ///   - maxParts: At most this many parts (a couple per core).
     ///   - minPartBytes: No part smaller than this (below it a thread costs more than it saves).
     package init?(bytes: [UInt8], file: String, maxParts: Int, minPartBytes: Int) {
         guard maxParts >= 2 else { return nil }

@@ -42,6 +42,22 @@ import Testing
         #expect(doc.errors.map { at($0.relatedLocation) } == [[1, 7]])
     }
 
+    /// The shim compares a mapping's first 8 keys directly and moves them into a hash table at
+    /// the 9th: duplicates are found on both sides of that move, and across it, with the place
+    /// of the first key kept.
+    @Test("duplicates are found in small mappings, large ones, and across the move to a table", arguments: [3, 8, 9, 12, 40])
+    func duplicatesAroundTheSmallKeyLimit(keys: Int) {
+        var text = ""
+        for i in 0..<keys { text += "k\(i): \(i)\n" }
+        text += "k0: again\n"  // repeats the first key, after all the others
+        text += "k\(keys - 1): again\n"  // repeats the last distinct key
+        let doc = YAMLDocument(string: text)
+        #expect(doc.errors.map(\.code) == [.duplicateKey, .duplicateKey])
+        #expect(doc.errors.map { at($0.location) } == [[keys + 1, 1], [keys + 2, 1]])
+        #expect(doc.errors.map { at($0.relatedLocation) } == [[1, 1], [keys, 1]])
+        #expect(doc.root?.count == keys + 2)
+    }
+
     // MARK: - Aliases and anchors
 
     @Test("an alias to an unknown anchor is an error at the alias")
