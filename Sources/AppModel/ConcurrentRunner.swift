@@ -22,6 +22,14 @@ final class JobResults<Value>: @unchecked Sendable {
     /// Stores job `index`'s result; call it from that job only.
     func set(_ index: Int, _ value: Value) { slots[index] = value }
 
+    /// Takes job `index`'s value out of its slot (leaving it empty), so that what it holds is
+    /// uniquely referenced again; call it from that job only, or when no job runs.
+    func take(_ index: Int) -> Value? {
+        let value = slots[index]
+        slots[index] = nil
+        return value
+    }
+
     /// Every slot, in job order; call it after the runner returned.
     var values: [Value?] { Array(slots) }
 }

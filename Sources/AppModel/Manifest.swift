@@ -20,10 +20,9 @@ package struct Manifest: Sendable, Hashable {
         self.resources = resources
         var index: [String: Int] = [:]
         index.reserveCapacity(resources.count)
-        for i in resources.indices {  // by position: reading only the name copies no resource
-            let name = resources[i].name
-            if index[name] == nil { index[name] = i }
-        }
+        // Backwards, so that the first of two equal names is the one kept, with one hash per name.
+        // By position: reading only the name copies no resource.
+        for i in resources.indices.reversed() { index[resources[i].name] = i }
         self.indexByName = index
     }
 

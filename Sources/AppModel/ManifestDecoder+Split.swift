@@ -12,18 +12,16 @@ extension ManifestDecoder {
         _ split: YAMLSplit, directory: String, defaultName: String, environment: [String: String], runner: ConcurrentRunner
     ) -> (Manifest?, [Diagnostic])? {
         let interpolation = HostInterpolation(environment: environment)
-        var parts: [Part] = []
-        do {
-            let decoded = JobResults<Part>(count: split.count)
-            runner(split.count) { index in
-                if let part = decodePart(split, index, interpolation: interpolation, defaultName: defaultName) {
-                    decoded.set(index, part)
-                }
+        let decoded = JobResults<Part>(count: split.count)
+        runner(split.count) { index in
+            if let part = decodePart(split, index, interpolation: interpolation, defaultName: defaultName) {
+                decoded.set(index, part)
             }
-            parts = decoded.values.compactMap { $0 }
-        }  // the slots go here, so every array in `parts` is uniquely referenced
-        guard parts.count == split.count, split.joins(parts.map(\.facts)), let name = parts[0].name else { return nil }
-        let resources = Self.moveResources(of: &parts)
+        }
+        var parts = (0..<split.count).compactMap { decoded.take($0) }  // taken: their arrays stay unique
+        let facts = parts.map(\.facts)
+        guard parts.count == split.count, split.aliasesFit(facts), let name = parts[0].name else { return nil }
+        guard let resources = join(&parts, facts: facts, of: split, runner: runner) else { return nil }
         var undecoded = parts[0].undecoded
         var diagnostics = parts[0].diagnostics
         for part in parts.dropFirst() {
@@ -35,22 +33,63 @@ extension ManifestDecoder {
         return (manifest, diagnostics)
     }
 
-    /// The parts' resources in one array, moved rather than copied: a resource is a few hundred
-    /// bytes with a dozen references, and copying 20,000 of them (retaining every field, then
-    /// releasing the originals) costs more than the join is worth. The parts keep placeholders.
-    private static func moveResources(of parts: inout [Part]) -> [Resource] {
-        let total = parts.reduce(0) { $0 + $1.resources.count }
-        let placeholder = Resource(name: "", location: SourceLocation(file: "", line: 0, column: 0), kind: .parameter(Parameter()))
-        return [Resource](unsafeUninitializedCapacity: total) { buffer, initialized in
-            initialized = 0
-            for index in parts.indices {
-                parts[index].resources.withUnsafeMutableBufferPointer { source in
-                    guard let from = source.baseAddress, let to = buffer.baseAddress, initialized + source.count <= total else { return }
-                    (to + initialized).moveInitialize(from: from, count: source.count)
-                    from.initialize(repeating: placeholder, count: source.count)
-                    initialized += source.count
-                }
+    /// The parts' resources in one array, or nil when a key of the split mapping repeats across
+    /// parts (`YAMLSplit.repeatsKeys`). A job per part checks its keys and moves its resources to
+    /// their place: the move is a few megabytes of fresh memory, and on one thread its page
+    /// faults and copying were a tenth of a 20,000-resource load. Moved, not copied: copying a
+    /// resource retains every string and array in it. The parts keep placeholders.
+    private static func join(_ parts: inout [Part], facts: [YAMLSplit.Facts], of split: YAMLSplit, runner: ConcurrentRunner) -> [Resource]? {
+        let sources = JobResults<[Resource]>(count: parts.count)
+        var starts: [Int] = []
+        var total = 0
+        for index in parts.indices {
+            starts.append(total)
+            total += parts[index].resources.count
+            sources.set(index, parts[index].resources)
+            parts[index].resources = []  // the slot now holds the only reference
+        }
+        let ranges = starts.indices.map { starts[$0]..<(starts.indices.contains($0 + 1) ? starts[$0 + 1] : total) }
+        let repeats = JobResults<Bool>(count: parts.count)
+        let moved = JobResults<Bool>(count: parts.count)
+        let joined = [Resource](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let target = JoinTarget(buffer: buffer)
+            let move: @Sendable (Int) -> Void = { index in
+                var source = sources.take(index) ?? []
+                target.moveIn(&source, to: ranges[index])
+                moved.set(index, true)
             }
+            runner(parts.count) { index in
+                repeats.set(index, split.repeatsKeys(facts, part: index))
+                move(index)
+            }
+            // A runner that skipped a job would leave a hole: such a part is moved here.
+            for index in parts.indices where moved.take(index) != true { move(index) }
+            initialized = total
+        }
+        for index in parts.indices {
+            // A skipped job's check is done here too.
+            if repeats.take(index) ?? split.repeatsKeys(facts, part: index) { return nil }
+        }
+        return joined
+    }
+
+    /// Where `join` moves resources, shared by its jobs; each writes its own range only.
+    private struct JoinTarget: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Resource>
+
+        /// Moves `source`'s resources into `range`, leaving placeholders in `source`. The range
+        /// ends up initialized whatever happens: placeholders fill any part `source` cannot.
+        func moveIn(_ source: inout [Resource], to range: Range<Int>) {
+            let placeholder = Resource(name: "", location: SourceLocation(file: "", line: 0, column: 0), kind: .parameter(Parameter()))
+            guard let to = buffer.baseAddress, range.upperBound <= buffer.count else { return }
+            let moved = source.withUnsafeMutableBufferPointer { from -> Int in
+                guard let base = from.baseAddress else { return 0 }
+                let count = min(from.count, range.count)
+                (to + range.lowerBound).moveInitialize(from: base, count: count)
+                base.initialize(repeating: placeholder, count: count)
+                return count
+            }
+            (to + range.lowerBound + moved).initialize(repeating: placeholder, count: range.count - moved)
         }
     }
 

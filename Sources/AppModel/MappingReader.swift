@@ -9,22 +9,29 @@ import YAMLSource
 struct MappingReader {
     let node: YAMLNode
     private let allowed: [String]
-    /// For each allowed key (same positions as `allowed`), the pair that provides it.
-    private var values: [(key: YAMLNode, value: YAMLNode)?]
+    /// At most this many allowed keys: the slots below live inline, so reading a mapping
+    /// allocates nothing (a 20,000-resource manifest has about 60,000 mappings).
+    static let capacity = 32
+    /// For each allowed key (same positions as `allowed`), the document positions of the key and
+    /// value that provide it (`YAMLNode.position`), or -1.
+    private var keys = InlineArray<32, Int32>(repeating: -1)
+    private var values = InlineArray<32, Int32>(repeating: -1)
+    /// False when `node` is not a mapping (every field then reads as absent).
+    private var isMapping = false
 
     /// - Parameters:
     ///   - node: Must be a mapping; otherwise a diagnostic is emitted and the reader is empty.
     ///   - what: How to name the mapping in messages ("resource 'cache'").
     ///   - allowed: Known keys; `x-*` keys are always allowed.
     init(_ node: YAMLNode, what: @autoclosure () -> String, allowed: [String], diagnostics: inout [Diagnostic]) {
+        precondition(allowed.count <= Self.capacity, "MappingReader: more allowed keys than slots")
         self.node = node
         self.allowed = allowed
-        self.values = []
         guard node.kind == .mapping else {
             diagnostics.append(.error(.wrongType(what(), expected: "a mapping", found: node), at: node.location))
             return
         }
-        values = Array(repeating: nil, count: allowed.count)
+        isMapping = true
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
         for (key, value) in node.pairView {
             // YAML merge keys (`<<: *defaults`), as compose files use them with `x-` anchors.
@@ -51,7 +58,8 @@ struct MappingReader {
                 diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
                 continue
             }
-            values[position] = (key, value)  // a repeated key (already an error) keeps the last
+            keys[position] = key.position  // a repeated key (already an error) keeps the last
+            values[position] = value.position
         }
         // Keys written in the mapping itself win over merged ones.
         for (key, value) in merged {
@@ -61,7 +69,10 @@ struct MappingReader {
                 diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
                 continue
             }
-            if values[position] == nil { values[position] = (key, value) }
+            if values[position] < 0 {
+                keys[position] = key.position
+                values[position] = value.position
+            }
         }
     }
 
@@ -75,11 +86,12 @@ struct MappingReader {
     }
 
     private func slot(_ key: String) -> (key: YAMLNode, value: YAMLNode)? {
-        guard !values.isEmpty else { return nil }
+        guard isMapping else { return nil }
         // The length check rules out most candidates before any comparison.
         let length = key.utf8.count
         for position in allowed.indices where allowed[position].utf8.count == length && allowed[position] == key {
-            return values[position]
+            guard values[position] >= 0 else { return nil }
+            return (node.sibling(at: keys[position]), node.sibling(at: values[position]))
         }
         return nil
     }

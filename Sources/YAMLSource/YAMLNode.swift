@@ -25,6 +25,15 @@ package struct YAMLNode: Sendable {
 
     private var raw: aspire_yaml_node { storage.nodes[index] }
 
+    /// The node's position in its document; `sibling(at:)` turns it back into a node. For readers
+    /// that remember many nodes of one mapping in a fixed-size table instead of an array of views.
+    package var position: Int32 { Int32(truncatingIfNeeded: index) }
+
+    /// The node at `position` (from `position`) in this node's document.
+    package func sibling(at position: Int32) -> YAMLNode {
+        YAMLNode(storage: storage, index: Int(position))
+    }
+
     private static let scalarKind = Int32(ASPIRE_YAML_SCALAR.rawValue)
     private static let sequenceKind = Int32(ASPIRE_YAML_SEQUENCE.rawValue)
     private static let mappingKind = Int32(ASPIRE_YAML_MAPPING.rawValue)

@@ -83,18 +83,25 @@ package struct YAMLSplit: Sendable {
     }
 
     /// True when the parts (the facts of every part, in order) are exactly the whole file: no key
-    /// of the split mapping repeats across parts, and their aliases stay within
-    /// the budget the whole file would have had. Keys are compared as text: canonically equal
-    /// spellings count as a repeat, which only sends the file down the whole-file path.
+    /// of the split mapping repeats across parts (`repeatsKeys`), and their aliases stay within
+    /// the budget the whole file would have had (`aliasesFit`).
     package func joins(_ facts: [Facts]) -> Bool {
+        aliasesFit(facts) && !facts.indices.contains { repeatsKeys(facts, part: $0) }
+    }
+
+    /// True when there is a fact for every part and the parts' aliases together stay within the
+    /// budget the whole file would have had.
+    package func aliasesFit(_ facts: [Facts]) -> Bool {
         guard facts.count == parts.count else { return false }
-        var aliases: UInt64 = 0
-        for (index, part) in facts.enumerated() {
-            aliases += part.aliasExpansion
-            for earlier in facts[..<index] where !part.keys.isDisjoint(with: earlier.keys) {
-                return false
-            }
-        }
+        let aliases = facts.reduce(UInt64(0)) { $0 &+ $1.aliasExpansion }
         return aliases <= UInt64(ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION)
+    }
+
+    /// True when a key of the split mapping in part `index` is also a key in an earlier part.
+    /// Each part is checked on its own, so the parts can be checked at once. Keys are compared as
+    /// text: canonically equal spellings count as a repeat, which only sends the file down the
+    /// whole-file path.
+    package func repeatsKeys(_ facts: [Facts], part index: Int) -> Bool {
+        facts[..<index].contains { !facts[index].keys.isDisjoint(with: $0.keys) }
     }
 }
