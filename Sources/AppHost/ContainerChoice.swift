@@ -24,19 +24,23 @@ package struct ContainerChoice: Sendable {
     package init(manifest: Manifest, environment: [String: String], pull: Bool = true) {
         runID = String(UUID().uuidString.prefix(8)).lowercased()
         appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
-        let needsEngine = manifest.resources.contains {
-            switch $0.kind {
-            case .container: true
-            case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown): wellKnown.runtime != .native
-            default: false
-            }
-        }
-        guard needsEngine else { return }
+        guard manifest.resources.contains(where: Self.mayRunInContainer) else { return }
         let detected = ContainerRuntime.detect(environment: environment)
         runtime = detected
         for resource in manifest.resources {
             guard let server = WellKnownServer(resource) else { continue }
             decide(server, resource: resource, runtime: detected, environment: environment, pull: pull)
+        }
+    }
+
+    /// True for a resource that may run in a container (`type: container`, or a well-known server
+    /// not pinned to `runtime: native`): only its environment depends on the engine. A process's
+    /// environment is the same whichever way its dependencies run (they are all on localhost).
+    package static func mayRunInContainer(_ resource: Resource) -> Bool {
+        switch resource.kind {
+        case .container: true
+        case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown): wellKnown.runtime != .native
+        default: false
         }
     }
 

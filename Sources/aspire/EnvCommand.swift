@@ -37,7 +37,12 @@ struct EnvCommand: ParsableCommand {
         }
         let environment: ResolvedEnvironment
         var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
-        ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)  // containers see the host alias
+        // Containers see the host by its alias. Only a resource that may itself run in a container
+        // needs the engine's answer (probing podman takes ~200 ms; a process's environment does not
+        // depend on it).
+        if ContainerChoice.mayRunInContainer(resource) {
+            ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)
+        }
         do {
             environment = try resolver.environment(of: name, replica: replica)
         } catch {

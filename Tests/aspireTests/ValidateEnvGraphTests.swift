@@ -101,6 +101,42 @@ import Testing
         #expect(result.stderr.contains("did you mean 'cache'?"))
     }
 
+    /// Asking the container engine takes ~200 ms (two podman runs), and only a resource that may
+    /// run in a container depends on its answer. A fake `podman` on PATH logs each call.
+    @Test("env asks the container engine only for a resource that may run in a container")
+    func envProbesTheEngineOnlyWhenItMatters() throws {
+        let path = try CLI.writeManifest("""
+            resources:
+              cache:
+                type: redis
+              box:
+                type: container
+                image: example.invalid/box:1
+                references: [web]
+              web:
+                type: executable
+                command: sleep
+                references: [cache]
+            """)
+        let folder = (path as NSString).deletingLastPathComponent
+        let bin = folder + "/fake-bin"
+        let log = folder + "/podman-calls.log"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho \"$*\" >> '\(log)'\nexit 1\n".write(toFile: bin + "/podman", atomically: true, encoding: .utf8)
+        chmod(bin + "/podman", 0o755)
+        let environment = ["PATH": bin + ":/usr/bin:/bin", "ASPIRE_CONTAINER_RUNTIME": ""]
+        func calls() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+        let web = try CLI.run(["env", "web", "-f", path], environment: environment)
+        #expect(web.status == 0, "\(web.stderr)")
+        #expect(web.stdout.contains("ConnectionStrings__cache=\"localhost:"), "\(web.stdout)")
+        #expect(calls().isEmpty, "env of a process asked the engine: \(calls())")
+
+        let box = try CLI.run(["env", "box", "-f", path], environment: environment)
+        #expect(box.status == 0, "\(box.stderr)")
+        #expect(calls().contains("version"), "env of a container asks the engine")
+    }
+
     @Test("graph prints reference and wait edges")
     func graph() throws {
         let path = try CLI.writeManifest("resources:\n  cache:\n    type: redis\n  web:\n    type: executable\n    command: x\n    references: [cache]\n    waitFor: [cache]\n")
