@@ -11,31 +11,31 @@ package struct Manifest: Sendable, Hashable {
     /// Names of resources that exist but could not be decoded (their errors are already
     /// reported); references to them are not reported again.
     package var undecodedNames: Set<String> = []
-    private var indexByName: [String: Int]
+    private var indexByName: NameIndex
 
-    package init(name: String, file: String, directory: String, resources: [Resource]) {
+    /// - Parameter nameHashes: The resources' `name.hashValue`s in order, when already computed
+    ///   (a split load hashes each part's names in the part's own job).
+    package init(name: String, file: String, directory: String, resources: [Resource], nameHashes: [Int]? = nil) {
         self.name = name
         self.file = file
         self.directory = directory
         self.resources = resources
-        var index: [String: Int] = [:]
-        index.reserveCapacity(resources.count)
-        // Backwards, so that the first of two equal names is the one kept, with one hash per name.
-        // By position: reading only the name copies no resource.
-        for i in resources.indices.reversed() { index[resources[i].name] = i }
-        self.indexByName = index
+        self.indexByName = NameIndex(names: resources.map(\.name), hashes: nameHashes)
     }
 
     /// The resource with this name, or nil.
     package subscript(name: String) -> Resource? {
-        indexByName[name].map { resources[$0] }
+        index(of: name).map { resources[$0] }
     }
 
     package var resourceNames: [String] { resources.map(\.name) }
 
     /// True when a resource of that name exists (without copying it).
-    package func contains(_ name: String) -> Bool { indexByName[name] != nil }
+    package func contains(_ name: String) -> Bool { index(of: name) != nil }
 
     /// The position of `name` in `resources`, for in-place access without a copy.
-    package func index(of name: String) -> Int? { indexByName[name] }
+    package func index(of name: String) -> Int? {
+        // By position: reading only the name copies no resource.
+        resources.withUnsafeBufferPointer { resources in indexByName.position(of: name) { resources[$0].name } }
+    }
 }

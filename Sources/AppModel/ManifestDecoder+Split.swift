@@ -21,24 +21,27 @@ extension ManifestDecoder {
         var parts = (0..<split.count).compactMap { decoded.take($0) }  // taken: their arrays stay unique
         let facts = parts.map(\.facts)
         guard parts.count == split.count, split.aliasesFit(facts), let name = parts[0].name else { return nil }
-        guard let resources = join(&parts, facts: facts, of: split, runner: runner) else { return nil }
+        guard let (resources, nameHashes) = join(&parts, facts: facts, of: split, runner: runner) else { return nil }
         var undecoded = parts[0].undecoded
         var diagnostics = parts[0].diagnostics
         for part in parts.dropFirst() {
             undecoded.formUnion(part.undecoded)
             diagnostics += part.diagnostics
         }
-        var manifest = Manifest(name: name, file: split.file, directory: directory, resources: resources)
+        var manifest = Manifest(name: name, file: split.file, directory: directory, resources: resources, nameHashes: nameHashes)
         manifest.undecodedNames = undecoded
         return (manifest, diagnostics)
     }
 
-    /// The parts' resources in one array, or nil when a key of the split mapping repeats across
-    /// parts (`YAMLSplit.repeatsKeys`). A job per part checks its keys and moves its resources to
-    /// their place: the move is a few megabytes of fresh memory, and on one thread its page
-    /// faults and copying were a tenth of a 20,000-resource load. Moved, not copied: copying a
-    /// resource retains every string and array in it. The parts keep placeholders.
-    private static func join(_ parts: inout [Part], facts: [YAMLSplit.Facts], of split: YAMLSplit, runner: ConcurrentRunner) -> [Resource]? {
+    /// The parts' resources in one array, with their names' hashes (for `Manifest`'s name index),
+    /// or nil when a key of the split mapping repeats across parts (`YAMLSplit.repeatsKeys`). A
+    /// job per part checks its keys, hashes its names and moves its resources to their place: the
+    /// move is a few megabytes of fresh memory, and on one thread its page faults and copying
+    /// were a tenth of a 20,000-resource load. Moved, not copied: copying a resource retains every
+    /// string and array in it. The parts keep placeholders.
+    private static func join(
+        _ parts: inout [Part], facts: [YAMLSplit.Facts], of split: YAMLSplit, runner: ConcurrentRunner
+    ) -> (resources: [Resource], nameHashes: [Int])? {
         let sources = JobResults<[Resource]>(count: parts.count)
         var starts: [Int] = []
         var total = 0
@@ -51,10 +54,13 @@ extension ManifestDecoder {
         let ranges = starts.indices.map { starts[$0]..<(starts.indices.contains($0 + 1) ? starts[$0 + 1] : total) }
         let repeats = JobResults<Bool>(count: parts.count)
         let moved = JobResults<Bool>(count: parts.count)
+        let hashes = JobResults<[Int]>(count: parts.count)
         let joined = [Resource](unsafeUninitializedCapacity: total) { buffer, initialized in
             let target = JoinTarget(buffer: buffer)
             let move: @Sendable (Int) -> Void = { index in
                 var source = sources.take(index) ?? []
+                // By position: reading only the name copies no resource.
+                hashes.set(index, source.withUnsafeBufferPointer { resources in resources.indices.map { resources[$0].name.hashValue } })
                 target.moveIn(&source, to: ranges[index])
                 moved.set(index, true)
             }
@@ -70,7 +76,10 @@ extension ManifestDecoder {
             // A skipped job's check is done here too.
             if repeats.take(index) ?? split.repeatsKeys(facts, part: index) { return nil }
         }
-        return joined
+        var nameHashes: [Int] = []
+        nameHashes.reserveCapacity(total)
+        for index in parts.indices { nameHashes += hashes.take(index) ?? [] }
+        return (joined, nameHashes)
     }
 
     /// Where `join` moves resources, shared by its jobs; each writes its own range only.

@@ -64,34 +64,14 @@ package struct ResourceGraph: Sendable, Hashable {
     /// Iterative depth-first search: a chain of 60,000 waits must not overflow the stack.
     /// Resources are numbered by their position (a repeated name shares the first position), so
     /// the search runs on integer arrays; names are looked up once per wait, not once per visit.
-    ///
-    /// - Parameters:
-    ///   - runner: When given, the edges (a name lookup per wait) are found in slices of
-    ///     `sliceSize` resources at once; the search itself is one pass.
-    package static func waitCycles(of manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 1024) -> [[String]] {
-        let sliceSize = max(1, sliceSize)
+    /// One pass on the calling thread: validation runs it in a job of its own, beside the
+    /// per-resource rules.
+    package static func waitCycles(of manifest: Manifest) -> [[String]] {
         let resources = manifest.resources
         // The first position of each resource's name (a repeated name shares it), and the wait
         // targets of each position (see `waitTargets`).
-        @Sendable func edges(_ range: Range<Int>) -> (first: [Int], targets: [[Int]]) {
-            (range.map { manifest.index(of: resources[$0].name) ?? $0 }, range.map { waitTargets(of: $0, in: manifest) })
-        }
-        var first: [Int] = []
-        var targets: [[Int]] = []
-        if let runner, resources.count > sliceSize {
-            let slices = (resources.count + sliceSize - 1) / sliceSize
-            @Sendable func slice(_ index: Int) -> Range<Int> { index * sliceSize..<min(resources.count, (index + 1) * sliceSize) }
-            let found = JobResults<(first: [Int], targets: [[Int]])>(count: slices)
-            runner(slices) { index in found.set(index, edges(slice(index))) }
-            for (index, part) in found.values.enumerated() {
-                // A runner that skipped a job would lose its edges: such a slice is found here.
-                let part = part ?? edges(slice(index))
-                first += part.first
-                targets += part.targets
-            }
-        } else {
-            (first, targets) = edges(resources.indices)
-        }
+        let first = resources.indices.map { manifest.index(of: resources[$0].name) ?? $0 }
+        let targets = resources.indices.map { waitTargets(of: $0, in: manifest) }
         // The start dependencies of each (first) position: wait targets mapped to what runs them,
         // without repeats, in the order `startDependencies(of:in:)` gives.
         var adjacency = [[Int]](repeating: [], count: resources.count)

@@ -14,7 +14,7 @@ package enum Validator {
         var diagnostics: [Diagnostic] = []
         // Which resources some expression uses (by position), found while checking expressions.
         var used = [Bool](repeating: false, count: manifest.resources.count)
-        let parts = checkPerResource(manifest, runner: runner, sliceSize: sliceSize)
+        let (parts, cycles) = checkPerResource(manifest, runner: runner, sliceSize: sliceSize)
         diagnostics += parts.flatMap(\.names)
         diagnostics += parts.flatMap(\.edges)
         diagnostics += parts.flatMap(\.expressions)
@@ -23,7 +23,7 @@ package enum Validator {
         }
         var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
         for part in parts { resolveEndpoints(part.endpoints, manifest, &hostPorts, &diagnostics) }
-        checkCycles(manifest, &diagnostics, runner: runner, sliceSize: sliceSize)
+        reportCycles(cycles, manifest, &diagnostics)
         checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }
@@ -72,14 +72,16 @@ package enum Validator {
         }
     }
 
-    /// The per-resource rules over the whole manifest: in one pass, or, with a runner and at
-    /// least two slices' worth of resources, a slice per job (in slice order).
-    private static func checkPerResource(_ manifest: Manifest, runner: ConcurrentRunner?, sliceSize: Int) -> [PerResource] {
+    /// The per-resource rules over the whole manifest, and the wait cycles: in one pass, or, with
+    /// a runner and at least two slices' worth of resources, a slice per job (in slice order) and
+    /// the cycle search in a job of its own, first (it is the longest), so that it overlaps the
+    /// slices instead of running alone after them.
+    private static func checkPerResource(_ manifest: Manifest, runner: ConcurrentRunner?, sliceSize: Int) -> ([PerResource], [[String]]) {
         let count = manifest.resources.count
         guard let runner, count >= 2 * sliceSize else {
             var perResource = PerResource()
             perResource.check(manifest, 0..<count)
-            return [perResource]
+            return ([perResource], ResourceGraph.waitCycles(of: manifest))
         }
         let slices = (count + sliceSize - 1) / sliceSize
         @Sendable func check(_ slice: Int) -> PerResource {
@@ -88,9 +90,16 @@ package enum Validator {
             return perResource
         }
         let results = JobResults<PerResource>(count: slices)
-        runner(slices) { slice in results.set(slice, check(slice)) }
-        // A runner that skipped a job would lose its findings: such a slice is checked here.
-        return results.values.enumerated().map { $1 ?? check($0) }
+        let cycles = JobResults<[[String]]>(count: 1)
+        runner(slices + 1) { job in
+            if job == 0 {
+                cycles.set(0, ResourceGraph.waitCycles(of: manifest))
+            } else {
+                results.set(job - 1, check(job - 1))
+            }
+        }
+        // A runner that skipped a job would lose its findings: such a job is done here.
+        return (results.values.enumerated().map { $1 ?? check($0) }, cycles.take(0) ?? ResourceGraph.waitCycles(of: manifest))
     }
 
     private static func checkNames(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic]) {
@@ -272,8 +281,8 @@ package enum Validator {
         }
     }
 
-    private static func checkCycles(_ manifest: Manifest, _ diagnostics: inout [Diagnostic], runner: ConcurrentRunner?, sliceSize: Int) {
-        for cycle in ResourceGraph.waitCycles(of: manifest, runner: runner, sliceSize: sliceSize) {
+    private static func reportCycles(_ cycles: [[String]], _ manifest: Manifest, _ diagnostics: inout [Diagnostic]) {
+        for cycle in cycles {
             let first = cycle[0]
             let location = manifest[first]?.run.waitFor.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location
                 ?? manifest[first]?.run.waitForCompletion.first { manifest.runnableOwner(of: $0.name) == cycle[1] }?.location

@@ -115,7 +115,6 @@ import YAMLSource
         let manifest = try #require(whole.0)
         for sliceSize in [1, 7, 64] {
             #expect(Validator.validate(manifest, runner: Self.runner, sliceSize: sliceSize) == Validator.validate(manifest))
-            #expect(ResourceGraph.waitCycles(of: manifest, runner: Self.runner, sliceSize: sliceSize) == ResourceGraph.waitCycles(of: manifest))
         }
     }
 
