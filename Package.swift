@@ -37,6 +37,7 @@ let package = Package(
 
         // MARK: - The supervisor: processes, probes, restarts, logs.
         .target(name: "CProcessShim"),
+        .target(name: "CMallocPolicy"),
         .target(
             name: "Supervisor",
             dependencies: [
@@ -70,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMallocPolicy
 import Foundation
 
 /// `aspire`: run any app the way .NET Aspire's AppHost does, from one `apphost.yaml`.
@@ -18,6 +19,7 @@ struct Aspire: AsyncParsableCommand {
     /// failed resource, 2 usage or I/O error (ArgumentParser's own usage code, 64, becomes 2).
     static func main() async {
         ContainerExecCommand.runIfRequested()  // `aspire container-exec …`: the supervisor's container helper
+        aspire_malloc_keep_freed()  // a large manifest loads with half the page faults (aspire_malloc.h)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

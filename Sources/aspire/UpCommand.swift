@@ -2,6 +2,7 @@ import AppHost
 import AppModel
 import AppState
 import ArgumentParser
+import CMallocPolicy
 import ControlPlane
 import Foundation
 import Logging
@@ -34,6 +35,7 @@ struct UpCommand: AsyncParsableCommand {
         if isDetachedChild { unsetenv(Self.detachedChildVariable) }
         UnixSignal.ignoreBrokenPipe()
         let (app, _) = try manifest.loadValidManifest()
+        aspire_malloc_release_freed()  // the supervisor runs for hours: its memory is what it uses
         for name in resources where app[name] == nil {
             let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""
             Console.error("error: no resource named '\(name)' in \(manifest.file)\(hint)")
