@@ -377,6 +377,17 @@ static int64_t shim_new_node(shim_state *st, int kind, int style, const yaml_eve
     return (int64_t)index;
 }
 
+/// Adds a key (its bytes in the pool) to the open mapping's hash table; 0 (error recorded) when
+/// out of memory.
+static int shim_table_add_key(shim_state *st, shim_frame *frame, shim_slot key) {
+    const uint8_t *pool = st->doc->pool;
+    if (!shim_table_reserve(&frame->keys)) { shim_fail_memory(st); return 0; }
+    key.hash = shim_hash(pool + key.offset, key.length);
+    *shim_table_probe(&frame->keys, pool, pool + key.offset, key.length, key.hash) = key;
+    frame->keys.count++;
+    return 1;
+}
+
 /// The earlier key of the open mapping `frame` with these bytes, or NULL. Moves the small keys
 /// into the hash table when the mapping outgrows them (an allocation failure stops the parse).
 static const shim_slot *shim_find_key(shim_state *st, shim_frame *frame, const uint8_t *bytes, uint32_t length) {
@@ -388,11 +399,7 @@ static const shim_slot *shim_find_key(shim_state *st, shim_frame *frame, const u
         }
         if (frame->small_count < SHIM_SMALL_KEYS) return NULL;
         for (uint32_t i = 0; i < frame->small_count; i++) {
-            shim_slot moved = frame->small[i];
-            if (!shim_table_reserve(&frame->keys)) { shim_fail_memory(st); return NULL; }
-            moved.hash = shim_hash(pool + moved.offset, moved.length);
-            *shim_table_probe(&frame->keys, pool, pool + moved.offset, moved.length, moved.hash) = moved;
-            frame->keys.count++;
+            if (!shim_table_add_key(st, frame, frame->small[i])) return NULL;
         }
         return NULL; // the small keys were all different from this one
     }
@@ -403,20 +410,16 @@ static const shim_slot *shim_find_key(shim_state *st, shim_frame *frame, const u
 /// Reports a duplicate if this scalar key's bytes were already a key of the open mapping `frame`.
 static void shim_check_key(shim_state *st, shim_frame *frame, uint32_t node, uint32_t line, uint32_t column) {
     const aspire_yaml_node *key = &st->doc->nodes[node];
-    const uint8_t *pool = st->doc->pool;
-    const uint8_t *bytes = pool + key->value_offset;
+    const uint8_t *bytes = st->doc->pool + key->value_offset;
     const shim_slot *s = shim_find_key(st, frame, bytes, key->value_length);
     if (st->stop) return;
     if (s == NULL) {
-        shim_slot added = {.hash = 1, .offset = key->value_offset, .length = key->value_length, .a = line, .b = column};
+        shim_slot added = {.offset = key->value_offset, .length = key->value_length, .a = line, .b = column};
         if (frame->keys.cap == 0 && frame->small_count < SHIM_SMALL_KEYS) {
-            frame->small[frame->small_count++] = added;
-            return;
+            frame->small[frame->small_count++] = added; // small keys are compared, never hashed
+        } else {
+            (void)shim_table_add_key(st, frame, added);
         }
-        if (!shim_table_reserve(&frame->keys)) { shim_fail_memory(st); return; }
-        added.hash = shim_hash(bytes, key->value_length);
-        *shim_table_probe(&frame->keys, pool, bytes, key->value_length, added.hash) = added;
-        frame->keys.count++;
         return;
     }
     char excerpt[80];

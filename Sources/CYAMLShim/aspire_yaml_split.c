@@ -2,10 +2,10 @@
 //
 // The plan reads only a few lines: the first top-level line that is a plain key with nothing
 // after its colon (`resources:`) starts the split mapping, the file must end inside it, and the
-// lines at the first entry's indent that start like a plain key are the places to cut. What the text alone cannot prove (that a cut
-// line is not inside a quoted scalar or a flow collection, that no alias crosses a cut, that the
-// lines between cuts belong to the mapping) shows up as a parse error in some part, and the
-// caller then parses the file whole; see aspire_yaml_split.h.
+// lines at the first entry's indent that start like a plain key are the places to cut. What the
+// text alone cannot prove (that a cut line is not inside a quoted scalar or a flow collection,
+// that no alias crosses a cut, that the lines between cuts belong to the mapping) shows up as a
+// parse error in some part, and the caller then parses the file whole; see aspire_yaml_split.h.
 #define _GNU_SOURCE // memrchr
 #include "aspire_yaml_split.h"
 

@@ -8,9 +8,9 @@
 // whole file the ordinary way when any check fails. The cuts avoid everything a line-based guess
 // could get wrong silently (other encodings, line breaks other than \n and \r\n, a region that
 // does not run to the end), and a file that seems to use aliases is not cut at all (an alias into
-// another part would only cost a second parse); anything else that crosses a cut makes some part fail to parse, and
-// the caller's checks reject what parses but is shaped otherwise (the cuts fell in an earlier
-// top-level mapping, say).
+// another part would only cost a second parse); anything else that crosses a cut makes some part
+// fail to parse, and the caller's checks reject what parses but is shaped otherwise (the cuts
+// fell in an earlier top-level mapping, say).
 #ifndef ASPIRE_YAML_SPLIT_H
 #define ASPIRE_YAML_SPLIT_H
 
