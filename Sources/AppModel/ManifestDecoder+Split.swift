@@ -5,7 +5,7 @@ extension ManifestDecoder {
     /// decoded in a job of its own, and the parts are joined in order, giving the same manifest
     /// and diagnostics as `decode(_:directory:defaultName:environment:)` on the whole file.
     ///
-    /// Returns nil when the parts do not join into the file (`YAMLSplit.joins`), when any part
+    /// Returns nil when the parts do not join into the file (`YAMLSplit.aliasesFit`, `repeatsKeys`), when any part
     /// has a YAML error, or when the split mapping is not `resources:`; the caller then decodes
     /// the file whole, which also reports those problems the usual way.
     package static func decode(
@@ -43,15 +43,15 @@ extension ManifestDecoder {
         _ parts: inout [Part], facts: [YAMLSplit.Facts], of split: YAMLSplit, runner: ConcurrentRunner
     ) -> (resources: [Resource], nameHashes: [Int])? {
         let sources = JobResults<[Resource]>(count: parts.count)
-        var starts: [Int] = []
+        var placed: [Range<Int>] = []  // each part's place in the joined array
         var total = 0
         for index in parts.indices {
-            starts.append(total)
+            placed.append(total..<total + parts[index].resources.count)
             total += parts[index].resources.count
             sources.set(index, parts[index].resources)
             parts[index].resources = []  // the slot now holds the only reference
         }
-        let ranges = starts.indices.map { starts[$0]..<(starts.indices.contains($0 + 1) ? starts[$0 + 1] : total) }
+        let ranges = placed
         let repeats = JobResults<Bool>(count: parts.count)
         let moved = JobResults<Bool>(count: parts.count)
         let hashes = JobResults<[Int]>(count: parts.count)

@@ -4,8 +4,8 @@ internal import CYAMLShim
 ///
 /// The cuts fall between the entries of the block mapping that ends the file (a manifest's
 /// `resources:`), chosen from the text alone by `aspire_yaml_plan_split`. Whether the parts
-/// really are the file is known only once they are parsed: `joins(_:)` checks that, and a
-/// caller that gets `false` parses the file whole. Part 0 holds the top-level keys and the first
+/// really are the file is known only once they are parsed: `aliasesFit(_:)` and
+/// `repeatsKeys(_:part:)` check that, and a caller that fails either parses the file whole. Part 0 holds the top-level keys and the first
 /// entries; every other part's root is a mapping of further entries.
 package struct YAMLSplit: Sendable {
     /// The path used in locations (as the user typed it).
@@ -82,18 +82,17 @@ package struct YAMLSplit: Sendable {
         return Facts(keys: keys, aliasExpansion: document.aliasExpansion)
     }
 
-    /// True when the parts (the facts of every part, in order) are exactly the whole file: no key
-    /// of the split mapping repeats across parts (`repeatsKeys`), and their aliases stay within
-    /// the budget the whole file would have had (`aliasesFit`).
-    package func joins(_ facts: [Facts]) -> Bool {
-        aliasesFit(facts) && !facts.indices.contains { repeatsKeys(facts, part: $0) }
-    }
-
     /// True when there is a fact for every part and the parts' aliases together stay within the
-    /// budget the whole file would have had.
+    /// budget the whole file would have had. With `repeatsKeys` false for every part, the parts
+    /// are exactly the whole file.
     package func aliasesFit(_ facts: [Facts]) -> Bool {
         guard facts.count == parts.count else { return false }
-        let aliases = facts.reduce(UInt64(0)) { $0 &+ $1.aliasExpansion }
+        var aliases: UInt64 = 0
+        for part in facts {
+            let (sum, overflow) = aliases.addingReportingOverflow(part.aliasExpansion)
+            guard !overflow else { return false }
+            aliases = sum
+        }
         return aliases <= UInt64(ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION)
     }
 
