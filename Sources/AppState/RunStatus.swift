@@ -29,6 +29,10 @@ package struct RunStatus: Codable, Sendable, Hashable {
         package var health: String? {
             state == "healthy" || state == "unhealthy" ? state : nil
         }
+
+        /// The state as `ps` shows it beside `health`: `running` for a health-checked running
+        /// resource, else `state` itself.
+        package var tableState: String { health == nil ? state : "running" }
     }
 
     package var app: String

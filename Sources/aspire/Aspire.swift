@@ -1,3 +1,5 @@
+import AppModel
+import AppState
 import ArgumentParser
 import CMallocPolicy
 import Foundation
@@ -8,6 +10,7 @@ struct Aspire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aspire",
         abstract: "Run a multi-service app from one apphost.yaml, the way .NET Aspire's AppHost does.",
+        version: "aspire \(AspireVersion.current)",
         subcommands: [
             ValidateCommand.self, EnvCommand.self, GraphCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self,
             RestartCommand.self, StopCommand.self, StartCommand.self, DownCommand.self, DashboardCommand.self,
@@ -21,7 +24,8 @@ struct Aspire: AsyncParsableCommand {
         ContainerExecCommand.runIfRequested()  // `aspire container-exec …`: the supervisor's container helper
         aspire_malloc_keep_freed()  // a large manifest loads with half the page faults (aspire_malloc.h)
         do {
-            var command = try parseAsRoot()
+            // `aspire -f app.yaml logs -f`: a file named before the verb is read as the verb's `--file`.
+            var command = try parseAsRoot(ManifestLocator.hoistingLeadingFile(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -9,7 +9,8 @@ struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the logs of the app's resources (-f to follow).")
 
     // `-f` follows here, as in `docker compose logs -f`; the manifest is `--file FILE`.
-    @Option(name: .customLong("file"), help: "The app manifest (apphost.yaml).") var file: String = "apphost.yaml"
+    @Option(name: .customLong("file"), help: "The app manifest (default: $ASPIRE_FILE, else the nearest apphost.yaml here or above).")
+    var file: String?
     @Argument(help: "Resources to show (default: all).") var names: [String] = []
     @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing new lines until Ctrl-C.") var follow = false
     @Option(help: "Only the last N lines of each resource.") var tail: Int?
@@ -19,7 +20,7 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         var manifest = ManifestOptions()
-        manifest.file = file
+        manifest.file = try ManifestOptions.locate(file)
         let folder = try RunningApp.folder(for: manifest)
         let available = LogFiles.names(in: folder)
         let selected = names.isEmpty ? available : names

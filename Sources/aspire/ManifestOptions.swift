@@ -5,8 +5,38 @@ import Foundation
 
 /// `-f FILE`, shared by every command that reads a manifest.
 struct ManifestOptions: ParsableArguments {
-    @Option(name: [.customShort("f"), .customLong("file")], help: "The app manifest (apphost.yaml).")
-    var file: String = "apphost.yaml"
+    @Option(
+        name: [.customShort("f"), .customLong("file")],
+        help: "The app manifest (default: $ASPIRE_FILE, else the nearest apphost.yaml here or above)."
+    )
+    var explicitFile: String?
+
+    /// The manifest's path: `-f`, else `ASPIRE_FILE`, else the nearest `apphost.yaml`
+    /// (`ManifestLocator`); found once, when the command line is parsed.
+    var file: String {
+        get { explicitFile ?? ManifestLocator.defaultNames[0] }
+        set { explicitFile = newValue }
+    }
+
+    /// Finds the manifest when `-f` was not given; with none anywhere, says how to name one
+    /// and exits 2 (a usage error, like a missing file).
+    mutating func validate() throws {
+        explicitFile = try Self.locate(explicitFile)
+    }
+
+    /// `ManifestLocator.locate` in this process's environment and folder, or exit 2.
+    static func locate(_ explicit: String?) throws -> String {
+        let located = ManifestLocator.locate(
+            explicit: explicit, environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath
+        )
+        switch located {
+        case .success(let path): return path
+        case .failure(let notFound):
+            Console.error("error: \(notFound.description)")
+            throw ExitCode(2)
+        }
+    }
 
     /// Loads and validates the manifest; prints diagnostics (to stderr) and exits 1 on errors,
     /// 2 when the file cannot be read.

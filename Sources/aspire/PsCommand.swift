@@ -21,14 +21,14 @@ struct PsCommand: AsyncParsableCommand {
         switch format {
         case .json:
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Console.out(String(decoding: try encoder.encode(status), as: UTF8.self) + "\n")
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.out(String(decoding: try encoder.encode(Listing(status)), as: UTF8.self) + "\n")
         case .table:
             let now = Date().timeIntervalSince1970
             var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
                 rows.append([
-                    resource.name, resource.type, resource.health == nil ? resource.state : "running", resource.health ?? "-",
+                    resource.name, resource.type, resource.tableState, resource.health ?? "-",
                     resource.pids.map(String.init).joined(separator: ","), String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),
                 ])
@@ -39,6 +39,57 @@ struct PsCommand: AsyncParsableCommand {
                     index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
                 }
                 Console.out(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n")
+            }
+        }
+    }
+
+    /// What `--format json` prints: the table's columns as fields, so `state` and `health`
+    /// hold the same values in both (`running` + `healthy`, not `healthy` alone).
+    struct Listing: Encodable {
+        struct Row: Encodable {
+            var name: String
+            var type: String
+            var state: String
+            /// `healthy`/`unhealthy` for a health-checked running resource; null otherwise.
+            var health: String?
+            var pids: [Int32]
+            var restarts: Int
+            var urls: [String]
+            var upSince: Double?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(name, forKey: .name)
+                try container.encode(type, forKey: .type)
+                try container.encode(state, forKey: .state)
+                try container.encode(health, forKey: .health)  // null, not absent: the column is always there
+                try container.encode(pids, forKey: .pids)
+                try container.encode(restarts, forKey: .restarts)
+                try container.encode(urls, forKey: .urls)
+                try container.encodeIfPresent(upSince, forKey: .upSince)
+            }
+
+            private enum CodingKeys: String, CodingKey {
+                case name, type, state, health, pids, restarts, urls, upSince
+            }
+        }
+
+        var app: String
+        var manifest: String
+        var pid: Int32
+        var startedAt: Double
+        var resources: [Row]
+
+        init(_ status: RunStatus) {
+            app = status.app
+            manifest = status.manifest
+            pid = status.pid
+            startedAt = status.startedAt
+            resources = status.resources.map {
+                Row(
+                    name: $0.name, type: $0.type, state: $0.tableState, health: $0.health, pids: $0.pids,
+                    restarts: $0.restarts, urls: $0.urls, upSince: $0.upSince
+                )
             }
         }
     }

@@ -189,7 +189,8 @@ import Testing
             fields.count > 3 && fields[3] == Substring(String(supervisorPID)), "the background up leads its own session"
         )
 
-        #expect(Self.state(path, "slow") == "healthy")
+        #expect(Self.state(path, "slow") == "running")
+        #expect(Self.resources(path)["slow"]?["health"] as? String == "healthy")
         #expect(Self.state(path, "after") == "running")
         var logs = ""
         #expect(
