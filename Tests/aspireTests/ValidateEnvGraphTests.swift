@@ -132,6 +132,15 @@ import Testing
         #expect(object["services__my-api__http__0"] == object["MY_API_HTTP"])
     }
 
+    @Test("validate: an unset $VAR is a warning with the $$ fix-it, and the exit code stays 0")
+    func unsetVariableWarning() throws {
+        let path = try CLI.writeManifest("resources:\n  a:\n    type: executable\n    command: sh\n    args: [-c, 'psql \"$CATALOGDB_URI\"']\n")
+        let result = try CLI.run(["validate", "-f", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("\(path):5:23: warning: variable CATALOGDB_URI is not set"))
+        #expect(result.stderr.contains("write $$CATALOGDB_URI to pass a literal $ to the program"))
+    }
+
     @Test("env of an unknown resource: exit 1 with did-you-mean")
     func envUnknown() throws {
         let path = try CLI.writeManifest("resources:\n  cache:\n    type: redis\n")
