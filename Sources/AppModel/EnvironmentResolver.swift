@@ -149,6 +149,10 @@ package struct EnvironmentResolver: Sendable {
 
     package func endpointValue(_ id: EndpointID, field: Expression.EndpointField) throws(Failure) -> ResolvedValue {
         guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
+            if manifest.unboundExpressionTargets.contains(id.resource) {
+                let what = manifest[id.resource].map { "a \($0.typeName)" } ?? "a value"
+                throw Failure(message: "'{\(id.resource).bindings.\(id.endpoint).\(field.rawValue)}' has no value: '\(id.resource)' is \(what) with no bindings")
+            }
             throw Failure(message: "unknown endpoint \(id)")
         }
         let port = try hostPort(of: id)
