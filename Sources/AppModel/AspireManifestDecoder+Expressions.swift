@@ -84,6 +84,14 @@ extension AspireManifestDecoder {
         case .value:
             use(entry.value, of: name, property: "value", expression: parsed, chain: chain, into: &builder)
         case .endpoint(let endpoint, let field):
+            if let type = bindingless[name] {
+                // Aspire writes these (`{sql.bindings.tcp.url}` of a parameter.v0 in its playground):
+                // a warning here, a failure only where the value is needed.
+                diagnostics.append(.warning(.bindingsOfBindingless(name, type: type, expression: body, jsonPath: raw.path), at: location))
+                unboundTargets.insert(name)
+                builder.append(parsed)
+                return
+            }
             guard let scheme = entry.schemes[endpoint] else {
                 builder.append(parsed)
                 return

@@ -33,4 +33,12 @@ extension Diagnostic.Message {
     package static func unsupportedFilter(_ filter: String) -> Self {
         Self(id: "ignored-field", "annotated.string filter '\(filter)' is not known; the value is used unfiltered")
     }
+
+    /// An expression pointing into bindings of a resource that has none (issue 15, item 5).
+    package static func bindingsOfBindingless(_ name: String, type: String, expression: String, jsonPath: String) -> Self {
+        Self(
+            id: "no-bindings",
+            "'{\(expression)}' at \(jsonPath) points into bindings of '\(name)', a \(type) that has none; "
+                + "a resource that needs this value fails to start", subject: name)
+    }
 }

@@ -24,6 +24,11 @@ package struct AspireManifestDecoder {
     var skippedOrder: [String] = []
     /// Templates already inlined, keyed `name.property`.
     var inlined: [String: Template] = [:]
+    /// Resources that hold a value and have no bindings (`parameter.v0`, `value.v0`,
+    /// `annotated.string`), by name, with their type.
+    var bindingless: [String: String] = [:]
+    /// Those some expression points into for bindings anyway (`Manifest.unboundExpressionTargets`).
+    var unboundTargets: Set<String> = []
 
     /// Decodes `document`.
     /// - Parameters:
@@ -154,6 +159,7 @@ package struct AspireManifestDecoder {
         }
         var manifest = Manifest(name: defaultName, file: file, directory: directory, resources: resources)
         manifest.undecodedNames = failed.union(skipped.keys)
+        manifest.unboundExpressionTargets = unboundTargets
         return manifest
     }
 
@@ -190,9 +196,14 @@ package struct AspireManifestDecoder {
         case "project": return readProject(name, key: key, fields: fields, path: path)
         case "container", "dockerfile": return readContainer(name, key: key, fields: fields, path: path, dockerfile: family == "dockerfile")
         case "executable": return readExecutable(name, key: key, fields: fields, path: path)
-        case "parameter": return readParameter(name, key: key, fields: fields, path: path)
-        case "value": return readValue(name, key: key, fields: fields, path: path)
-        default: return readAnnotated(name, key: key, fields: fields, path: path)
+        case "parameter", "value", "annotated":
+            bindingless[name] = type
+            switch family {
+            case "parameter": return readParameter(name, key: key, fields: fields, path: path)
+            case "value": return readValue(name, key: key, fields: fields, path: path)
+            default: return readAnnotated(name, key: key, fields: fields, path: path)
+            }
+        default: return false
         }
     }
 

@@ -58,10 +58,14 @@ extension Diagnostic {
     package struct Message: Sendable, Hashable, CustomStringConvertible {
         package var id: String
         package var text: String
+        /// What the message is about (a variable, a resource name), for a later pass that keeps
+        /// or drops it (`Array.settledAfterDecoding(for:)`); nil for most messages.
+        package var subject: String?
 
-        package init(id: String, _ text: String) {
+        package init(id: String, _ text: String, subject: String? = nil) {
             self.id = id
             self.text = text
+            self.subject = subject
         }
 
         package var description: String { text }

@@ -1,4 +1,5 @@
-/// Connection strings and connection properties, in the formats Aspire 13 writes.
+/// Connection strings and passwords, in the formats Aspire 13 writes (the connection properties
+/// are listed by `Manifest.injection(of:)` and filled in by `value(of:)`).
 extension EnvironmentResolver {
     /// `localhost:PORT,password=…` (Redis) or `Host=…;Port=…;Username=postgres;Password=…[;Database=…]`.
     package func connectionString(of name: String) throws(Failure) -> ResolvedValue {
@@ -14,10 +15,10 @@ extension EnvironmentResolver {
             return try connectionString(of: server) + ";Database=\(databaseName)"
         case .wellKnown(let type, _):
             let port = try hostPort(of: EndpointID(name, "tcp"))
-            return type.render(type.connectionString, host: host, port: port, password: type.hasPassword ? try password(of: name) : nil)
+            return WellKnownType.renderFormat(type.connectionString, host: host, port: port, password: type.hasPassword ? try password(of: name) : nil)
         case .connectionString(let template):
             if template.parts.isEmpty {
-                let key = "ConnectionStrings__\(ResourceName.envSegment(name))"
+                let key = VariableName.connectionString(name)
                 guard let value = bindings.hostEnvironment[key] else {
                     throw Failure(message: "connection string '\(name)' has no value; set \(key) in the environment or give it 'value:'")
                 }
@@ -27,47 +28,6 @@ extension EnvironmentResolver {
         default:
             throw Failure(message: "resource '\(name)' (\(resource.typeName)) has no connection string")
         }
-    }
-
-    /// The `<NAME>_<PROPERTY>` values a reference injects besides the connection string.
-    package func connectionProperties(of resource: Resource) throws(Failure) -> [(String, ResolvedValue)] {
-        switch resource.kind {
-        case .redis:
-            let port = try hostPort(of: EndpointID(resource.name, "tcp"))
-            let password = try password(of: resource.name)
-            return [
-                ("HOST", ResolvedValue(plain: host)),
-                ("PORT", ResolvedValue(plain: String(port))),
-                ("PASSWORD", password),
-                ("URI", "redis://:" + percentEncoded(password) + "@\(host):\(port)"),
-            ]
-        case .postgres:
-            return try postgresProperties(server: resource.name, database: nil)
-        case .postgresDatabase(let server, let databaseName):
-            return try postgresProperties(server: server, database: databaseName)
-        case .wellKnown(let type, _):
-            let port = try hostPort(of: EndpointID(resource.name, "tcp"))
-            let password = type.hasPassword ? try password(of: resource.name) : nil
-            return type.properties.map { ($0.name, type.render($0.format, host: host, port: port, password: password)) }
-        default:
-            return []
-        }
-    }
-
-    private func postgresProperties(server: String, database: String?) throws(Failure) -> [(String, ResolvedValue)] {
-        let port = try hostPort(of: EndpointID(server, "tcp"))
-        let password = try password(of: server)
-        let path = database.map { "/\($0)" } ?? ""
-        var properties: [(String, ResolvedValue)] = [
-            ("HOST", ResolvedValue(plain: host)),
-            ("PORT", ResolvedValue(plain: String(port))),
-            ("USERNAME", ResolvedValue(plain: "postgres")),
-            ("PASSWORD", password),
-            ("URI", "postgresql://postgres:" + percentEncoded(password) + "@\(host):\(port)\(path)"),
-            ("JDBCCONNECTIONSTRING", ResolvedValue(plain: "jdbc:postgresql://\(host):\(port)\(path)")),
-        ]
-        if let database { properties.append(("DATABASENAME", ResolvedValue(plain: database))) }
-        return properties
     }
 
     /// The password of a redis/postgres server: its `password:` template, or the generated one.
@@ -86,11 +46,6 @@ extension EnvironmentResolver {
             throw Failure(message: "no password is stored for '\(server)'")
         }
         return ResolvedValue(secret: generated)
-    }
-
-    /// Percent-encodes the user-info part of a URI, keeping secrecy marks.
-    private func percentEncoded(_ value: ResolvedValue) -> ResolvedValue {
-        ResolvedValue(value.segments.map { .init(Self.percentEncode($0.text), secret: $0.isSecret) })
     }
 
     static func percentEncode(_ text: String) -> String {

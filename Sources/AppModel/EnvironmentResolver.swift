@@ -31,8 +31,9 @@ package struct EnvironmentResolver: Sendable {
         if let viewer = asSeenFromContainer(resource) { return try viewer.environment(of: name, replica: replica) }
         var env = ResolvedEnvironment()
         for reference in resource.run.references {
-            guard let target = manifest[reference.target.name] else { continue }  // optional, missing
-            try inject(reference: target, connectionName: reference.connectionName ?? target.name, into: &env)
+            for variable in manifest.injection(of: reference) {
+                env.set(variable.name, try value(of: variable.source))
+            }
         }
         for endpoint in resource.run.endpoints {
             guard let variable = endpoint.env else { continue }
@@ -72,32 +73,19 @@ package struct EnvironmentResolver: Sendable {
         return viewer
     }
 
-    private func inject(reference target: Resource, connectionName: String, into env: inout ResolvedEnvironment) throws(Failure) {
-        if target.hasConnectionString {
-            env.set("ConnectionStrings__\(ResourceName.envSegment(connectionName))", try connectionString(of: target.name))
-            let prefix = ResourceName.envPrefix(connectionName)
-            for (property, value) in try connectionProperties(of: target) {
-                env.set("\(prefix)_\(property)", value)
-            }
-        }
-        switch target.kind {
-        case .project, .executable, .container:
-            var perScheme: [Endpoint.Scheme: Int] = [:]
-            for endpoint in target.run.endpoints {
-                let index = perScheme[endpoint.scheme, default: 0]
-                perScheme[endpoint.scheme] = index + 1
-                let url = try endpointValue(EndpointID(target.name, endpoint.name), field: .url)
-                let segment = ResourceName.envSegment(target.name)
-                env.set("services__\(segment)__\(endpoint.scheme.rawValue)__\(index)", url)
-                env.set("\(ResourceName.envPrefix(target.name))_\(ResourceName.envPrefix(endpoint.name))", url)
-            }
-        case .external(let template):
-            let url = try resolve(template)
-            let scheme = url.value.hasPrefix("https:") ? "https" : "http"
-            env.set("services__\(ResourceName.envSegment(target.name))__\(scheme)__0", url)
-            env.set("\(ResourceName.envPrefix(target.name))_\(scheme.uppercased())", url)
-        default:
-            break
+    /// The value of one injected variable (`Manifest.injection(of:)` lists them).
+    package func value(of source: InjectedVariable.Source) throws(Failure) -> ResolvedValue {
+        switch source {
+        case .connectionString(let name):
+            return try connectionString(of: name)
+        case .connectionProperty(let server, let database, let format):
+            let port = try hostPort(of: EndpointID(server, "tcp"))
+            let password = format.contains("{password") ? try password(of: server) : nil
+            return WellKnownType.renderFormat(format, host: host, port: port, password: password, database: database)
+        case .endpointURL(let id):
+            return try endpointValue(id, field: .url)
+        case .externalURL(let template):
+            return try resolve(template)
         }
     }
 
@@ -132,7 +120,7 @@ package struct EnvironmentResolver: Sendable {
             throw Failure(message: "'\(name)' is not a parameter")
         }
         guard let value = bindings.parameters[name] else {
-            throw Failure(message: "parameter '\(name)' has no value; set Parameters__\(ResourceName.envSegment(name)) in the environment or give it a default")
+            throw Failure(message: "parameter '\(name)' has no value; set \(VariableName.parameter(name)) in the environment or give it a default")
         }
         return parameter.secret ? ResolvedValue(secret: value) : ResolvedValue(plain: value)
     }
@@ -161,6 +149,10 @@ package struct EnvironmentResolver: Sendable {
 
     package func endpointValue(_ id: EndpointID, field: Expression.EndpointField) throws(Failure) -> ResolvedValue {
         guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
+            if manifest.unboundExpressionTargets.contains(id.resource) {
+                let what = manifest[id.resource].map { "a \($0.typeName)" } ?? "a value"
+                throw Failure(message: "'{\(id.resource).bindings.\(id.endpoint).\(field.rawValue)}' has no value: '\(id.resource)' is \(what) with no bindings")
+            }
             throw Failure(message: "unknown endpoint \(id)")
         }
         let port = try hostPort(of: id)

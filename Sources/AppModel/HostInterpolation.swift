@@ -1,3 +1,5 @@
+import YAMLSource
+
 /// Docker compose's `${VAR}` interpolation of values from the host environment.
 ///
 /// Supported exactly as compose does: `$VAR`, `${VAR}`, `${VAR:-default}` (unset or empty),
@@ -14,15 +16,29 @@ package struct HostInterpolation: Sendable {
         case invalidSyntax(String)
     }
 
+    /// A `$NAME` or `${NAME}` (or `${NAME:?…}` that passed) whose variable is unset, so it gave
+    /// "": compose warns about each; `offset` is where its `$` is, in unicode scalars of the text.
+    package struct UnsetUse: Sendable, Hashable {
+        package var variable: String
+        package var offset: Int
+    }
+
     /// Interpolates `text`; returns the text, or the first failure.
     package func interpolate(_ text: String) -> Result<String, Failure> {
+        var unset: [UnsetUse] = []
+        return interpolate(text, unset: &unset)
+    }
+
+    /// Interpolates `text`, adding to `unset` every unset variable read without a default
+    /// (`${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}` say what they want when it is unset).
+    package func interpolate(_ text: String, unset: inout [UnsetUse]) -> Result<String, Failure> {
         guard text.containsByte(UInt8(ascii: "$")) else { return .success(text) }
         let scalars = Array(text.unicodeScalars)
         var index = 0
-        return expand(scalars, &index, until: nil)
+        return expand(scalars, &index, until: nil, unset: &unset)
     }
 
-    private func expand(_ s: [Unicode.Scalar], _ i: inout Int, until terminator: Unicode.Scalar?) -> Result<String, Failure> {
+    private func expand(_ s: [Unicode.Scalar], _ i: inout Int, until terminator: Unicode.Scalar?, unset: inout [UnsetUse]) -> Result<String, Failure> {
         var out = String.UnicodeScalarView()
         var depth = 0
         while i < s.count {
@@ -46,7 +62,7 @@ package struct HostInterpolation: Sendable {
                 i += 2
             } else if next == "{" {
                 i += 2
-                switch braced(s, &i) {
+                switch braced(s, &i, unset: &unset) {
                 case .success(let value): out.append(contentsOf: value.unicodeScalars)
                 case .failure(let failure): return .failure(failure)
                 }
@@ -57,7 +73,11 @@ package struct HostInterpolation: Sendable {
                     name.unicodeScalars.append(s[j])
                     j += 1
                 }
-                out.append(contentsOf: (environment[name] ?? "").unicodeScalars)
+                if let value = environment[name] {
+                    out.append(contentsOf: value.unicodeScalars)
+                } else {
+                    unset.append(UnsetUse(variable: name, offset: i))
+                }
                 i = j
             } else {
                 out.append(c)
@@ -69,7 +89,7 @@ package struct HostInterpolation: Sendable {
     }
 
     /// After `${`: NAME then `}` or an operator and a word up to the matching `}`.
-    private func braced(_ s: [Unicode.Scalar], _ i: inout Int) -> Result<String, Failure> {
+    private func braced(_ s: [Unicode.Scalar], _ i: inout Int, unset: inout [UnsetUse]) -> Result<String, Failure> {
         let start = i
         var name = ""
         while i < s.count, isNameChar(s[i]) {
@@ -83,6 +103,7 @@ package struct HostInterpolation: Sendable {
         let value = environment[name]
         if s[i] == "}" {
             i += 1
+            if value == nil { unset.append(UnsetUse(variable: name, offset: start - 2)) }
             return .success(value ?? "")
         }
         var op = String(s[i])
@@ -94,12 +115,23 @@ package struct HostInterpolation: Sendable {
         }
         guard ["-", ":-", "?", ":?", "+", ":+"].contains(op) else { return .failure(.invalidSyntax(whole)) }
         let word: String
-        switch expand(s, &i, until: "}") {
+        // The word's own unset variables count only when the word is used.
+        var wordUnset: [UnsetUse] = []
+        switch expand(s, &i, until: "}", unset: &wordUnset) {
         case .success(let w): word = w
         case .failure(let f): return .failure(f)
         }
         i += 1  // the closing brace
         let unsetOrEmpty = value?.isEmpty ?? true
+        let wordUsed =
+            switch op {
+            case ":-": unsetOrEmpty
+            case "-": value == nil
+            case ":+": !unsetOrEmpty
+            case "+": value != nil
+            default: false
+            }
+        if wordUsed { unset += wordUnset }
         switch op {
         case ":-": return .success(unsetOrEmpty ? word : value ?? "")
         case "-": return .success(value ?? word)
@@ -128,5 +160,35 @@ extension String {
     /// place: every scalar value in a manifest goes through this.
     func containsByte(_ byte: UInt8) -> Bool {
         utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
+    }
+}
+
+// MARK: - Warnings for unset variables
+
+extension Diagnostic.Message {
+    /// Compose's warning for a variable it substitutes with "" (issue 15, item 3).
+    package static func unsetVariable(_ variable: String) -> Self {
+        Self(id: "unset-variable", "variable \(variable) is not set in the environment; it is replaced by an empty string", subject: variable)
+    }
+}
+
+extension Diagnostic {
+    /// The warning for an unset variable, with its fix-it as a note.
+    static func unsetVariable(_ variable: String, at location: SourceLocation) -> Diagnostic {
+        .warning(.unsetVariable(variable), at: location, notes: [Note("write $$\(variable) to pass a literal $ to the program")])
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// Keeps one unset-variable warning per variable, the first in the file (decoding order is
+    /// not file order, and a split manifest decodes its parts apart).
+    func keepingFirstUnsetVariableWarnings() -> [Diagnostic] {
+        var first: [Diagnostic.Message: Diagnostic] = [:]
+        for diagnostic in self where diagnostic.message.id == "unset-variable" {
+            if let kept = first[diagnostic.message], let a = kept.location, let b = diagnostic.location, !(b < a) { continue }
+            first[diagnostic.message] = diagnostic
+        }
+        guard !first.isEmpty else { return self }
+        return filter { $0.message.id != "unset-variable" || first[$0.message] == $0 }
     }
 }

@@ -11,6 +11,11 @@ package struct Manifest: Sendable, Hashable {
     /// Names of resources that exist but could not be decoded (their errors are already
     /// reported); references to them are not reported again.
     package var undecodedNames: Set<String> = []
+    /// Resources of an `aspire-manifest.json` whose bindings some expression points into though
+    /// they have none (a `parameter.v0` or `value.v0`, as Aspire's own playground writes): warned
+    /// about at load, not reported again; resolving such an expression fails (only `up` of a
+    /// resource that needs it fails).
+    package var unboundExpressionTargets: Set<String> = []
     private var indexByName: NameIndex
 
     /// - Parameter nameHashes: The resources' `name.hashValue`s in order, when already computed

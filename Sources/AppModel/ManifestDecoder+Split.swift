@@ -30,7 +30,7 @@ extension ManifestDecoder {
         }
         var manifest = Manifest(name: name, file: split.file, directory: directory, resources: resources, nameHashes: nameHashes)
         manifest.undecodedNames = undecoded
-        return (manifest, diagnostics)
+        return (manifest, diagnostics.settledAfterDecoding(for: manifest))
     }
 
     /// The parts' resources in one array, with their names' hashes (for `Manifest`'s name index),

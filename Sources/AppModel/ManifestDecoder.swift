@@ -73,7 +73,7 @@ package struct ManifestDecoder {
             manifest.undecodedNames = head.undecoded
             return manifest
         }
-        return (manifest, parseDiagnostics + decoder.reader.diagnostics)
+        return (manifest, parseDiagnostics + decoder.reader.diagnostics.settledAfterDecoding(for: manifest))
     }
 
     /// What the top level of a manifest gives: the app's name and its resources (those that

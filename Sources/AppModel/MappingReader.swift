@@ -127,14 +127,30 @@ struct ValueReader {
             diagnostics.append(.error(.wrongType(what(), expected: "a string", found: node), at: node.location))
             return nil
         }
-        switch interpolation.interpolate(raw) {
-        case .success(let value): return (value, raw)
+        var unset: [HostInterpolation.UnsetUse] = []
+        switch interpolation.interpolate(raw, unset: &unset) {
+        case .success(let value):
+            for use in unset { diagnostics.append(.unsetVariable(use.variable, at: Self.location(ofOffset: use.offset, in: node, raw: raw))) }
+            return (value, raw)
         case .failure(.required(let variable, let message)):
             diagnostics.append(.error(.requiredVariable(variable, message: message), at: node.location))
         case .failure(.invalidSyntax(let text)):
             diagnostics.append(.error(.invalidInterpolation(text), at: node.location))
         }
         return nil
+    }
+
+    /// Where the scalar at `offset` (in unicode scalars) of a node's text is written: exact when
+    /// the node is one line with no escapes (its source width is the text's, plus the quotes),
+    /// else the node's start.
+    static func location(ofOffset offset: Int, in node: YAMLNode, raw: String) -> SourceLocation {
+        var location = node.location
+        let quotes = node.style == .singleQuoted || node.style == .doubleQuoted ? 2 : 0
+        guard node.style == .plain || quotes == 2, location.line == node.endLocation.line,
+            node.endLocation.column - location.column == raw.unicodeScalars.count + quotes
+        else { return location }
+        location.column += quotes / 2 + offset
+        return location
     }
 
     /// A string parsed as a template of expressions.

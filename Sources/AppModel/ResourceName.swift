@@ -2,7 +2,7 @@
 package enum ResourceName {
     /// Aspire's rule: ASCII letters, digits and hyphens; starts with a letter; no `--`; does not
     /// end with `-`; at most 64 characters. Such a name is a DNS label (compose service, Kubernetes
-    /// object) and becomes an env name by turning `-` into `_`.
+    /// object); `VariableName` says how it appears in variable names.
     package static func isValid(_ name: String) -> Bool {
         // Every allowed character is ASCII, so bytes are scalars here (and far cheaper).
         let utf8 = name.utf8
@@ -25,13 +25,11 @@ package enum ResourceName {
         return name.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == "_" }
     }
 
-    /// Every character outside `[A-Za-z0-9_]` becomes `_` (DESIGN §3).
+    /// Every character outside `[A-Za-z0-9_]` becomes `_` (an identifier; variable names use
+    /// `VariableName`, which keeps `-` in Aspire's own keys).
     package static func envSegment(_ name: String) -> String {
         String(String.UnicodeScalarView(name.unicodeScalars.map { isLetter($0) || isDigit($0) || $0 == "_" ? $0 : "_" }))
     }
-
-    /// `envSegment`, upper-cased: the `<NAME>` in `CACHE_HOST`.
-    package static func envPrefix(_ name: String) -> String { envSegment(name).uppercased() }
 
     private static let hyphen = UInt8(ascii: "-")
     private static func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }

@@ -87,7 +87,9 @@ extension Template {
     ///
     /// Braces whose content does not look like `name.path` stay literal (JSON in an env value is
     /// left alone, as Aspire does); `{{` and `}}` are literal braces. Malformed expressions that
-    /// do look like one (`{cache.}`, unknown properties) are reported.
+    /// do look like one (`{cache.}`, unknown properties) are reported. A `{name.…` never closed
+    /// is reported as `unterminated-expression` with `name` as its subject; the decoder keeps
+    /// that error only when `name` is a resource (`Array.settledAfterDecoding(for:)`).
     /// - Parameters:
     ///   - text: The string after host interpolation.
     ///   - location: Where the string starts; expression locations are offset from it when the
@@ -133,14 +135,13 @@ extension Template {
                 pending = i
                 continue
             }
-            if c == open, let end = bytes[(i + 1)...].firstIndex(of: close) {
-                let body = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end])
-                if looksLikeExpression(body) {
+            if c == open {
+                let closed = bytes[(i + 1)...].firstIndex(of: close)
+                if let end = closed, looksLikeExpression(UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end])) {
+                    let body = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end])
                     take(upTo: i)
                     var here = location
-                    if let columnOffset {
-                        here.column += columnOffset + bytes[..<i].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-                    }
+                    if let columnOffset { here.column += columnOffset + scalarCount(bytes[..<i]) }
                     if let expression = parseExpression(body, at: here, diagnostics: &diagnostics) {
                         if parts.isEmpty { parts.reserveCapacity(3) }  // text, expression, text: one allocation
                         flush()
@@ -150,12 +151,47 @@ extension Template {
                     pending = i
                     continue
                 }
+                // `{cache.connectionString` with no `}`: a candidate, an error if `cache` is a resource.
+                if let candidate = unterminated(bytes, at: i) {
+                    var here = location
+                    if let columnOffset { here.column += columnOffset + scalarCount(bytes[..<i]) }
+                    diagnostics.append(.unterminatedExpression(candidate.name, fixed: candidate.fixed, at: here))
+                }
             }
             i += 1
         }
         take(upTo: bytes.count)
         flush()
         return Template(parts: parts)
+    }
+
+    /// The resource name and the text with the `}` put in, when the `{` at `start` opens what
+    /// looks like an expression that is never closed: a letter-led name, a `.`, and expression
+    /// characters up to the end of the text or a character no expression holds.
+    private static func unterminated(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (name: String, fixed: String)? {
+        var end = start + 1
+        var dot: Int?
+        while end < bytes.count {
+            let byte = bytes[end]
+            let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            if end == start + 1, !isLetter { return nil }
+            guard isLetter || isDigit || byte == 0x2E || byte == 0x5F || byte == 0x2D else { break }
+            if byte == 0x2E, dot == nil { dot = end }
+            end += 1
+        }
+        guard let dot, dot > start + 1, dot + 1 < end else { return nil }
+        if end < bytes.count, bytes[end] == close { return nil }  // closed after all
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<dot]), as: UTF8.self)
+        let fixed =
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self) + "}"
+            + String(decoding: UnsafeBufferPointer(rebasing: bytes[end...]), as: UTF8.self)
+        return (name, fixed)
+    }
+
+    /// Unicode scalars in UTF-8 bytes (continuation bytes do not count).
+    private static func scalarCount(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
 
     /// `name.something` with no spaces or quotes: the shape of an expression.

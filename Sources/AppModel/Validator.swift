@@ -192,7 +192,7 @@ package enum Validator {
                 do {
             resources[position].forEachExpression { expression in
                 guard let targetIndex = manifest.index(of: expression.resource) else {
-                    if manifest.undecodedNames.contains(expression.resource) { return }
+                    if manifest.undecodedNames.contains(expression.resource) || manifest.unboundExpressionTargets.contains(expression.resource) { return }
                     diagnostics.append(.error(.unknownResource(expression.resource, from: resources[position].name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: manifest.resourceNames)), at: expression.location))
                     return
                 }
@@ -219,6 +219,7 @@ package enum Validator {
                         return
                     }
                     let endpoints = target.run.endpoints
+                    if manifest.unboundExpressionTargets.contains(target.name) { return }  // warned about at load
                     if endpoints.isEmpty {
                         diagnostics.append(.error(.noEndpoints(target.name, type: target.typeName), at: expression.location))
                     } else if !endpoints.contains(where: { $0.name == name }) {

@@ -6,8 +6,8 @@
 /// (passwords in config files, databases, a user switch), but follow the same shape.
 ///
 /// Formats use placeholders: `{host}`, `{port}`, `{password}`, `{passwordURI}` (percent-encoded)
-/// in connection strings and properties; `{bind}` (`127.0.0.1`, or `0.0.0.0` when external),
-/// `{port}`, `{data}` (the data folder), `{config}` (the config file's path) and `{targetPort}` in
+/// in connection strings and properties (and `{database}` in a postgres database's); `{bind}`
+/// (`127.0.0.1`, or `0.0.0.0` when external), `{port}`, `{data}` (the data folder), `{config}` (the config file's path) and `{targetPort}` in
 /// program arguments; `{password}` also in `configFile`, which is where a password goes — never
 /// in argv, where `ps` would show it.
 package struct WellKnownType: Sendable, Hashable {
@@ -63,8 +63,9 @@ package struct WellKnownType: Sendable, Hashable {
         all.first { $0.name == name }
     }
 
-    /// `format` with `{host}`, `{port}` and `{password}` filled in; the password stays marked secret.
-    package func render(_ format: String, host: String, port: Int, password: ResolvedValue?) -> ResolvedValue {
+    /// `format` with `{host}`, `{port}`, `{password}`, `{passwordURI}` and `{database}` filled in;
+    /// the password stays marked secret. Filled-in text is not scanned again.
+    package static func renderFormat(_ format: String, host: String, port: Int, password: ResolvedValue?, database: String? = nil) -> ResolvedValue {
         var value = ResolvedValue()
         var rest = Substring(format)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
@@ -72,6 +73,7 @@ package struct WellKnownType: Sendable, Hashable {
             switch rest[rest.index(after: open)..<close] {
             case "host": value = value + host
             case "port": value = value + String(port)
+            case "database" where database != nil: value = value + (database ?? "")
             case "password": value = value + (password ?? ResolvedValue())
             case "passwordURI":
                 value = value + ResolvedValue((password?.segments ?? []).map { .init(EnvironmentResolver.percentEncode($0.text), secret: $0.isSecret) })
@@ -80,6 +82,11 @@ package struct WellKnownType: Sendable, Hashable {
             rest = rest[rest.index(after: close)...]
         }
         return value + String(rest)
+    }
+
+    /// `renderFormat` for this type's own formats.
+    package func render(_ format: String, host: String, port: Int, password: ResolvedValue?) -> ResolvedValue {
+        Self.renderFormat(format, host: host, port: port, password: password)
     }
 
     /// `format` (an argument or the config file) with `values` (`"{port}": "6379"`, …) filled in.

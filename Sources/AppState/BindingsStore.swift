@@ -48,7 +48,7 @@ package struct BindingsStore: Sendable {
         for resource in manifest.resources {
             switch resource.kind {
             case .parameter(let parameter):
-                if let value = environment["Parameters__\(ResourceName.envSegment(resource.name))"] {
+                if let value = environment[VariableName.parameter(resource.name)] {
                     bindings.parameters[resource.name] = value
                 } else if let value = parameter.defaultValue {
                     bindings.parameters[resource.name] = value

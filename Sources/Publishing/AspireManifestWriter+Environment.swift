@@ -4,8 +4,9 @@ import AppModel
 /// expressions instead of values (`ConnectionStrings__cache` = `{cache.connectionString}`,
 /// `APISERVICE_HTTP` = `{apiservice.bindings.http.url}`), then the resource's own `env:`.
 ///
-/// The names and the order are the resolver's (docs/environment.md); the round-trip test reads
-/// the written manifest back and checks every resource receives the same values.
+/// The names, the order and what each value is come from `Manifest.injection(of:)`, as for the
+/// resolver (docs/environment.md); the round-trip test reads the written manifest back and
+/// checks every resource receives the same values.
 extension AspireManifestWriter.Context {
     mutating func environment(of resource: Resource) -> [(key: String, value: String)] {
         var env: [(key: String, value: String)] = []
@@ -17,31 +18,7 @@ extension AspireManifestWriter.Context {
             }
         }
         for reference in resource.run.references {
-            guard let target = manifest[reference.target.name] else { continue }
-            let connectionName = reference.connectionName ?? target.name
-            if target.hasConnectionString {
-                set("ConnectionStrings__\(ResourceName.envSegment(connectionName))", "{\(target.name).connectionString}")
-                let prefix = ResourceName.envPrefix(connectionName)
-                for (property, value) in connectionProperties(of: target) { set("\(prefix)_\(property)", value) }
-            }
-            switch target.kind {
-            case .project, .executable, .container:
-                var perScheme: [Endpoint.Scheme: Int] = [:]
-                for endpoint in target.run.endpoints {
-                    let index = perScheme[endpoint.scheme, default: 0]
-                    perScheme[endpoint.scheme] = index + 1
-                    let url = "{\(target.name).bindings.\(endpoint.name).url}"
-                    set("services__\(ResourceName.envSegment(target.name))__\(endpoint.scheme.rawValue)__\(index)", url)
-                    set("\(ResourceName.envPrefix(target.name))_\(ResourceName.envPrefix(endpoint.name))", url)
-                }
-            case .external(let template):
-                let url = text(template)
-                let scheme = url.hasPrefix("https:") ? "https" : "http"
-                set("services__\(ResourceName.envSegment(target.name))__\(scheme)__0", url)
-                set("\(ResourceName.envPrefix(target.name))_\(scheme.uppercased())", url)
-            default:
-                break
-            }
+            for variable in manifest.injection(of: reference) { set(variable.name, expression(of: variable.source)) }
         }
         for endpoint in resource.run.endpoints {
             guard let variable = endpoint.env else { continue }
@@ -51,35 +28,24 @@ extension AspireManifestWriter.Context {
         return env
     }
 
-    /// `HOST`, `PORT`, `PASSWORD`, `URI`, … of a redis, postgres server or database.
-    private mutating func connectionProperties(of target: Resource) -> [(String, String)] {
-        let server: String
-        var database: String?
-        switch target.kind {
-        case .redis:
-            let name = target.name
-            let host = "{\(name).bindings.tcp.host}"
-            let port = "{\(name).bindings.tcp.port}"
-            return [
-                ("HOST", host), ("PORT", port), ("PASSWORD", passwordText(of: name)),
-                ("URI", "redis://:\(encodedPasswordText(of: name))@\(host):\(port)"),
-            ]
-        case .postgres: server = target.name
-        case .postgresDatabase(let owner, let databaseName):
-            server = owner
-            database = databaseName
-        default: return []
+    /// An injected value as an Aspire expression: `{x.connectionString}`, a connection property
+    /// over `{x.bindings.tcp.host}`/`.port` and the password parameter, `{x.bindings.E.url}`.
+    private mutating func expression(of source: InjectedVariable.Source) -> String {
+        switch source {
+        case .connectionString(let name):
+            return "{\(name).connectionString}"
+        case .connectionProperty(let server, let database, let format):
+            var values = ["{host}": "{\(server).bindings.tcp.host}", "{port}": "{\(server).bindings.tcp.port}"]
+            if format.contains("{password}") { values["{password}"] = passwordText(of: server) }
+            // Only a property that uses it registers the `annotated.string` of the encoded password.
+            if format.contains("{passwordURI}") { values["{passwordURI}"] = encodedPasswordText(of: server) }
+            if let database { values["{database}"] = database }
+            return WellKnownType.fill(format, values)
+        case .endpointURL(let id):
+            return "{\(id.resource).bindings.\(id.endpoint).url}"
+        case .externalURL(let template):
+            return text(template)
         }
-        let host = "{\(server).bindings.tcp.host}"
-        let port = "{\(server).bindings.tcp.port}"
-        let path = database.map { "/\($0)" } ?? ""
-        var properties = [
-            ("HOST", host), ("PORT", port), ("USERNAME", "postgres"), ("PASSWORD", passwordText(of: server)),
-            ("URI", "postgresql://postgres:\(encodedPasswordText(of: server))@\(host):\(port)\(path)"),
-            ("JDBCCONNECTIONSTRING", "jdbc:postgresql://\(host):\(port)\(path)"),
-        ]
-        if let database { properties.append(("DATABASENAME", database)) }
-        return properties
     }
 
     // MARK: - Templates as Aspire writes them

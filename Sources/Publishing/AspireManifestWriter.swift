@@ -302,7 +302,7 @@ extension AspireManifestWriter {
         func passwordText(of server: String) -> String {
             if let parameter = passwordParameters[server] { return "{\(parameter).value}" }
             switch manifest[server]?.kind {
-            case .redis(let wellKnown)?, .postgres(let wellKnown)?:
+            case .redis(let wellKnown)?, .postgres(let wellKnown)?, .wellKnown(_, let wellKnown)?:
                 return wellKnown.password.map(text) ?? ""
             default:
                 return ""
@@ -314,7 +314,7 @@ extension AspireManifestWriter {
             var parameter = passwordParameters[server]
             if parameter == nil {
                 switch manifest[server]?.kind {
-                case .redis(let wellKnown)?, .postgres(let wellKnown)?:
+                case .redis(let wellKnown)?, .postgres(let wellKnown)?, .wellKnown(_, let wellKnown)?:
                     if let template = wellKnown.password, template.parts.count == 1, case .expression(let expression) = template.parts[0],
                         case .value = expression.property
                     {

@@ -25,7 +25,7 @@ struct DeploymentEnvironment {
         for reference in resource.run.references {
             guard let target = manifest[reference.target.name] else { continue }
             if case .connectionString(let template) = target.kind, !template.parts.isEmpty {
-                env.set("ConnectionStrings__\(ResourceName.envSegment(reference.connectionName ?? target.name))", try value(template))
+                env.set(VariableName.connectionString(reference.connectionName ?? target.name), try value(template))
                 continue
             }
             // Only this reference, resolved with the target's service as the host.

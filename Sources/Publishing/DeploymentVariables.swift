@@ -48,15 +48,15 @@ struct DeploymentVariables {
             return name
         }
         for resource in manifest.resources {
-            let prefix = ResourceName.envPrefix(resource.name)
+            let prefix = VariableName.upperCased(resource.name)
             switch resource.kind {
             case .parameter(let parameter):
                 let name = uniqueName(prefix)
-                var value = kept[name] ?? environment["Parameters__\(ResourceName.envSegment(resource.name))"] ?? parameter.defaultValue
+                var value = kept[name] ?? environment[VariableName.parameter(resource.name)] ?? parameter.defaultValue
                 if value == nil, let generate = parameter.generate { value = SecretGenerator.generate(generate) }
                 add(Variable(name: name, source: .parameter(resource.name), secret: parameter.secret, value: value ?? "", isMissing: value == nil))
                 if value == nil {
-                    notes.append(PublishNote(resource.name, "parameter has no value; set \(name) (or Parameters__\(ResourceName.envSegment(resource.name)) before publishing)"))
+                    notes.append(PublishNote(resource.name, "parameter has no value; set \(name) (or \(VariableName.parameter(resource.name)) before publishing)"))
                 }
             case .redis(let wellKnown), .postgres(let wellKnown), .wellKnown(_, let wellKnown):
                 guard wellKnown.password == nil, resource.needsPassword else { continue }
@@ -65,10 +65,10 @@ struct DeploymentVariables {
                 add(Variable(name: name, source: .password(server: resource.name), secret: true, value: value, isMissing: false))
             case .connectionString(let template) where template.parts.isEmpty:
                 let name = uniqueName("\(prefix)_CONNECTIONSTRING")
-                let value = kept[name] ?? environment["ConnectionStrings__\(ResourceName.envSegment(resource.name))"]
+                let value = kept[name] ?? environment[VariableName.connectionString(resource.name)]
                 add(Variable(name: name, source: .connectionString(resource.name), secret: true, value: value ?? "", isMissing: value == nil))
                 if value == nil {
-                    notes.append(PublishNote(resource.name, "connection string has no value; set \(name) (or ConnectionStrings__\(ResourceName.envSegment(resource.name)) before publishing)"))
+                    notes.append(PublishNote(resource.name, "connection string has no value; set \(name) (or \(VariableName.connectionString(resource.name)) before publishing)"))
                 }
             default:
                 continue
@@ -101,7 +101,7 @@ struct DeploymentVariables {
             switch variable.source {
             case .parameter(let name): bindings.parameters[name] = text
             case .password(let server): bindings.passwords[server] = text
-            case .connectionString(let name): bindings.hostEnvironment["ConnectionStrings__\(ResourceName.envSegment(name))"] = text
+            case .connectionString(let name): bindings.hostEnvironment[VariableName.connectionString(name)] = text
             }
         }
         return bindings

@@ -50,6 +50,12 @@ struct EnvCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Console.out(EnvironmentFormatter.format(environment, as: format, showSecrets: showSecrets))
+        let skipped = format == .shell ? EnvironmentFormatter.notShellNames(environment) : []
+        if !skipped.isEmpty {
+            Console.error(
+                "note: a shell cannot export \(skipped.joined(separator: ", ")) (a name with '-'); left out here, "
+                    + "the child still gets it (--format dotenv or json print it)")
+        }
         if !showSecrets, environment.contains(where: { $0.value.isSecret }) {
             Console.error("note: secrets are shown as \(ResolvedValue.mask); pass --show-secrets to print them")
         }
@@ -63,11 +69,18 @@ enum EnvironmentFormatter {
         case .dotenv:
             return DotEnv.render(environment, showSecrets: showSecrets)
         case .shell:
-            return environment.map { "export \($0.name)=\(shellQuote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+            // `export my-cache=…` is a shell error; those names are left out (see `notShellNames`).
+            return environment.filter { VariableName.isShellName($0.name) }
+                .map { "export \($0.name)=\(shellQuote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
         case .json:
             let body = environment.map { "  \(JSON.string($0.name)): \(JSON.string($0.value.rendered(showSecrets: showSecrets)))" }
             return "{\n" + body.joined(separator: ",\n") + "\n}\n"
         }
+    }
+
+    /// The names `--format shell` leaves out: valid in an environment, but no shell variable.
+    static func notShellNames(_ environment: ResolvedEnvironment) -> [String] {
+        environment.map(\.name).filter { !VariableName.isShellName($0) }
     }
 
     static func shellQuote(_ value: String) -> String {

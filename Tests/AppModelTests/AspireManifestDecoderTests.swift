@@ -216,6 +216,32 @@ private func resources(_ body: String) -> String { "{\n  \"resources\": {\n\(bod
         #expect(result.diagnostics.filter { $0.message.id == "unknown-resource" }.count == 1)
     }
 
+    @Test("Aspire's own parameter shapes: bindings of a parameter.v0/value.v0 warn at the JSON location; only what needs them fails")
+    func bindingsOfValues() throws {
+        let result = loadJSON(try fixture("parameters"))
+        #expect(!result.hasErrors, "\(result.diagnostics.map(\.summary)): \(result.diagnostics.map(\.message.text))")
+        #expect(
+            result.diagnostics.filter { $0.message.id == "no-bindings" }.map(\.summary) == [
+                "no-bindings@31:32", "no-bindings@35:17", "no-bindings@63:21", "no-bindings@64:21",
+            ])
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning }, "\(result.diagnostics.map(\.message.text))")
+        let manifest = try #require(result.manifest)
+        #expect(manifest.unboundExpressionTargets == ["sql", "db"])
+
+        var bindings = Bindings()
+        bindings.hostPorts[EndpointID("api", "http")] = 41000
+        bindings.parameters = ["insertionrows": "5", "sql-password": "pw"]
+        bindings.hostEnvironment = ["ConnectionStrings__sql": "Server=sql"]
+        let resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
+        // A resource that does not need the value starts.
+        let worker = try resolver.environment(of: "worker")
+        #expect(worker["ConnectionStrings__db"]?.value == "Server=sql;Initial Catalog=db")
+        #expect(try resolver.arguments(of: "worker").map(\.value) == ["worker.py", "--rows=5"])
+        // One that does fails with one clear line.
+        let failure = #expect(throws: EnvironmentResolver.Failure.self) { try resolver.environment(of: "api") }
+        #expect(failure?.message == "'{sql.bindings.tcp.url}' has no value: 'sql' is a connectionString with no bindings")
+    }
+
     @Test("malformed JSON is a syntax error at file:line:col")
     func malformed() throws {
         let result = loadJSON("{\n  \"resources\": {\n    \"a\": { \"type\": \"project.v0\" \"path\": \"x\" }\n  }\n}\n")

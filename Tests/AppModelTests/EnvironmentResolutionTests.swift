@@ -100,8 +100,9 @@ import Testing
     @Test("connectionName renames the connection string and its prefix; secrets stay masked")
     func renamedConnection() throws {
         let env = try resolve("webfrontend")
-        #expect(env["ConnectionStrings__old_db"]?.value == "Server=x;Password=hunter2")
-        #expect(env["ConnectionStrings__old_db"]?.rendered(showSecrets: false) == "Server=x;Password=***")
+        #expect(env["ConnectionStrings__old-db"]?.value == "Server=x;Password=hunter2")
+        #expect(env["ConnectionStrings__old-db"]?.rendered(showSecrets: false) == "Server=x;Password=***")
+        #expect(env["ConnectionStrings__old_db"] == nil)
         #expect(env["ConnectionStrings__legacy"] == nil)
     }
 
@@ -165,5 +166,69 @@ import Testing
         if case .failure(.invalidSyntax) = interpolation.interpolate("${SET") {} else {
             Issue.record("expected a syntax failure")
         }
+    }
+
+    // MARK: - Names with a hyphen (issue 15, item 1)
+
+    static let hyphenated = """
+        name: shop
+        resources:
+          my-cache:
+            type: redis
+          my-pg:
+            type: postgres
+            databases: [my-db]
+          my-valkey:
+            type: valkey
+          my-api:
+            type: project
+            path: ./api
+          my-param:
+            type: parameter
+          my-weather:
+            type: external
+            url: https://weather.example
+          web-front:
+            type: project
+            path: ./web
+            references: [my-cache, my-db, my-valkey, my-api, my-weather]
+            env:
+              P: "{my-param.value}"
+        """
+
+    @Test("a name with '-' is kept in Aspire's keys; only the upper-cased names turn it into '_'")
+    func hyphenatedNames() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let manifest = try #require(load(Self.hyphenated, directory: directory).manifest)
+        let store = BindingsStore(folder: StateFolder(manifestDirectory: directory), manifest: manifest, environment: ["Parameters__my-param": "from-host"])
+        let (bindings, problems) = try store.prepare(mode: .inspect)
+        #expect(problems.isEmpty)
+        let env = try EnvironmentResolver(manifest: manifest, bindings: bindings).environment(of: "web-front")
+        #expect(
+            env.map(\.name) == [
+                "ConnectionStrings__my-cache", "MY_CACHE_HOST", "MY_CACHE_PORT", "MY_CACHE_PASSWORD", "MY_CACHE_URI",
+                "ConnectionStrings__my-db", "MY_DB_HOST", "MY_DB_PORT", "MY_DB_USERNAME", "MY_DB_PASSWORD", "MY_DB_URI",
+                "MY_DB_JDBCCONNECTIONSTRING", "MY_DB_DATABASENAME",
+                "ConnectionStrings__my-valkey", "MY_VALKEY_HOST", "MY_VALKEY_PORT", "MY_VALKEY_PASSWORD", "MY_VALKEY_URI",
+                "services__my-api__http__0", "MY_API_HTTP",
+                "services__my-weather__https__0", "MY_WEATHER_HTTPS",
+                "PORT", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "P",
+            ])
+        let port = try #require(env["MY_CACHE_PORT"]?.value)
+        let password = try #require(bindings.passwords["my-cache"])
+        #expect(env["ConnectionStrings__my-cache"]?.value == "localhost:\(port),password=\(password)")
+        #expect(env["MY_DB_URI"]?.value.hasSuffix(":\(try #require(env["MY_DB_PORT"]?.value))/my-db") == true)
+        #expect(env["MY_DB_DATABASENAME"]?.value == "my-db")
+        #expect(env["services__my-api__http__0"]?.value == env["MY_API_HTTP"]?.value)
+        #expect(env["P"]?.value == "from-host")
+    }
+
+    @Test("a parameter with '-' and no value names Parameters__my-param in the failure")
+    func hyphenatedParameterFailure() throws {
+        let manifest = try #require(load(Self.hyphenated).manifest)
+        let resolver = EnvironmentResolver(manifest: manifest, bindings: bindings(for: manifest))
+        let failure = #expect(throws: EnvironmentResolver.Failure.self) { try resolver.parameterValue("my-param") }
+        #expect(failure?.message.contains("set Parameters__my-param in") == true)
     }
 }

@@ -76,6 +76,39 @@ import YAMLSource
         #expect(report.notes.contains { $0.resource == "legacydb" && $0.message.contains("LEGACYDB_CONNECTIONSTRING") })
     }
 
+    @Test("names with '-': Aspire's keys keep them, Parameters__my-param is read from the host environment")
+    func hyphenatedNames() throws {
+        let yaml = """
+            name: shop
+            resources:
+              my-cache:
+                type: redis
+              my-param:
+                type: parameter
+              my-api:
+                type: executable
+                command: python3
+              web-front:
+                type: executable
+                command: python3
+                references: [my-cache, my-api]
+                env:
+                  P: "{my-param.value}"
+            """
+        let app = try SampleApp.make(yaml, files: [:])
+        let (report, output) = try app.publish(.compose, environment: ["Parameters__my-param": "eu-west"])
+        let document = YAMLDocument(string: try report.text("docker-compose.yaml"), file: "docker-compose.yaml")
+        let root = try #require(document.root)
+        func env(_ name: String) -> String? { root.at("services", "web-front", "environment", name)?.scalar }
+        #expect(env("ConnectionStrings__my-cache") == "my-cache:6379,password=${MY_CACHE_PASSWORD}")
+        #expect(env("MY_CACHE_HOST") == "my-cache")
+        #expect(env("services__my-api__http__0") == "http://my-api:8080")
+        #expect(env("MY_API_HTTP") == "http://my-api:8080")
+        #expect(env("P") == "${MY_PARAM}")
+        let dotEnv = try String(contentsOfFile: output + "/.env", encoding: .utf8)
+        #expect(dotEnv.contains("MY_PARAM=eu-west\n"))
+    }
+
     @Test("waitFor becomes depends_on with service_healthy, service_started or service_completed_successfully")
     func dependsOn() throws {
         let (root, _, _) = try compose(try SampleApp.make())

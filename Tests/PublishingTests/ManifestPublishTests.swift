@@ -106,6 +106,57 @@ import Testing
         #expect(report.notes.contains { $0.resource == "worker" && $0.message.contains("restart") && $0.message.contains("replicas") })
     }
 
+    @Test("names with '-' stay in Aspire's keys; the upper-cased ones use '_'; reading back gives the same environment")
+    func hyphenatedNames() throws {
+        let yaml = """
+            name: shop
+            resources:
+              my-cache:
+                type: redis
+              my-valkey:
+                type: valkey
+              my-api:
+                type: executable
+                command: python3
+              web-front:
+                type: executable
+                command: python3
+                references: [my-cache, my-valkey, my-api]
+            """
+        let app = try SampleApp.make(yaml, files: [:])
+        let (report, output) = try app.publish(.manifest)
+        let text = try report.text("aspire-manifest.json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let resources = try #require(json["resources"] as? [String: [String: Any]])
+        let env = try #require(resources["web-front"]?["env"] as? [String: String])
+        #expect(env["ConnectionStrings__my-cache"] == "{my-cache.connectionString}")
+        #expect(env["MY_CACHE_HOST"] == "{my-cache.bindings.tcp.host}")
+        #expect(env["MY_CACHE_URI"] == "redis://:{my-cache-password-uri-encoded.value}@{my-cache.bindings.tcp.host}:{my-cache.bindings.tcp.port}")
+        // valkey's properties come from the same list as under `up` (they were missing here once).
+        #expect(env["ConnectionStrings__my-valkey"] == "{my-valkey.connectionString}")
+        #expect(env["MY_VALKEY_PASSWORD"] == "{my-valkey-password.value}")
+        #expect(env["MY_VALKEY_URI"] == "valkey://:{my-valkey-password-uri-encoded.value}@{my-valkey.bindings.tcp.host}:{my-valkey.bindings.tcp.port}")
+        #expect(env["services__my-api__http__0"] == "{my-api.bindings.http.url}")
+        #expect(env["MY_API_HTTP"] == "{my-api.bindings.http.url}")
+        #expect(!env.keys.contains { $0.contains("my_") })
+
+        let loaded = ManifestLoader(environment: [:]).load(bytes: Array(text.utf8), file: output + "/aspire-manifest.json", directory: output)
+        #expect(!loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics.map(\.message.text))")
+        let back = try #require(loaded.manifest)
+        var bindings = Bindings()
+        bindings.hostPorts = [
+            EndpointID("my-cache", "tcp"): 41000, EndpointID("my-valkey", "tcp"): 41001, EndpointID("my-api", "http"): 41002,
+            EndpointID("web-front", "http"): 41003,
+        ]
+        bindings.passwords = ["my-cache": "cache-secret", "my-valkey": "valkey-secret"]
+        var backBindings = bindings
+        backBindings.parameters = ["my-cache-password": "cache-secret", "my-valkey-password": "valkey-secret"]
+        let expected = try EnvironmentResolver(manifest: app.manifest, bindings: bindings).environment(of: "web-front")
+        let actual = try EnvironmentResolver(manifest: back, bindings: backBindings).environment(of: "web-front")
+        #expect(actual.values == expected.values)
+        #expect(actual["ConnectionStrings__my-cache"]?.value == "localhost:41000,password=cache-secret")
+    }
+
     @Test("publishing twice gives the same bytes")
     func deterministic() throws {
         let app = try SampleApp.make()

@@ -93,6 +93,54 @@ import Testing
         #expect(shell.stdout.contains("export GREETING='hello'"))
     }
 
+    @Test("env --format shell leaves out names a shell cannot export, says so on stderr; dotenv and json keep them")
+    func envShellHyphen() throws {
+        let path = try CLI.writeManifest("""
+            name: shop
+            resources:
+              my-api:
+                type: executable
+                command: python3
+              web-front:
+                type: executable
+                command: python3
+                references: [my-api]
+                env:
+                  GREETING: hello
+            """)
+        let shell = try CLI.run(["env", "web-front", "-f", path, "--format", "shell"])
+        #expect(shell.status == 0, "\(shell.stderr)")
+        #expect(shell.stdout.contains("export MY_API_HTTP='http://localhost:"))
+        #expect(shell.stdout.contains("export GREETING='hello'"))
+        #expect(!shell.stdout.contains("services__my-api"))
+        #expect(shell.stderr.contains("note: a shell cannot export services__my-api__http__0 "))
+        // What is printed loads in a shell.
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
+        sh.arguments = ["-ec", shell.stdout + "printf '%s' \"$GREETING\""]
+        let out = Pipe()
+        sh.standardOutput = out
+        try sh.run()
+        let sourced = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sh.waitUntilExit()
+        #expect(sh.terminationStatus == 0 && sourced == "hello")
+        let dotenv = try CLI.run(["env", "web-front", "-f", path])
+        #expect(dotenv.stdout.contains("services__my-api__http__0=http://localhost:"))
+        #expect(!dotenv.stderr.contains("cannot export"))
+        let json = try CLI.run(["env", "web-front", "-f", path, "--format", "json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: String])
+        #expect(object["services__my-api__http__0"] == object["MY_API_HTTP"])
+    }
+
+    @Test("validate: an unset $VAR is a warning with the $$ fix-it, and the exit code stays 0")
+    func unsetVariableWarning() throws {
+        let path = try CLI.writeManifest("resources:\n  a:\n    type: executable\n    command: sh\n    args: [-c, 'psql \"$CATALOGDB_URI\"']\n")
+        let result = try CLI.run(["validate", "-f", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("\(path):5:23: warning: variable CATALOGDB_URI is not set"))
+        #expect(result.stderr.contains("write $$CATALOGDB_URI to pass a literal $ to the program"))
+    }
+
     @Test("env of an unknown resource: exit 1 with did-you-mean")
     func envUnknown() throws {
         let path = try CLI.writeManifest("resources:\n  cache:\n    type: redis\n")

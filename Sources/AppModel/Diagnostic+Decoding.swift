@@ -1,0 +1,34 @@
+import YAMLSource
+
+/// Diagnostics that the decoder can only settle once the whole manifest is known: unterminated
+/// expressions (an error only when they name a resource) and unset host variables (one warning
+/// per variable, at its first use in the file).
+extension Diagnostic.Message {
+    /// `{cache.connectionString` with no closing brace (issue 15, item 4); `subject` is the name.
+    package static func unterminatedExpression(_ name: String) -> Self {
+        Self(
+            id: "unterminated-expression",
+            "unterminated expression: '{\(name).' has no closing '}' (write '{{' for a literal brace)", subject: name)
+    }
+}
+
+extension Diagnostic {
+    /// The error for an unterminated expression, with the fixed text as its fix-it note.
+    static func unterminatedExpression(_ name: String, fixed: String, at location: SourceLocation) -> Diagnostic {
+        .error(.unterminatedExpression(name), at: location, notes: [Note("write \(fixed)")])
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// The decoder's diagnostics once `manifest` is known: unterminated `{name.…` kept only when
+    /// `name` is a resource (other text with a brace stays text), and one unset-variable warning
+    /// per variable.
+    package func settledAfterDecoding(for manifest: Manifest?) -> [Diagnostic] {
+        let settled = filter { diagnostic in
+            guard diagnostic.message.id == "unterminated-expression", let name = diagnostic.message.subject else { return true }
+            guard let manifest else { return false }
+            return manifest.contains(name) || manifest.undecodedNames.contains(name)
+        }
+        return settled.keepingFirstUnsetVariableWarnings()
+    }
+}
