@@ -52,10 +52,11 @@ import YAMLSource
             return workload?.at("spec", "template", "spec", "containers")?.items.first
         }
         let worker = try #require(try container("worker.yaml"))
-        #expect(worker["args"]?.items.compactMap(\.scalar) == ["worker.py", "--redis=$(CACHE_HOST):6379,password=$(CACHE_PASSWORD)", "--verbose"]
-            || worker["args"]?.items.first?.scalar == "worker.py")
-        #expect(worker["args"]?.items.last?.scalar == "--verbose")
-        #expect(worker["args"]?.items.count == 3)
+        let args = worker["args"]?.items.compactMap(\.scalar) ?? []
+        #expect(args.count == 3, "\(args)")
+        #expect(args.first == "worker.py")
+        #expect(args.dropFirst().first?.hasPrefix("--redis=cache:6379,password=") == true, "\(args)")
+        #expect(args.last == "--verbose")
         #expect(worker["command"] == nil)
         let tool = try #require(try container("tool.yaml"))
         #expect(tool["args"]?.items.compactMap(\.scalar) == ["./run.sh", "serve", "--fast"])
