@@ -162,11 +162,23 @@ static void check_doc(const aspire_yaml_doc *doc) {
                      child_total);
             if (n->kind == ASPIRE_YAML_MAPPING && n->child_count % 2 != 0)
                 FAIL("mapping node %zu has an odd child count %u", i, n->child_count);
+            uint32_t flags = 0;
             for (uint32_t k = 0; k < n->child_count; k++) {
                 uint32_t c = children[n->first_child + k];
                 if (c >= node_count) FAIL("node %zu child %u is %u, past the node count %zu", i, k, c, node_count);
                 if (c == i) FAIL("node %zu is its own child", i);
+                const aspire_yaml_node *child = &nodes[c];
+                if (child->kind != ASPIRE_YAML_SCALAR) {
+                    if (child->value_length & ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY) flags |= ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY;
+                } else if (n->kind == ASPIRE_YAML_MAPPING && k % 2 == 0 && child->style == ASPIRE_YAML_STYLE_PLAIN &&
+                           child->value_length == 2 && (uint64_t)child->value_offset + 2 <= pool_size &&
+                           memcmp(pool + child->value_offset, "<<", 2) == 0) {
+                    flags |= ASPIRE_YAML_FLAG_MERGE_KEY | ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY;
+                }
             }
+            // (A collection still open at a fatal error has neither children nor flags.)
+            if (n->value_length != flags)
+                FAIL("collection node %zu has flags %u, its children say %u", i, n->value_length, flags);
             break;
         default:
             FAIL("node %zu has kind %d", i, n->kind);

@@ -95,6 +95,12 @@ extension Diagnostic.Message {
         Self(id: "default-and-generate", "parameter '\(name)' has both 'default' and 'generate'; keep one")
     }
 
+    package static let emptyCommand = Self(id: "empty-command", "'command' is an empty list; write the program first, e.g. command: [python3, app.py]")
+
+    package static func commandWithSpace(_ command: String) -> Self {
+        Self(id: "command-with-space", "'command' is one program name and is never split on spaces, so this runs a program named '\(command)'; to pass arguments, write a list")
+    }
+
     package static let emptyCharacterSet = Self(id: "empty-character-set", "generate allows no characters; enable at least one of lower, upper, numeric, special")
     package static let imageAndBuild = Self(id: "image-and-build", "a container has either 'image' or 'build', not both")
     package static let healthCheckKindMissing = Self(id: "health-check-kind", "healthCheck needs one of 'http: /path', 'tcp: ENDPOINT' or 'exec: [argv]'")

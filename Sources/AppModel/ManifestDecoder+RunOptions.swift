@@ -21,7 +21,8 @@ extension ManifestDecoder {
         if let node = fields["env"] {
             if node.kind == .mapping {
                 run.env.reserveCapacity(node.count)
-                for (key, value) in node.pairView {
+                reportInvalidMerges(in: node)
+                for (key, value) in node.mergedPairView {
                     guard let name = key.scalar, key.kind == .scalar else { continue }
                     if name.isEmpty || Self.hasCharacter("=", or: "\0", in: name) {
                         reader.diagnostics.append(.error(.invalidEnvName(name), at: key.location))
@@ -83,10 +84,11 @@ extension ManifestDecoder {
         return run
     }
 
-    /// A project or executable with no endpoints gets one `http` endpoint; the first http
-    /// endpoint without an `env` tells the process its port through `PORT`.
-    func addDefaultHTTPEndpoint(_ run: inout RunOptions, at location: SourceLocation) {
-        if run.endpoints.isEmpty {
+    /// A project or executable without an `endpoints:` key gets one `http` endpoint (an explicit
+    /// `endpoints: {}` means none); the first http endpoint without an `env` tells the process
+    /// its port through `PORT`.
+    func addDefaultHTTPEndpoint(_ run: inout RunOptions, at location: SourceLocation, endpoints: YAMLNode?) {
+        if run.endpoints.isEmpty, endpoints?.kind != .mapping {
             run.endpoints = [Endpoint(name: "http", scheme: .http, external: run.external, location: location, isImplicit: true)]
         }
         if !run.endpoints.contains(where: { $0.env == "PORT" }),
@@ -130,7 +132,8 @@ extension ManifestDecoder {
         }
         var endpoints: [Endpoint] = []
         endpoints.reserveCapacity(node.count)
-        for (key, value) in node.pairView {
+        reportInvalidMerges(in: node)
+        for (key, value) in node.mergedPairView {
             guard let name = key.scalar, key.kind == .scalar else { continue }
             if name.hasPrefix("x-") { continue }
             if !ResourceName.isValidEndpointName(name) {

@@ -118,14 +118,18 @@ package struct ManifestDecoder {
     mutating func decodeEntries(of node: YAMLNode, into resources: inout [Resource], undecoded: inout Set<String>) {
         // A postgres entry adds its databases too; a little room saves copying the array.
         resources.reserveCapacity(resources.count + node.count + node.count / 8)
-        for (key, value) in node.pairView {
-            guard let resourceName = key.scalar, key.kind == .scalar else {
-                reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
-                continue
-            }
-            if resourceName.hasPrefix("x-") { continue }
-            if !decodeResource(resourceName, key: key, node: value, into: &resources) {
-                undecoded.insert(resourceName)
+        reportInvalidMerges(in: node)
+        reportingMergedValuesAtUse(node, deep: false) { decoder in
+            for (key, value) in node.mergedPairView {
+                guard let resourceName = key.scalar, key.kind == .scalar else {
+                    decoder.reader.diagnostics.append(.error(.nonScalarKey(in: "resources"), at: key.location))
+                    continue
+                }
+                if resourceName.hasPrefix("x-") { continue }
+                let decoded = decoder.reportingMergedValuesAtUse(value) { decoder in
+                    decoder.decodeResource(resourceName, key: key, node: value, into: &resources)
+                }
+                if !decoded { undecoded.insert(resourceName) }
             }
         }
     }
@@ -140,7 +144,7 @@ package struct ManifestDecoder {
             reader.diagnostics.append(.error(.wrongType(what, expected: "a mapping with a 'type'", found: node), at: node.location))
             return false
         }
-        guard let typeNode = node["type"] ?? MappingReader.mergedValue(in: node, key: "type") else {
+        guard let typeNode = node.mergedValue(forKey: "type") else {
             reader.diagnostics.append(.error(.missingField("type", in: what, hint: "one of \(Self.resourceTypes.joined(separator: ", "))"), at: key.location))
             return false
         }
@@ -150,23 +154,25 @@ package struct ManifestDecoder {
         case "project":
             let fields = MappingReader(node, what: what, allowed: Self.projectKeys, diagnostics: &reader.diagnostics)
             let path = reader.string(fields["path"], "path")
-            let command = reader.string(fields["command"], "command")
+            let command = decodeCommand(fields["command"])
             if path == nil, command == nil, fields["path"] == nil, fields["command"] == nil {
                 reader.diagnostics.append(.error(.missingField("path", in: what, hint: "the project's folder, e.g. path: ./\(name)"), at: location))
             }
             var run = decodeRunOptions(fields, resource: name)
-            addDefaultHTTPEndpoint(&run, at: location)
-            resources.append(Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command)), run: run))
+            if let command, !command.arguments.isEmpty { run.args.insert(contentsOf: command.arguments, at: 0) }
+            addDefaultHTTPEndpoint(&run, at: location, endpoints: fields["endpoints"])
+            resources.append(Resource(name: name, location: location, kind: .project(Project(path: path ?? ".", command: command?.program)), run: run))
             return true
         case "executable":
             let fields = MappingReader(node, what: what, allowed: Self.executableKeys, diagnostics: &reader.diagnostics)
-            let command = reader.string(fields["command"], "command")
+            let command = decodeCommand(fields["command"])
             if fields["command"] == nil {
                 reader.diagnostics.append(.error(.missingField("command", in: what, hint: "the program to run, e.g. command: python3"), at: location))
             }
             var run = decodeRunOptions(fields, resource: name)
-            addDefaultHTTPEndpoint(&run, at: location)
-            resources.append(Resource(name: name, location: location, kind: .executable(Executable(command: command ?? "")), run: run))
+            if let command, !command.arguments.isEmpty { run.args.insert(contentsOf: command.arguments, at: 0) }
+            addDefaultHTTPEndpoint(&run, at: location, endpoints: fields["endpoints"])
+            resources.append(Resource(name: name, location: location, kind: .executable(Executable(command: command?.program ?? "")), run: run))
             return true
         case "container":
             let fields = MappingReader(
@@ -264,7 +270,8 @@ package struct ManifestDecoder {
                 reader.string(item, "databases").map { ($0, item.location, $0) }
             }
         case .mapping:
-            return node.pairView.compactMap { key, value in
+            reportInvalidMerges(in: node)
+            return node.mergedPairView.compactMap { key, value in
                 guard let name = key.scalar else { return nil }
                 let databaseName = value.isNull ? name : reader.string(value, "database name") ?? name
                 return (name, key.location, databaseName)

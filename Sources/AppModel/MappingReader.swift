@@ -32,48 +32,32 @@ struct MappingReader {
             return
         }
         isMapping = true
-        var merged: [(key: YAMLNode, value: YAMLNode)] = []
-        for (key, value) in node.pairView {
-            // YAML merge keys (`<<: *defaults`), as compose files use them with `x-` anchors.
-            if key.scalarEquals("<<"), key.style == .plain {
-                if value.kind == .sequence {
-                    for source in value.itemView where source.kind == .mapping { merged += source.pairView }
-                } else if value.kind == .mapping {
-                    merged += value.pairView
-                }
-                let mergeable =
-                    value.kind == .mapping || (value.kind == .sequence && value.itemView.allSatisfy { $0.kind == .mapping })
-                if !mergeable {
-                    diagnostics.append(.error(.wrongType("<<", expected: "a mapping or a list of mappings to merge", found: value), at: value.location))
-                }
-                continue
-            }
-            guard key.kind == .scalar else {
-                diagnostics.append(.error(.nonScalarKey(in: what()), at: key.location))
-                continue
-            }
-            if key.scalarHasPrefix("x-") { continue }
-            guard let position = Self.position(of: key, in: allowed) else {
-                let name = key.scalar ?? ""
-                diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
-                continue
-            }
-            keys[position] = key.position  // a repeated key (already an error) keeps the last
-            values[position] = value.position
+        guard node.hasMergeKey else {
+            for (key, value) in node.pairView { read(key, value, what: what, diagnostics: &diagnostics) }
+            return
         }
-        // Keys written in the mapping itself win over merged ones.
-        for (key, value) in merged {
-            guard key.kind == .scalar, !key.scalarHasPrefix("x-") else { continue }
-            guard let position = Self.position(of: key, in: allowed) else {
-                let name = key.scalar ?? ""
-                diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
-                continue
-            }
-            if values[position] < 0 {
-                keys[position] = key.position
-                values[position] = value.position
-            }
+        // YAML merge keys (`<<: *defaults`), as compose files use them with `x-` anchors: the
+        // merged pairs are checked like written ones (keys written here win over them).
+        for merge in node.invalidMerges {
+            diagnostics.append(.error(.wrongType("<<", expected: "a mapping or a list of mappings to merge", found: merge.value), at: merge.location))
         }
+        for pair in node.mergedPairs { read(pair.key, pair.value, what: what, diagnostics: &diagnostics) }
+    }
+
+    /// Records one key/value pair of the mapping (or reports its key).
+    private mutating func read(_ key: YAMLNode, _ value: YAMLNode, what: () -> String, diagnostics: inout [Diagnostic]) {
+        guard key.kind == .scalar else {
+            diagnostics.append(.error(.nonScalarKey(in: what()), at: key.location))
+            return
+        }
+        if key.scalarHasPrefix("x-") { return }
+        guard let position = Self.position(of: key, in: allowed) else {
+            let name = key.scalar ?? ""
+            diagnostics.append(.error(.unknownKey(name, in: what(), suggestion: DidYouMean.suggestion(for: name, in: allowed)), at: key.location))
+            return
+        }
+        keys[position] = key.position  // a repeated key (already an error) keeps the last
+        values[position] = value.position
     }
 
     /// The position of the scalar `key` in `allowed`, compared as bytes.
@@ -97,13 +81,6 @@ struct MappingReader {
     }
 
     subscript(key: String) -> YAMLNode? { slot(key)?.value }
-
-    /// The value of `key` brought in by a `<<` merge key of `node`, if any.
-    static func mergedValue(in node: YAMLNode, key: String) -> YAMLNode? {
-        guard let merge = node["<<"] else { return nil }
-        let sources = merge.kind == .sequence ? merge.items : [merge]
-        return sources.lazy.compactMap { $0[key] }.first
-    }
 
     func keyLocation(_ key: String) -> SourceLocation? { slot(key)?.key.location }
 

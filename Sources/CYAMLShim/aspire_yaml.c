@@ -79,6 +79,7 @@ typedef struct {
     uint32_t small_count;
     shim_slot small[SHIM_SMALL_KEYS];
     shim_table keys;
+    uint32_t flags; // ASPIRE_YAML_FLAG_*, set on the node when it closes
 } shim_frame;
 
 typedef struct {
@@ -437,9 +438,15 @@ static void shim_attach(shim_state *st, uint32_t node, uint32_t line, uint32_t c
     }
     shim_frame *frame = &st->frames[st->frame_count - 1];
     int is_key = frame->is_mapping && (st->stack_count - frame->child_start) % 2 == 0;
-    if (is_key && st->doc->nodes[node].kind == ASPIRE_YAML_SCALAR) {
+    const aspire_yaml_node *child = &st->doc->nodes[node];
+    if (is_key && child->kind == ASPIRE_YAML_SCALAR) {
         shim_check_key(st, frame, node, line, column);
         if (st->stop) return;
+        if (child->style == ASPIRE_YAML_STYLE_PLAIN && child->value_length == 2 &&
+            memcmp(st->doc->pool + child->value_offset, "<<", 2) == 0)
+            frame->flags |= ASPIRE_YAML_FLAG_MERGE_KEY | ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY;
+    } else if (child->kind != ASPIRE_YAML_SCALAR && (child->value_length & ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY)) {
+        frame->flags |= ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY;
     }
     uint32_t *stack = shim_grow(st->stack, &st->stack_cap, st->stack_count, 1, sizeof *stack);
     if (stack == NULL) { shim_fail_memory(st); return; }
@@ -515,6 +522,7 @@ static void shim_on_collection_end(shim_state *st, const yaml_event_t *ev) {
     aspire_yaml_node *node = &doc->nodes[index];
     node->first_child = (uint32_t)doc->child_count;
     node->child_count = (uint32_t)count;
+    node->value_length = frame->flags;
     shim_location(st, ev->end_mark, &node->end_line, &node->end_column);
     doc->child_count += count;
     st->meta[index] = (shim_meta){.size = frame->size, .height = frame->height};

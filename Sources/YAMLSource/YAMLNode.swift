@@ -201,6 +201,19 @@ package struct YAMLNode: Sendable {
         return storage.bytesEqual(offset: node.value_offset, length: UInt32(prefix.utf8CodeUnitCount), prefix)
     }
 
+    /// True when this is a mapping with a YAML merge key: a plain scalar `<<` key (read by the
+    /// shim, so asking costs no look at the keys).
+    package var hasMergeKey: Bool {
+        let node = raw
+        return node.kind == Self.mappingKind && node.value_length & ASPIRE_YAML_FLAG_MERGE_KEY.rawValue != 0
+    }
+
+    /// True when this collection, or one inside it (aliases followed), has a merge key.
+    package var containsMergeKey: Bool {
+        let node = raw
+        return node.kind != Self.scalarKind && node.value_length & ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY.rawValue != 0
+    }
+
     /// The children range, clamped to the arrays (a partial tree after an error stays in bounds).
     private func childRange(_ node: aspire_yaml_node) -> Range<Int> {
         let start = Int(node.first_child)

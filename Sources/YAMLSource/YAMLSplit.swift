@@ -53,14 +53,15 @@ package struct YAMLSplit: Sendable {
 
     /// The split mapping's entries in a parsed part: in part 0, the mapping under its last
     /// top-level key (with that key); in the others, the root. Nil when the part is not shaped so
-    /// (then the parts do not join).
+    /// (then the parts do not join). A merge key among the entries (`<<: {…}`) merges into the whole
+    /// mapping, not into one part: such a file does not join either.
     package func entries(of document: YAMLDocument, part index: Int) -> (key: YAMLNode?, mapping: YAMLNode)? {
         guard document.errors.isEmpty, let root = document.root, root.kind == .mapping, root.style == .block else { return nil }
         if index > 0 {
-            return root.location.column == keyColumn ? (nil, root) : nil
+            return root.location.column == keyColumn && !root.hasMergeKey ? (nil, root) : nil
         }
         guard let last = root.pairView.last, last.key.kind == .scalar, last.value.kind == .mapping, last.value.style == .block,
-            last.value.location.column == keyColumn
+            last.value.location.column == keyColumn, !last.value.hasMergeKey
         else { return nil }
         return (last.key, last.value)
     }

@@ -86,7 +86,7 @@ import YAMLSource
         let scalar = load("resources:\n  a:\n    <<: oops\n    type: executable\n    command: x\n")
         #expect(scalar.diagnostics.summaries.contains("wrong-type@3:9"), "\(scalar.diagnostics.summaries)")
         let unknown = load("x-d: &d\n  type: executable\n  comand: x\nresources:\n  a:\n    <<: [*d]\n    command: y\n")
-        #expect(unknown.diagnostics.summaries.contains("unknown-key@3:3"), "\(unknown.diagnostics.summaries)")
+        #expect(unknown.diagnostics.summaries.contains("unknown-key@6:5"), "\(unknown.diagnostics.summaries)")
     }
 
     @Test("names with many resources: duplicates through databases and unused parameters")

@@ -122,6 +122,22 @@ VALID = {
         resources:
           api: { type: project, command: ./run.sh }
     """,
+    "command as a list, as compose and Kubernetes write it": """
+        resources:
+          cache: { type: redis }
+          a: { type: executable, command: [python3, app.py, "--redis={cache.connectionString}"], args: [-v] }
+          b: { type: project, path: ./b, command: [uvicorn, "main:app", 8000] }
+          c: { type: executable, command: ["/opt/My App/run"] }
+    """,
+    "merge keys in env, endpoints and a resource": """
+        x-env: &common { A: "1", B: "1" }
+        x-service: &service { type: executable, command: x }
+        resources:
+          a:
+            <<: *service
+            env: { <<: *common, B: "2" }
+            endpoints: {}
+    """,
     "env in compose's list form": """
         resources:
           api: { type: executable, command: env, env: ["A=1", "B=two=2"] }
@@ -191,6 +207,14 @@ VALID = {
 }
 
 INVALID = {
+    "an empty command list": """
+        resources:
+          a: { type: executable, command: [] }
+    """,
+    "a command mapping": """
+        resources:
+          a: { type: executable, command: { program: x } }
+    """,
     "no resources": "name: app",
     "unknown top-level key": """
         resources: {}

@@ -43,6 +43,15 @@ typedef enum {
     ASPIRE_YAML_STYLE_FLOW = 6,
 } aspire_yaml_style;
 
+/// A collection's flags (in its value_length), so that readers of the common file, which has no
+/// YAML merge key (`<<: *defaults`), never look for one.
+typedef enum {
+    /// A mapping one of whose keys is the plain scalar `<<` (a merge key).
+    ASPIRE_YAML_FLAG_MERGE_KEY = 1,
+    /// This collection, or one inside it (aliases followed), is a mapping with a merge key.
+    ASPIRE_YAML_FLAG_CONTAINS_MERGE_KEY = 2,
+} aspire_yaml_flag;
+
 /// Error codes; the message text says the rest.
 typedef enum {
     ASPIRE_YAML_OK = 0,
@@ -65,7 +74,7 @@ typedef struct {
     uint32_t end_line;
     uint32_t end_column;
     uint32_t value_offset; // scalars: byte offset of the value in the pool
-    uint32_t value_length; // scalars: byte length of the value
+    uint32_t value_length; // scalars: byte length of the value; collections: ASPIRE_YAML_FLAG_* bits
     int32_t tag_offset;    // -1 when the node has no explicit tag (or non-specific '!')
     uint32_t tag_length;
     uint32_t first_child;  // collections: index into the children array
