@@ -80,6 +80,9 @@ extension ManifestDecoder {
         }
         run.workingDir = reader.string(fields["workingDir"], "workingDir")
         run.envFile = reader.string(fields["envFile"], "envFile")
+        if let node = fields["stopSignal"] {
+            run.stopSignal = decodeStopSignal(node)
+        }
         return run
     }
 
@@ -219,6 +222,16 @@ extension ManifestDecoder {
             }
         }
         return check
+    }
+
+    /// `stopSignal: SIGINT` (or `INT`, `2`); an unknown name is an error with did-you-mean.
+    private mutating func decodeStopSignal(_ node: YAMLNode) -> StopSignal? {
+        guard let text = reader.string(node, "stopSignal") else { return nil }
+        guard let signal = StopSignal.parse(text) else {
+            reader.diagnostics.append(.error(.unknownSignal(text), at: node.location))
+            return nil
+        }
+        return signal
     }
 
     private mutating func decodeRestart(_ node: YAMLNode) -> Restart? {

@@ -22,6 +22,8 @@ package struct RunOptions: Sendable, Hashable {
     package var replicasLocation: SourceLocation?
     package var workingDir: String?
     package var envFile: String?
+    /// `stopSignal:`: sent first when the resource is stopped; nil = SIGTERM.
+    package var stopSignal: StopSignal?
 
     package init() {}
 }

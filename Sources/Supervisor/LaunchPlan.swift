@@ -49,6 +49,9 @@ package struct ServiceSpec: Sendable, Hashable {
     /// The credentials change in the child before the parent-death signal is armed, because
     /// the kernel clears that signal on a credential change.
     package var user: ProcessUser?
+    /// Sent first to the child's process group when it is stopped (`stopSignal:`, compose's
+    /// `stop_signal`), then the grace period, then SIGKILL.
+    package var stopSignal: Int32 = SIGTERM
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],

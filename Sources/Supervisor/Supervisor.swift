@@ -253,7 +253,8 @@ struct RunContext: Sendable {
     let supervisor: Supervisor
     let loop: IOLoop
     let console: ConsoleWriter
-    let teardown: TeardownSequence
+    /// Between a service's stop signal and SIGKILL (`TeardownSequence.graceful`).
+    let gracePeriod: Duration
     let backoff: RestartBackoff
     let drainTimeout: Duration
     let shutdown: OneShot<Void>
