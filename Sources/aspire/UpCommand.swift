@@ -92,7 +92,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
-        let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color), logger: logger)
+        let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color, adoptOrphans: true), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
         let control = Self.control(for: supervisor, app: app, urls: urls)
         let recorder = StatusRecorder(folder: folder, control: control)
