@@ -125,6 +125,8 @@ package struct HealthCheck: Sendable, Hashable {
     package var timeout: Duration = .seconds(2)
     package var retries: Int = 3
     package var startPeriod: Duration = .zero
+    /// `startInterval:`: how often to probe until the first success; nil = the supervisor's default (50 ms).
+    package var startInterval: Duration?
     package var location: SourceLocation
 
     package init(probe: Probe, location: SourceLocation) {
