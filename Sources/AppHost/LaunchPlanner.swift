@@ -134,10 +134,12 @@ package struct LaunchPlanner: Sendable {
                 // Waiting for a database means waiting for its creation job, which waits for the server.
                 waitForCompletion: resource.run.waitForCompletion.compactMap { manifest.runnableOwner(of: $0.name) }
                     + resource.run.waitFor.filter { isDatabase($0.name) }.map(\.name),
-                healthCheck: healthCheck(for: resource, execPrefix: command.execPrefix) ?? command.defaultHealthCheck,
+                healthCheck: healthCheck(for: resource, execPrefix: command.execPrefix) ?? command.defaultHealthCheck
+                    ?? Self.portReadiness(of: resource),
                 restart: RestartSpec(policy: RestartSpec.Policy(rawValue: resource.run.restart.policy.rawValue) ?? .no, maxRestarts: resource.run.restart.maxRestarts),
                 proxies: proxies, hostPorts: hostPorts, secrets: secrets.sorted())
         spec.user = command.user
+        if let signal = resource.run.stopSignal { spec.stopSignal = signal.number }
         return .success(spec)
     }
 
@@ -159,7 +161,18 @@ package struct LaunchPlanner: Sendable {
         case .exec(let argv):
             probe = .exec(execPrefix + argv)
         }
-        return HealthCheckSpec(probe: probe, interval: check.interval, timeout: check.timeout, retries: check.retries, startPeriod: check.startPeriod)
+        return HealthCheckSpec(
+            probe: probe, interval: check.interval, timeout: check.timeout, retries: check.retries, startPeriod: check.startPeriod,
+            startInterval: check.startInterval ?? HealthCheckSpec.defaultStartInterval)
+    }
+
+    /// The default readiness of a resource with no health check: its first tcp/http/https endpoint
+    /// accepts a TCP connection (docs/supervisor.md#readiness). None for an executable whose only
+    /// endpoint is the implicit one (nothing says it listens), nor for a resource without one.
+    static func portReadiness(of resource: Resource) -> HealthCheckSpec? {
+        guard let endpoint = resource.run.endpoints.first(where: { $0.scheme != .udp }) else { return nil }
+        if endpoint.isImplicit, case .executable = resource.kind { return nil }
+        return HealthCheckSpec(probe: .tcp(endpoint: endpoint.name), kind: .port)
     }
 
     /// Resolves `path` against the manifest's folder.

@@ -3,7 +3,9 @@ import YAMLSource
 extension ManifestDecoder {
     static let referenceKeys = ["resource", "connectionName", "optional"]
     static let endpointKeys = ["scheme", "port", "targetPort", "env", "external"]
-    static let healthCheckKeys = ["http", "tcp", "exec", "endpoint", "interval", "timeout", "retries", "startPeriod"]
+    static let healthCheckKeys = [
+        "http", "tcp", "exec", "endpoint", "interval", "timeout", "retries", "startPeriod", "startInterval",
+    ]
     static let restartKeys = ["policy", "maxRestarts"]
 
     /// `text.contains(a) || text.contains(b)` for ASCII characters; ASCII text is checked as bytes
@@ -81,6 +83,9 @@ extension ManifestDecoder {
         }
         run.workingDir = reader.string(fields["workingDir"], "workingDir")
         run.envFile = reader.string(fields["envFile"], "envFile")
+        if let node = fields["stopSignal"] {
+            run.stopSignal = decodeStopSignal(node)
+        }
         return run
     }
 
@@ -214,6 +219,13 @@ extension ManifestDecoder {
         if let value = reader.duration(fields["interval"], "interval") { check.interval = value }
         if let value = reader.duration(fields["timeout"], "timeout") { check.timeout = value }
         if let value = reader.duration(fields["startPeriod"], "startPeriod") { check.startPeriod = value }
+        if let node = fields["startInterval"], let value = reader.duration(node, "startInterval") {
+            if value <= .zero {
+                reader.diagnostics.append(.error(.invalidDuration(node.scalar ?? "", field: "startInterval"), at: node.location))
+            } else {
+                check.startInterval = value
+            }
+        }
         if let retriesNode = fields["retries"], let retries = reader.int(retriesNode, "retries") {
             if retries < 1 {
                 reader.diagnostics.append(.error(.outOfRange("retries", value: retries, range: 1...1000), at: retriesNode.location))
@@ -222,6 +234,16 @@ extension ManifestDecoder {
             }
         }
         return check
+    }
+
+    /// `stopSignal: SIGINT` (or `INT`, `2`); an unknown name is an error with did-you-mean.
+    private mutating func decodeStopSignal(_ node: YAMLNode) -> StopSignal? {
+        guard let text = reader.string(node, "stopSignal") else { return nil }
+        guard let signal = StopSignal.parse(text) else {
+            reader.diagnostics.append(.error(.unknownSignal(text), at: node.location))
+            return nil
+        }
+        return signal
     }
 
     private mutating func decodeRestart(_ node: YAMLNode) -> Restart? {

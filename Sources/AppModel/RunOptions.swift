@@ -22,6 +22,8 @@ package struct RunOptions: Sendable, Hashable {
     package var replicasLocation: SourceLocation?
     package var workingDir: String?
     package var envFile: String?
+    /// `stopSignal:`: sent first when the resource is stopped; nil = SIGTERM.
+    package var stopSignal: StopSignal?
 
     package init() {}
 }
@@ -123,6 +125,8 @@ package struct HealthCheck: Sendable, Hashable {
     package var timeout: Duration = .seconds(2)
     package var retries: Int = 3
     package var startPeriod: Duration = .zero
+    /// `startInterval:`: how often to probe until the first success; nil = the supervisor's default (50 ms).
+    package var startInterval: Duration?
     package var location: SourceLocation
 
     package init(probe: Probe, location: SourceLocation) {

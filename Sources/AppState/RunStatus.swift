@@ -13,8 +13,13 @@ package struct RunStatus: Codable, Sendable, Hashable {
         package var urls: [String]
         /// When the resource last came up (seconds since 1970), for uptime.
         package var upSince: Double?
+        /// What decides readiness (`http`, `tcp`, `exec`, `port`); absent when running is ready.
+        package var healthProbe: String?
 
-        package init(name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?) {
+        package init(
+            name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?,
+            healthProbe: String? = nil
+        ) {
             self.name = name
             self.type = type
             self.state = state
@@ -22,12 +27,16 @@ package struct RunStatus: Codable, Sendable, Hashable {
             self.restarts = restarts
             self.urls = urls
             self.upSince = upSince
+            self.healthProbe = healthProbe
         }
 
-        /// `healthy` or `unhealthy` for a running, health-checked resource (its state says so);
-        /// nil otherwise. `ps` and the dashboard show it as its own column.
+        /// `healthy` or `unhealthy` for a running, health-checked resource (its state says so),
+        /// `port` for one made ready by its port accepting connections (the default with an
+        /// endpoint and no health check); nil otherwise. `ps` and the dashboard show it as its
+        /// own column.
         package var health: String? {
-            state == "healthy" || state == "unhealthy" ? state : nil
+            guard state == "healthy" || state == "unhealthy" else { return nil }
+            return healthProbe == "port" ? "port" : state
         }
 
         /// The state as `ps` shows it beside `health`: `running` for a health-checked running

@@ -188,13 +188,27 @@ static int child_main(void *raw) {
 /// The child's stack: room for the PATH search buffer and the calls above.
 #define CHILD_STACK_SIZE (256 * 1024)
 
+static int spawn_registered(
+    const char *file, char *const *argv, char *const *envp, const char *workdir,
+    int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result);
+
 int aspire_process_spawn(
     const char *file, char *const *argv, char *const *envp, const char *workdir,
     int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result) {
     result->pid = 0;
     result->step = ASPIRE_SPAWN_OK;
     result->error = 0;
+    // Until the pid is registered, the orphan reaper must not reap (it could take this child).
+    aspire_children_spawn_begin();
+    int status = spawn_registered(file, argv, envp, workdir, stdout_fd, stderr_fd, uid, gid, result);
+    aspire_children_spawn_end(status == 0 ? result->pid : 0);
+    return status;
+}
 
+/// `aspire_process_spawn` between the registry's begin and end.
+static int spawn_registered(
+    const char *file, char *const *argv, char *const *envp, const char *workdir,
+    int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) {
         result->step = ASPIRE_SPAWN_STEP_PIPE;
@@ -294,7 +308,10 @@ int aspire_process_has_exited(pid_t pid) {
 int aspire_process_reap(pid_t pid, int block, int *status) {
     for (;;) {
         pid_t reaped = waitpid(pid, status, block ? 0 : WNOHANG);
-        if (reaped == pid) return 1;
+        if (reaped == pid) {
+            aspire_children_forget(pid);
+            return 1;
+        }
         if (reaped == 0) return 0;
         if (errno != EINTR) return -errno;
     }

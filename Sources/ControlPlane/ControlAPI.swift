@@ -46,10 +46,14 @@ package struct ControlResource: Codable, Sendable, Hashable {
     /// Stopped by `stop` and waiting for `start`.
     package var stoppedByUser: Bool
     package var replicas: [ControlReplica]
+    /// What decides readiness: `http`, `tcp`, `exec`, or `port` (the default for a resource with
+    /// an endpoint and no health check); absent when running is ready.
+    package var healthProbe: String?
 
     package init(
         name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?,
-        healthCheck: Bool, ready: Bool, finished: Bool, stoppedByUser: Bool, replicas: [ControlReplica]
+        healthCheck: Bool, ready: Bool, finished: Bool, stoppedByUser: Bool, replicas: [ControlReplica],
+        healthProbe: String? = nil
     ) {
         self.name = name
         self.type = type
@@ -63,6 +67,7 @@ package struct ControlResource: Codable, Sendable, Hashable {
         self.finished = finished
         self.stoppedByUser = stoppedByUser
         self.replicas = replicas
+        self.healthProbe = healthProbe
     }
 
     /// Finished without being ready: it failed, exited non-zero, or was stopped.
@@ -71,7 +76,8 @@ package struct ControlResource: Codable, Sendable, Hashable {
     /// The same resource in the shape of `.aspire/status.json`.
     package var runStatusResource: RunStatus.Resource {
         RunStatus.Resource(
-            name: name, type: type, state: state, pids: pids, restarts: restarts, urls: urls, upSince: upSince)
+            name: name, type: type, state: state, pids: pids, restarts: restarts, urls: urls, upSince: upSince,
+            healthProbe: healthProbe)
     }
 }
 

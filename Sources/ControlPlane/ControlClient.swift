@@ -47,6 +47,16 @@ package struct ControlClient: Sendable {
         try decode(ControlStatus.self, from: request("GET", "/v1/status"))
     }
 
+    /// `GET /v1/status?wait=ready`: the status once the app is ready or something failed, or
+    /// after `timeout` (the server caps it at 60 s); the client's own `timeout` must be longer.
+    ///
+    /// - Throws: `ControlClientError`.
+    package func status(waitingUntilReadyFor timeout: Duration) throws(ControlClientError) -> ControlStatus {
+        let (seconds, attoseconds) = timeout.components
+        let text = String(Double(seconds) + Double(attoseconds) / 1e18)
+        return try decode(ControlStatus.self, from: request("GET", "/v1/status?wait=ready&timeout=\(text)"))
+    }
+
     /// `POST /v1/{action}` for several resources at once (all or nothing when a name is unknown).
     ///
     /// - Returns: the resources' states once the action is done.

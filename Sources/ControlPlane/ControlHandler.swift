@@ -4,6 +4,10 @@ package protocol ControlHandler: Sendable {
     /// The app and every resource, now.
     func status() async -> ControlStatus
 
+    /// The app and every resource once the app is ready or something failed (its `readiness`
+    /// is no longer pending), a shutdown began, or `timeout` passed: what `up --detach` waits on.
+    func status(waitingUntilReadyFor timeout: Duration) async -> ControlStatus
+
     /// Stops, starts or restarts resources; returns once done (see `Supervisor.stop` and friends).
     ///
     /// - Returns: the resources' states afterwards, in the order asked.
@@ -12,6 +16,13 @@ package protocol ControlHandler: Sendable {
 
     /// Starts a graceful shutdown (a second request does not escalate).
     func shutdown() async -> ControlShutdownResponse
+}
+
+extension ControlHandler {
+    /// Answers at once (handlers that cannot wait for changes).
+    package func status(waitingUntilReadyFor timeout: Duration) async -> ControlStatus {
+        await status()
+    }
 }
 
 /// A request the handler turned down: the HTTP status and the error body.

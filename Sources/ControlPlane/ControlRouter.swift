@@ -21,6 +21,9 @@ package struct ControlRouter: Sendable {
         switch route.count {
         case 1 where route[0] == "status":
             guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
+            if let wait = Self.readyWait(request.query) {
+                return Self.json(200, await handler.status(waitingUntilReadyFor: wait))
+            }
             return Self.json(200, await handler.status())
         case 1 where route[0] == "shutdown":
             guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
@@ -41,6 +44,20 @@ package struct ControlRouter: Sendable {
             break
         }
         return Self.error(404, "no such endpoint: \(request.path)", code: "notFound")
+    }
+
+    /// `wait=ready&timeout=SECONDS` (at most 60, default 30): how long a status request may wait
+    /// for the app to be ready; nil without `wait=ready`.
+    static func readyWait(_ query: String?) -> Duration? {
+        guard let query else { return nil }
+        var fields: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            fields[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        guard fields["wait"] == "ready" else { return nil }
+        let seconds = fields["timeout"].flatMap(Double.init).map { min(max($0, 0), 60) } ?? 30
+        return .milliseconds(Int64(seconds * 1000))
     }
 
     private func perform(_ action: ControlAction, on names: [String]) async -> HTTPResponse {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension ControlStatus {
     /// Where an app stands for `up --detach` (like `docker compose up --wait`).
     package enum Readiness: Sendable, Hashable {
@@ -18,5 +20,23 @@ extension ControlStatus {
         if !failed.isEmpty { return .failed(failed) }
         let pending = resources.filter { !$0.ready }
         return pending.isEmpty ? .ready : .pending(pending)
+    }
+}
+
+extension ControlStatus {
+    /// How long `up --detach` waits after `ready` for a resource that is ready only because it
+    /// runs (no health check and no port to probe): such a resource must be up this long, so one
+    /// that dies at once (a bad flag, an import error) still fails `up -d`. Ready-by-check
+    /// resources never wait for it. docs/supervisor.md#readiness says why 200 ms.
+    package static let settle: Double = 0.2
+
+    /// The time until every running resource that is ready only because it runs has been up for
+    /// `settle`, or nil when each has (or there is none).
+    ///
+    /// - Parameter now: seconds since 1970 (the clock `upSince` is on).
+    package func settleWait(now: Double = Date().timeIntervalSince1970) -> Duration? {
+        let youngest = resources.filter { !$0.healthCheck && !$0.finished }.compactMap(\.upSince).max()
+        guard let youngest, now - youngest < Self.settle else { return nil }
+        return .milliseconds(Int64((Self.settle - (now - youngest)) * 1000) + 1)
     }
 }

@@ -45,7 +45,24 @@ package struct SupervisorControl: ControlHandler {
         let shuttingDown = await supervisor.isShuttingDown
         return ControlStatus(
             app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: shuttingDown,
-            resources: snapshots.map(resource))
+            resources: snapshots.map { Self.resource($0, app: app) })
+    }
+
+    package func status(waitingUntilReadyFor timeout: Duration) async -> ControlStatus {
+        let app = self.app
+        let snapshots = await supervisor.snapshot(
+            until: { snapshots in
+                let resources = snapshots.map { Self.resource($0, app: app) }
+                let status = ControlStatus(
+                    app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: false,
+                    resources: resources)
+                if case .pending = status.readiness { return false }
+                return true
+            }, deadline: ContinuousClock.now + timeout)
+        let shuttingDown = await supervisor.isShuttingDown
+        return ControlStatus(
+            app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: shuttingDown,
+            resources: snapshots.map { Self.resource($0, app: app) })
     }
 
     package func perform(_ action: ControlAction, on names: [String]) async throws(ControlRefusal) -> [ControlResource]
@@ -70,7 +87,7 @@ package struct SupervisorControl: ControlHandler {
 
     // MARK: - Mapping
 
-    private func resource(_ snapshot: ServiceSnapshot) -> ControlResource {
+    private static func resource(_ snapshot: ServiceSnapshot, app: App) -> ControlResource {
         let status = snapshot.status
         return ControlResource(
             name: status.name, type: app.types[status.name] ?? "job", state: status.state.description,
@@ -80,7 +97,7 @@ package struct SupervisorControl: ControlHandler {
             stoppedByUser: snapshot.isStoppedByUser,
             replicas: status.replicas.map {
                 ControlReplica(name: $0.name, state: $0.state.description, pid: $0.pid, restarts: $0.restarts)
-            })
+            }, healthProbe: snapshot.healthProbe)
     }
 
     /// The HTTP answer for a refused control request (404 for unknown names, with did-you-mean).

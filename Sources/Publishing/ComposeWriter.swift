@@ -166,6 +166,7 @@ extension ComposeWriter {
             if let dependencies = dependsOn(resource) { service.append(("depends_on", dependencies)) }
             if let check = DeployedHealthCheck.of(resource, ports: ports) { service.append(("healthcheck", healthcheck(check, runtime: runtime))) }
             if let restart = restartPolicy(resource.run.restart) { service.append(("restart", .string(restart))) }
+            if let signal = resource.run.stopSignal { service.append(("stop_signal", .string(signal.name))) }
             if resource.run.replicas > 1 { service.append(("deploy", ["replicas": .int(resource.run.replicas)])) }
             return .map(service)
         }

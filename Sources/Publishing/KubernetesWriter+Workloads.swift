@@ -97,6 +97,9 @@ extension KubernetesWriter {
                 }
             }
             if !podVolumes.isEmpty { podSpec.append(("volumes", .sequence(podVolumes, flow: false))) }
+            if let signal = resource.run.stopSignal, signal.number != 15 {
+                notes.append(PublishNote(resource.name, "stopSignal \(signal.name) is not published: Kubernetes always sends SIGTERM; set STOPSIGNAL in the image or a preStop hook"))
+            }
             let isJob = !resource.isWellKnown && oneShots.contains(resource.name)
             if isJob { podSpec.append(("restartPolicy", "OnFailure")) }
             let template: Value = ["metadata": ["labels": labels(resource.name, component: component)], "spec": .map(podSpec)]

@@ -1,38 +1,65 @@
-/// Probes one replica for as long as it runs: first at once, then every `interval`. The replica
-/// turns healthy on the first success and unhealthy after `retries` consecutive failures
-/// (failures during `startPeriod` do not count); probing continues after either.
+/// Probes one replica for as long as it runs (a `.port` check: until its first success).
+///
+/// Probing starts at once and, while the replica starts, repeats every `startInterval` (50 ms by
+/// default, compose's `start_interval`): until the first success, the first unhealthy verdict,
+/// or the end of `startPeriod` when one is set. Then it repeats every `interval`. The replica
+/// turns healthy on the first success and unhealthy after `retries` counted failures; a failure
+/// counts only after `startPeriod` and at most once per `interval`, so fast probing finds a
+/// success sooner without making anything unhealthy sooner. Probing continues after either.
 struct HealthProber: Sendable {
     let check: HealthCheckSpec
     let replica: ReplicaSpec
     let workingDirectory: String
     let loop: IOLoop
     let masker: SecretMasker
-    /// Called on each transition to `.healthy` or `.unhealthy` (with the last failure's reason).
+    /// Called on each transition to `.healthy` or `.unhealthy` (with the last failure's reason,
+    /// or for a port check what passed).
     let onChange: @Sendable (ServiceState, String?) async -> Void
 
-    /// Probes until cancelled.
+    /// Probes until cancelled (a port check: until its first success).
     func run() async {
         let start = ContinuousClock.now
         var failures = 0
+        var lastCounted: ContinuousClock.Instant?
         var current = ServiceState.running
+        var starting = true
         while !Task.isCancelled {
             let failure = await probeOnce()
             if Task.isCancelled { return }
+            let now = ContinuousClock.now
             if let failure {
-                if start.duration(to: .now) >= check.startPeriod { failures += 1 }
-                if failures >= max(1, check.retries), current != .unhealthy {
-                    current = .unhealthy
-                    await onChange(.unhealthy, masker.mask(failure))
+                let inStartPeriod = start.duration(to: now) < check.startPeriod
+                if !inStartPeriod, lastCounted.map({ $0.duration(to: now) >= check.interval }) ?? true {
+                    failures += 1
+                    lastCounted = now
+                }
+                if failures >= max(1, check.retries) {
+                    starting = false
+                    if check.kind == .declared, current != .unhealthy {
+                        current = .unhealthy
+                        await onChange(.unhealthy, masker.mask(failure))
+                    }
                 }
             } else {
                 failures = 0
+                lastCounted = nil
+                starting = false
                 if current != .healthy {
                     current = .healthy
-                    await onChange(.healthy, nil)
+                    await onChange(.healthy, check.kind == .port ? passedNote : nil)
                 }
+                if check.kind == .port { return }
             }
-            do { try await Task.sleep(for: check.interval) } catch { return }
+            if check.startPeriod > .zero, start.duration(to: now) >= check.startPeriod { starting = false }
+            let delay = starting ? min(check.startInterval, check.interval) : check.interval
+            do { try await Task.sleep(for: delay) } catch { return }
         }
+    }
+
+    /// "port 8080 accepts connections".
+    private var passedNote: String? {
+        guard case .tcp(let endpoint) = check.probe, let port = replica.endpointPorts[endpoint] else { return nil }
+        return "port \(port) accepts connections"
     }
 
     /// One probe within `timeout`: nil when healthy, else why not.

@@ -49,6 +49,9 @@ package struct ServiceSpec: Sendable, Hashable {
     /// The credentials change in the child before the parent-death signal is armed, because
     /// the kernel clears that signal on a credential change.
     package var user: ProcessUser?
+    /// Sent first to the child's process group when it is stopped (`stopSignal:`, compose's
+    /// `stop_signal`), then the grace period, then SIGKILL.
+    package var stopSignal: Int32 = SIGTERM
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],
@@ -124,6 +127,16 @@ package struct HealthCheckSpec: Sendable, Hashable {
         case exec([String])
     }
 
+    /// Where the check comes from, which decides what it does after the first success.
+    package enum Kind: String, Sendable, Hashable {
+        /// A health check (the manifest's, or a well-known server's): probed for as long as the
+        /// replica runs; `retries` failures make it unhealthy.
+        case declared
+        /// The default readiness of a resource with an endpoint and no health check: its port
+        /// accepts a TCP connection. Probed until the first success only; never unhealthy.
+        case port
+    }
+
     package var probe: Probe
     package var interval: Duration
     package var timeout: Duration
@@ -131,16 +144,37 @@ package struct HealthCheckSpec: Sendable, Hashable {
     package var retries: Int
     /// Failures during this window after start do not count.
     package var startPeriod: Duration
+    /// Time between probes while the replica starts (compose's `start_interval`): until the
+    /// first success or verdict, and within `startPeriod` when one is set.
+    package var startInterval: Duration
+    package var kind: Kind
+
+    /// The default `startInterval`.
+    package static let defaultStartInterval = Duration.milliseconds(50)
 
     package init(
         probe: Probe, interval: Duration = .seconds(1), timeout: Duration = .seconds(2),
-        retries: Int = 3, startPeriod: Duration = .zero
+        retries: Int = 3, startPeriod: Duration = .zero, startInterval: Duration = defaultStartInterval,
+        kind: Kind = .declared
     ) {
         self.probe = probe
         self.interval = interval
         self.timeout = timeout
         self.retries = retries
         self.startPeriod = startPeriod
+        self.startInterval = startInterval
+        self.kind = kind
+    }
+
+    /// The name `ps` and the control API show: `http`, `tcp`, `exec`, or `port` for the
+    /// default port readiness.
+    package var label: String {
+        if kind == .port { return "port" }
+        switch probe {
+        case .http: return "http"
+        case .tcp: return "tcp"
+        case .exec: return "exec"
+        }
     }
 }
 

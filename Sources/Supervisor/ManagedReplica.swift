@@ -139,7 +139,8 @@ struct ManagedReplica: Sendable {
             case .stopTurn:
                 stoppedByUs = true
                 let name = handle.replicaNames[index]
-                await context.loop.teardown(process, sequence: context.teardown, force: context.force) { step in
+                let sequence = TeardownSequence.graceful(signal: handle.spec.stopSignal, gracePeriod: context.gracePeriod)
+                await context.loop.teardown(process, sequence: sequence, force: context.force) { step in
                     await context.supervisor.announce(
                         "\(name): still running \(Self.format(step.allowedDuration)) after "
                             + "\(Syscalls.signalName(step.signal)); sending SIGKILL")

@@ -16,10 +16,13 @@ package struct ServiceSnapshot: Sendable, Hashable {
     package var isStoppedByUser: Bool
     /// When the service last came up (all replicas running), nil while it is not up.
     package var upSince: Date?
+    /// What decides readiness: `http`, `tcp`, `exec`, `port` (the default for a resource with
+    /// an endpoint), or nil (running is ready).
+    package var healthProbe: String?
 
     package init(
         status: ServiceStatus, hasHealthCheck: Bool, isReady: Bool, isFinished: Bool, isStoppedByUser: Bool,
-        upSince: Date?
+        upSince: Date?, healthProbe: String? = nil
     ) {
         self.status = status
         self.hasHealthCheck = hasHealthCheck
@@ -27,5 +30,6 @@ package struct ServiceSnapshot: Sendable, Hashable {
         self.isFinished = isFinished
         self.isStoppedByUser = isStoppedByUser
         self.upSince = upSince
+        self.healthProbe = healthProbe
     }
 }

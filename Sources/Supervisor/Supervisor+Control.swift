@@ -116,7 +116,31 @@ extension Supervisor {
             let succeeded = finished && !replicas.isEmpty && replicas.allSatisfy { $0.state == .exited(.exited(0)) }
             return ServiceSnapshot(
                 status: status, hasHealthCheck: hasCheck, isReady: up || succeeded, isFinished: finished || parked,
-                isStoppedByUser: parked, upSince: controlBook.upSince[status.name])
+                isStoppedByUser: parked, upSince: controlBook.upSince[status.name],
+                healthProbe: record?.spec.healthCheck?.label)
+        }
+    }
+
+    /// Snapshots once `isSettled` holds for one, a shutdown begins, or `deadline` passes; woken
+    /// by every state change, so a caller waiting for readiness need not poll.
+    package func snapshot(
+        until isSettled: @Sendable ([ServiceSnapshot]) -> Bool, deadline: ContinuousClock.Instant
+    ) async -> [ServiceSnapshot] {
+        while true {
+            let current = snapshot()
+            if isSettled(current) || shutdown.isFulfilled || Task.isCancelled || ContinuousClock.now >= deadline {
+                return current
+            }
+            // Taken in the same actor turn as the snapshot: no change can slip in between.
+            let changed = controlBook.changed
+            let shutdown = self.shutdown
+            await race(
+                { _ = try? await changed.wait() },
+                {
+                    await race(
+                        { _ = try? await shutdown.wait() },
+                        { try? await Task.sleep(until: deadline) })
+                })
         }
     }
 

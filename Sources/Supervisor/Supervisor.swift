@@ -109,22 +109,35 @@ package actor Supervisor {
         if selected.isEmpty { allDone.fulfill() }
 
         let context = RunContext(
-            supervisor: self, loop: loop, console: console, teardown: .graceful(gracePeriod: plan.gracePeriod),
+            supervisor: self, loop: loop, console: console, gracePeriod: plan.gracePeriod,
             backoff: options.restartBackoff, drainTimeout: options.outputDrainTimeout, shutdown: shutdown,
             force: force, handles: handles, logger: logger)
         let services = selected.compactMap { handles[$0.name] }
         let dependents = dependentsByService(services)
         let (shutdown, force, allDone) = (self.shutdown, self.force, self.allDone)
 
+        // As a subreaper, orphaned grandchildren come to us: reap them meanwhile, stop them last.
+        let reaper = options.adoptOrphans ? OrphanReaper(loop: loop) : nil
+        let gracePeriod = plan.gracePeriod
         await withTaskCancellationHandler {
-            await withDiscardingTaskGroup { group in
-                group.addTask {
-                    await Self.coordinateShutdown(
-                        services: services, dependents: dependents, shutdown: shutdown, allDone: allDone)
+            await withTaskGroup(of: Void.self) { background in
+                if let reaper { background.addTask { await reaper.run() } }
+                await withDiscardingTaskGroup { group in
+                    group.addTask {
+                        await Self.coordinateShutdown(
+                            services: services, dependents: dependents, shutdown: shutdown, allDone: allDone)
+                    }
+                    for handle in services {
+                        group.addTask { await ManagedService(handle: handle, context: context).run() }
+                    }
                 }
-                for handle in services {
-                    group.addTask { await ManagedService(handle: handle, context: context).run() }
+                await reaper?.stopDescendants(gracePeriod: gracePeriod, force: force) { pids in
+                    let list = pids.prefix(10).map(String.init).joined(separator: ", ")
+                    await self.announce(
+                        "stopping \(pids.count) process\(pids.count == 1 ? "" : "es") left behind by resources "
+                            + "(pid \(list)\(pids.count > 10 ? ", …" : ""))")
                 }
+                background.cancelAll()
             }
         } onCancel: {
             shutdown.fulfill()
@@ -253,7 +266,8 @@ struct RunContext: Sendable {
     let supervisor: Supervisor
     let loop: IOLoop
     let console: ConsoleWriter
-    let teardown: TeardownSequence
+    /// Between a service's stop signal and SIGKILL (`TeardownSequence.graceful`).
+    let gracePeriod: Duration
     let backoff: RestartBackoff
     let drainTimeout: Duration
     let shutdown: OneShot<Void>

@@ -14,6 +14,10 @@ package struct SupervisorOptions: Sendable {
     /// How long output of an exited child is still read before its pipes are closed (a
     /// grandchild that left the process group may hold them open forever).
     package var outputDrainTimeout: Duration
+    /// Become a child subreaper for the run (`PR_SET_CHILD_SUBREAPER`): reap orphaned
+    /// descendants and stop them after the services. A process-wide setting, so only the CLI's
+    /// `up` (one supervisor per process) turns it on.
+    package var adoptOrphans: Bool
 
     /// Creates options.
     /// - Parameters:
@@ -23,10 +27,11 @@ package struct SupervisorOptions: Sendable {
     ///   - restartBackoff: delays between restarts.
     ///   - logRotationBytes: the rotation size of log files (10 MB by default).
     ///   - outputDrainTimeout: how long to keep reading an exited child's pipes.
+    ///   - adoptOrphans: become a child subreaper for the run (see the property).
     package init(
         only: Set<String>? = nil, console: any ConsoleSink = FileDescriptorConsoleSink(), color: Bool = false,
         restartBackoff: RestartBackoff = RestartBackoff(), logRotationBytes: Int = 10 * 1024 * 1024,
-        outputDrainTimeout: Duration = .seconds(2)
+        outputDrainTimeout: Duration = .seconds(2), adoptOrphans: Bool = false
     ) {
         self.only = only
         self.console = console
@@ -34,6 +39,7 @@ package struct SupervisorOptions: Sendable {
         self.restartBackoff = restartBackoff
         self.logRotationBytes = logRotationBytes
         self.outputDrainTimeout = outputDrainTimeout
+        self.adoptOrphans = adoptOrphans
     }
 }
 

@@ -16,9 +16,9 @@ struct TeardownSequence: Sendable, Hashable {
 
     var steps: [Step]
 
-    /// SIGTERM, wait `gracePeriod`, then SIGKILL.
-    static func graceful(gracePeriod: Duration) -> Self {
-        Self(steps: [Step(signal: SIGTERM, allowedDuration: gracePeriod)])
+    /// `signal` (SIGTERM unless the service says otherwise), wait `gracePeriod`, then SIGKILL.
+    static func graceful(signal: Int32 = SIGTERM, gracePeriod: Duration) -> Self {
+        Self(steps: [Step(signal: signal, allowedDuration: gracePeriod)])
     }
 }
 

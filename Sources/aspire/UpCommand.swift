@@ -92,7 +92,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
-        let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color), logger: logger)
+        let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color, adoptOrphans: true), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
         let control = Self.control(for: supervisor, app: app, urls: urls)
         let recorder = StatusRecorder(folder: folder, control: control)
@@ -214,14 +214,12 @@ extension UpCommand {
             throw ExitCode(2)
         }
 
-        let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(10))
+        // Each status request waits (up to 20 s) until the app is ready or something failed: the
+        // answer comes at the state change itself, not at the next poll.
+        let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(30))
         let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, waitTimeout) * 1000))
         let stopHint = "stop it with `aspire down -f \(manifest.file)`"
         var last: ControlStatus?
-        // A resource without a health check is ready once it runs; one that dies right after
-        // starting must still count as failed, so "ready" has to hold for a moment.
-        let settle = Duration.milliseconds(500)
-        var readySince: ContinuousClock.Instant?
         while true {
             if let code = BackgroundProcess.exitStatus(of: pid) {
                 if code == 0 {
@@ -232,13 +230,19 @@ extension UpCommand {
                 Console.error("error: aspire up (pid \(pid)) exited with code \(code); its output is in \(folder.upLogFile)")
                 throw ExitCode(1)
             }
-            if let status = try? client.status(), status.pid == pid {
+            let wait = min(.seconds(20), max(.zero, deadline - ContinuousClock.now))
+            var pause = Duration.milliseconds(10)  // until the background `up` has its socket
+            if let status = try? client.status(waitingUntilReadyFor: wait), status.pid == pid {
                 last = status
+                pause = .zero
                 switch status.readiness {
                 case .ready:
-                    let since = readySince ?? .now
-                    readySince = since
-                    guard ContinuousClock.now - since >= settle else { break }
+                    // A resource that is ready because it runs (no health check, no port) must
+                    // still be up `settle` after it started: one that dies at once has failed.
+                    if let unsettled = status.settleWait() {
+                        pause = unsettled
+                        break
+                    }
                     Console.out("aspire up: \(app.name) is running in the background (aspire up, pid \(pid))\n")
                     Console.out(Self.table(status.resources))
                     if let url = folder.readJSON(DashboardState.self, from: DashboardState.path(in: folder))?.loginURL {
@@ -252,7 +256,7 @@ extension UpCommand {
                     Console.error("the app keeps running in the background (aspire up, pid \(pid)); \(stopHint)")
                     throw ExitCode(1)
                 case .pending:
-                    readySince = nil
+                    break
                 }
             }
             if ContinuousClock.now >= deadline {
@@ -264,7 +268,7 @@ extension UpCommand {
                 Console.error("the app keeps running in the background (aspire up, pid \(pid)); \(stopHint)")
                 throw ExitCode(1)
             }
-            try await Task.sleep(for: .milliseconds(100))
+            if pause > .zero { try await Task.sleep(for: pause) }
         }
     }
 

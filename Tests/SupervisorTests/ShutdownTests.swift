@@ -60,6 +60,30 @@ extension ProcessTests {
             #expect(position("api") < position("db"))
         }
 
+        @Test("stopSignal: a child that exits only on SIGINT stops cleanly, without the SIGKILL grace")
+        func stopSignal() async throws {
+            let sandbox = try Sandbox()
+            let pidFile = sandbox.path("pid")
+            let marker = sandbox.path("got")
+            var spec = shell(
+                "flask",
+                "trap '' TERM; trap 'echo INT > \(marker); exit 0' INT; echo $$ > \(pidFile); "
+                    + "while :; do sleep 0.05; done")
+            spec.stopSignal = SIGINT
+            // A grace period longer than the suite's time limit: reaching SIGKILL would fail the test.
+            let plan = sandbox.plan([spec], gracePeriod: .seconds(600))
+            let (supervisor, sink) = makeSupervisor(plan)
+            async let outcome = supervisor.run()
+            #expect(await eventually { !sandbox.read("pid").isEmpty })
+            let pid = try #require(Int32(sandbox.lines("pid").first ?? ""))
+            await supervisor.requestShutdown()
+            #expect(try await outcome.isSuccess)
+            #expect(!isAlive(pid))
+            #expect(sandbox.read("got") == "INT\n")
+            #expect(!sink.text.contains("SIGKILL"), "\(sink.text)")
+            #expect(await supervisor.state(of: "flask") == .stopped)
+        }
+
         @Test("a child that ignores SIGTERM is SIGKILLed after the grace period")
         func ignoresSIGTERM() async throws {
             let sandbox = try Sandbox()

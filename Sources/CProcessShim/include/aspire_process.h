@@ -106,6 +106,44 @@ int aspire_pipe(int fds[_Nonnull 2]);
 /// Sets O_NONBLOCK. Returns 0 or `-errno`.
 int aspire_set_nonblocking(int fd);
 
+// MARK: - Adopted descendants (aspire_reaper.c)
+
+/// Marks the start of a spawn: until the matching `aspire_children_spawn_end`, the orphan reaper
+/// reaps nothing (the new child is not registered yet). `aspire_process_spawn` calls both.
+void aspire_children_spawn_begin(void);
+
+/// Ends a spawn begun by `aspire_children_spawn_begin`; registers `pid` as our own child when
+/// it is > 0.
+void aspire_children_spawn_end(pid_t pid);
+
+/// Forgets a reaped child of ours (`aspire_process_reap` calls it).
+void aspire_children_forget(pid_t pid);
+
+/// 1 when `pid` is a child we spawned and have not reaped yet, else 0.
+int aspire_is_own_child(pid_t pid);
+
+/// Makes this process a child subreaper (PR_SET_CHILD_SUBREAPER): orphaned descendants are
+/// reparented to it instead of to PID 1. Installs a SIGCHLD handler (SA_RESTART |
+/// SA_NOCLDSTOP) that adds 1 to the eventfd `notify_fd` on every SIGCHLD, so a waiter on that
+/// descriptor learns that some child ended. Returns 0 or `-errno`.
+int aspire_become_subreaper(int notify_fd);
+
+/// Stops writing to the eventfd given to `aspire_become_subreaper` (before it is closed).
+void aspire_sigchld_notify_stop(void);
+
+/// Reaps every zombie child of ours that we did not spawn (an adopted orphan) and that is not in
+/// our own process group (children of other code in this process stay in it). Does nothing,
+/// returning -EAGAIN, while a spawn is in flight. Fills `reaped` with up to `capacity` pids.
+///
+/// - Returns: how many were reaped, or `-errno`.
+int aspire_reap_adopted(pid_t *_Nonnull reaped, int capacity);
+
+/// Every process in /proc: pid, parent pid, process group and state letter (`R`, `S`, `Z`, …),
+/// up to `capacity` of each. Returns the number of processes found (more than `capacity` means
+/// call again with more room), or `-errno`.
+int aspire_list_processes(
+    pid_t *_Nonnull pids, pid_t *_Nonnull ppids, pid_t *_Nonnull pgids, char *_Nonnull states, int capacity);
+
 // MARK: - epoll
 
 #define ASPIRE_IO_READ 1
