@@ -49,6 +49,11 @@ package struct ServiceSpec: Sendable, Hashable {
     /// The credentials change in the child before the parent-death signal is armed, because
     /// the kernel clears that signal on a credential change.
     package var user: ProcessUser?
+    /// The service this one is a part of, for a job that creates something inside it (a
+    /// PostgreSQL database in its server). Once the job has succeeded it is reported as its
+    /// parent's child, not as a finished process: healthy while the parent is up (unhealthy while
+    /// the parent is), stopped once the parent is, and with no pid. Its output stays in its log.
+    package var partOf: String?
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],
@@ -69,6 +74,7 @@ package struct ServiceSpec: Sendable, Hashable {
         self.hostPorts = hostPorts
         self.secrets = secrets
         self.user = nil
+        self.partOf = nil
     }
 }
 
