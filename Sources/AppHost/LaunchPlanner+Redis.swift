@@ -20,7 +20,7 @@ extension LaunchPlanner {
         }
         let data = ((folder.dataDirectory as NSString).appendingPathComponent(name))
         do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try makeDirectory(data, mode: 0o700)
         } catch {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
@@ -39,7 +39,7 @@ extension LaunchPlanner {
             daemonize no
             """
         do {
-            try folder.write(contents + "\n", to: config, mode: 0o600)
+            try writeFile(contents + "\n", to: config, mode: 0o600)
         } catch {
             return .failure(Problem(resource: name, message: error.description))
         }

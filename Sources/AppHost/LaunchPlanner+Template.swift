@@ -23,7 +23,7 @@ extension LaunchPlanner {
         }
         let data = (folder.dataDirectory as NSString).appendingPathComponent(name)
         do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try makeDirectory(data, mode: 0o700)
         } catch {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
@@ -43,7 +43,7 @@ extension LaunchPlanner {
                 }
             }
             do {
-                try folder.write(WellKnownType.fill(config, configValues), to: path, mode: 0o600)
+                try writeFile(WellKnownType.fill(config, configValues), to: path, mode: 0o600)
             } catch {
                 return .failure(Problem(resource: name, message: error.description))
             }
