@@ -31,8 +31,8 @@ extension LaunchPlanner {
         let contents = """
             port \(port)
             bind \(external ? "0.0.0.0" : "127.0.0.1")
-            requirepass "\(password)"
-            dir \(data)
+            requirepass "\(Self.configQuoted(password))"
+            dir "\(Self.configQuoted(data))"
             appendonly yes
             save ""
             protected-mode no

@@ -33,6 +33,7 @@ extension LaunchPlanner {
         if let config = type.configFile {
             let path = (data as NSString).appendingPathComponent("server.conf")
             var configValues = values
+            configValues["{data}"] = Self.configQuoted(data)
             if type.hasPassword {
                 do {
                     let password = try resolver.password(of: name).value
@@ -56,8 +57,10 @@ extension LaunchPlanner {
                 defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
     }
 
-    /// A value inside a double-quoted redis-style config string.
+    /// A value inside a double-quoted redis-style config string (a password, a folder whose name
+    /// may hold spaces, `#`, quotes, backslashes or line breaks).
     static func configQuoted(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
     }
 }

@@ -130,8 +130,9 @@ import Testing
                     #expect(down.status == 0, "\(context)\ndown: \(down.stderr)")
                 } else {
                     #expect([1, 2].contains(up.status), "\(context)")
+                    // The reason, as a line of its own (up -d may add the tail of up.log and where it is).
                     let errors = up.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") || $0.contains(": error:") }
-                    #expect(errors.count == 1, "\(context)")
+                    #expect(!errors.isEmpty, "\(context)")
                 }
                 #expect(Self.processes(mentioning: directory).isEmpty, "\(context): still running: \(Self.processes(mentioning: directory))")
                 #expect(Self.processes(mentioning: PostgresDataFolder.outsideFolder(of: StateFolder(manifestDirectory: directory))).isEmpty, "\(context)")
