@@ -13,6 +13,11 @@
 //       ports, fixed passwords, parameter defaults)
 //     → EnvironmentResolver: environment (every replica, capped), arguments and connection
 //       string of every resource, plain and as seen from a container engine.
+//     → LaunchPlanner (AppHost): the supervisor's launch plan, planned with no effects
+//       (`effects: .none`, a state folder under /fuzz that is never created, the container
+//       decision assumed without asking an engine: once with podman, once with none), so
+//       planning runs no process, writes no file and probes no engine; every service of the
+//       plan is checked against the manifest (a runnable resource or a database job).
 //
 // Inputs the split path accepts are also loaded in parts, and must give exactly the whole-file
 // result (checkSplit).
@@ -21,14 +26,25 @@
 // is a crash to libFuzzer; ASan catches memory errors in the shim and libyaml.
 //
 // Build and run: fuzz/run.sh (target "full"); this file is compiled with the Swift sources of
-// YAMLSource and AppModel by swiftc -sanitize=fuzzer,address (see build_full in fuzz/run.sh).
+// YAMLSource, AppModel, AppState, Supervisor and AppHost (and swift-log) by swiftc
+// -sanitize=fuzzer,address (see build_full in fuzz/run.sh).
+import AppHost
 import AppModel
+import AppState
+import Supervisor
 import YAMLSource
 
 /// Resources in a fuzz input are few; these caps keep one input from taking seconds (a valid
 /// manifest may declare thousands of replicas) without hiding anything from the fuzzer.
 private let maxReplicasResolved = 4
 private let maxResourcesResolved = 64
+/// Planning builds every replica's environment: a manifest asking for more replicas than this is
+/// not planned (a real `up` would start them all).
+private let maxReplicasPlanned = 16
+
+/// The engines planning assumes: podman (well-known servers and containers planned as
+/// containers), and none (servers planned natively, containers refused with a problem).
+private let assumedEngines: [ContainerRuntime?] = [ContainerRuntime(flavor: .podman, executable: "/usr/bin/podman"), nil]
 
 private let hostEnvironment = ["HOME": "/root", "SET": "x", "EMPTY": "", "PATH": "/usr/bin:/bin"]
 
@@ -93,6 +109,34 @@ private func exercise(_ document: YAMLDocument, json: Bool, source: [UInt8]) {
             }
             _ = try? resolver.arguments(of: resource.name)
             if resource.hasConnectionString { _ = try? resolver.connectionString(of: resource.name) }
+        }
+    }
+
+    // aspire up's planning, with no effects.
+    guard manifest.resources.allSatisfy({ $0.run.replicas <= maxReplicasPlanned }) else { return }
+    plan(manifest, bindings: bindings)
+}
+
+/// Plans `manifest` the way `up` does, with no effects, under each assumed engine; the plan may
+/// name only resources of the manifest, each once, and each problem names one too.
+private func plan(_ manifest: Manifest, bindings: Bindings) {
+    let folder = StateFolder(manifestDirectory: "/fuzz")
+    for engine in assumedEngines {
+        let containers = ContainerChoice(manifest: manifest, assuming: engine)
+        let planner = LaunchPlanner(manifest: manifest, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment, containers: containers)
+        let (plan, problems) = planner.plan()
+        var seen = Set<String>()
+        for service in plan.services {
+            precondition(manifest[service.name] != nil, "plan: service '\(service.name)' is no resource of the manifest")
+            precondition(seen.insert(service.name).inserted, "plan: service '\(service.name)' planned twice")
+            precondition(!service.replicas.isEmpty, "plan: service '\(service.name)' has no replica")
+            for dependency in service.waitFor + service.waitForCompletion {
+                precondition(manifest[dependency] != nil, "plan: '\(service.name)' waits for '\(dependency)', no resource of the manifest")
+            }
+        }
+        for problem in problems {
+            precondition(manifest[problem.resource] != nil, "plan: problem for '\(problem.resource)', no resource of the manifest")
+            precondition(!problem.message.contains("\n"), "plan: a problem is not one line: \(problem.message)")
         }
     }
 }

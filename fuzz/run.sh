@@ -3,8 +3,12 @@
 #
 #   shim  fuzz/shim_fuzzer.c over the C shim (clang, -fsanitize=fuzzer,address,undefined)
 #   full  fuzz/full_fuzzer.swift over the whole in-process load path: shim + YAMLSource +
-#         AppModel (both decoders, validator, graph, environment resolution), compiled from
-#         Sources/ without SwiftPM by swiftc -sanitize=fuzzer,address
+#         AppModel (both decoders, validator, graph, environment resolution) + AppHost's
+#         LaunchPlanner (up's planning, with no effects: no process, no file, no engine probe),
+#         compiled from Sources/ without SwiftPM by swiftc -sanitize=fuzzer,address (with
+#         AppState, Supervisor, CProcessShim and swift-log's Logging, which the planner needs;
+#         swift-log's sources come from .build/checkouts/swift-log, else FUZZ_SWIFT_LOG_SRC, else
+#         /opt/swift-packages/apple/swift-log.git)
 #
 #   SECONDS          how long to fuzz each target (default: $FUZZ_SECONDS, else 60)
 #   FUZZ_TARGETS     which targets, in order (default: "shim full")
@@ -101,12 +105,22 @@ build_full() {
     fi
     [ -n "$swiftc" ] && [ -x "$swiftc" ] || { echo "fuzz: no swiftc found; set FUZZ_SWIFTC" >&2; exit 2; }
     local sources=(Sources/CYAMLShim/*.c Sources/CYAMLShim/include/*.h Sources/YAMLSource/*.swift Sources/AppModel/*.swift
-                   fuzz/full_fuzzer.swift fuzz/run.sh)
+                   Sources/AppState/*.swift Sources/CProcessShim/*.c Sources/CProcessShim/include/*.h Sources/Supervisor/*.swift
+                   Sources/AppHost/*.swift fuzz/full_fuzzer.swift fuzz/run.sh)
     if [ -x "$BIN" ] && [ -z "$(find "${sources[@]}" -newer "$BIN" -print -quit)" ]; then
         echo "fuzz: fuzz/.build/full_fuzzer is up to date"
         return
     fi
-    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource + AppModel from Sources/, about a minute)"
+    # swift-log's Logging (the supervisor logs through it): the checkout SwiftPM made, else a copy.
+    local logging=${FUZZ_SWIFT_LOG_SRC:-}
+    if [ -z "$logging" ] && [ -d .build/checkouts/swift-log/Sources/Logging ]; then logging=.build/checkouts/swift-log/Sources/Logging; fi
+    if [ -z "$logging" ] && [ -d /opt/swift-packages/apple/swift-log.git ]; then
+        mkdir -p "$OUT/swift-log"
+        git -C /opt/swift-packages/apple/swift-log.git archive HEAD Sources/Logging | tar -x -C "$OUT/swift-log"
+        logging=$OUT/swift-log/Sources/Logging
+    fi
+    [ -n "$logging" ] && [ -d "$logging" ] || { echo "fuzz: swift-log's Sources/Logging not found; run swift build once or set FUZZ_SWIFT_LOG_SRC" >&2; exit 2; }
+    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource, AppModel, AppState, Supervisor, AppHost from Sources/, a few minutes)"
     rm -rf "$mods"
     mkdir -p "$mods/mod"
     local flags=(-O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address
@@ -114,6 +128,7 @@ build_full() {
                  -enable-upcoming-feature InternalImportsByDefault)
     cat >"$mods/mod/module.modulemap" <<MAP
 module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_split.h" export * }
+module CProcessShim { header "$ROOT/Sources/CProcessShim/include/aspire_process.h" export * }
 MAP
     local c
     for c in Sources/CYAMLShim/*.c; do
@@ -125,6 +140,16 @@ MAP
         -emit-module-path "$mods/YAMLSource.swiftmodule" -o "$mods/YAMLSource.o" Sources/YAMLSource/*.swift
     "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name AppModel -I "$mods" -I "$mods/mod" \
         -emit-module-path "$mods/AppModel.swiftmodule" -o "$mods/AppModel.o" Sources/AppModel/*.swift
+    for c in Sources/CProcessShim/*.c; do
+        "$CC" -fsanitize=fuzzer-no-link,address -g -O1 -c "$c" -I Sources/CProcessShim/include -o "$mods/$(basename "$c" .c).o"
+    done
+    "$swiftc" -O -g -swift-version 6 -sanitize=address -parse-as-library -emit-module -emit-object -wmo -module-name Logging \
+        -emit-module-path "$mods/Logging.swiftmodule" -o "$mods/Logging.o" "$logging"/*.swift "$logging"/Handlers/*.swift
+    local module
+    for module in AppState Supervisor AppHost; do
+        "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name "$module" -I "$mods" -I "$mods/mod" \
+            -emit-module-path "$mods/$module.swiftmodule" -o "$mods/$module.o" Sources/"$module"/*.swift
+    done
     local uselld=()
     [ ${#LDFLAGS[@]} -gt 0 ] && uselld=(-use-ld=lld)
     # shellcheck disable=SC2046

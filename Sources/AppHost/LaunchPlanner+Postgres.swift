@@ -27,20 +27,20 @@ extension LaunchPlanner {
             return fail("aspire runs as root and there is no 'postgres' user to run PostgreSQL as; create one (useradd -r postgres)")
         }
         let home: String
-        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user) {
+        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
         case .success(let path): home = path
         case .failure(let problem): return .failure(problem)
         }
         let data = (home as NSString).appendingPathComponent("pgdata")
         let sockets = (home as NSString).appendingPathComponent("run")
-        if let dataMajor = existingMajor, let binaryMajor = binaries.majorVersion,
+        if let dataMajor = existingMajor, effects == .prepare, let binaryMajor = binaries.majorVersion,
             dataMajor != binaryMajor
         {
             return fail(
                 "the data in \(data) was created by PostgreSQL \(dataMajor), but this machine runs PostgreSQL \(binaryMajor) (\(binaries.postgres)); install PostgreSQL \(dataMajor) (Debian: apt-get install postgresql-\(dataMajor)), upgrade the data with pg_upgrade, or start over with `aspire down --volumes` (deletes it)"
             )
         }
-        if !FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("PG_VERSION")) {
+        if effects == .prepare, !FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("PG_VERSION")) {
             if let message = PostgresDataFolder.initialize(data: data, home: home, binaries: binaries, password: password, user: user) {
                 return fail(message)
             }
@@ -84,28 +84,37 @@ extension LaunchPlanner {
         let sql = Self.createDatabaseSQL(databaseName)
         let script = (folder.file("data") as NSString).appendingPathComponent("\(name).create.sql")
         do {
-            try FileManager.default.createDirectory(atPath: folder.dataDirectory, withIntermediateDirectories: true)
-            try folder.write(sql, to: script, mode: 0o600)
+            try makeDirectory(folder.dataDirectory, mode: 0o711)
+            try writeFile(sql, to: script, mode: 0o600)
         } catch {
             return .failure(Problem(resource: name, message: "\(error)"))
         }
         var environment = hostEnvironment
         environment["PGPASSWORD"] = password
-        return .success(
-            ServiceSpec(
-                name: name, replicas: [ReplicaSpec(environment: environment)], executable: binaries.psql,
-                arguments: ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-f", script],
-                workingDirectory: folder.path, waitFor: [server], secrets: [password]))
+        var spec = ServiceSpec(
+            name: name, replicas: [ReplicaSpec(environment: environment)], executable: binaries.psql,
+            arguments: ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-f", script],
+            workingDirectory: folder.path, waitFor: [server], secrets: [password])
+        spec.partOf = server
+        return .success(spec)
     }
 }
 
 extension LaunchPlanner {
-    /// `CREATE DATABASE` unless it exists, for psql (`\gexec`). Database names are validated
-    /// resource names or plain strings; quoted both ways.
+    /// `CREATE DATABASE` unless it exists, for psql (`\gexec`), saying which it did (one line in
+    /// the database's log: `creating database "x"` or `database "x" exists`). Database names are
+    /// validated resource names or plain strings; quoted both ways.
     static func createDatabaseSQL(_ databaseName: String) -> String {
         let identifier = databaseName.replacingOccurrences(of: "\"", with: "\"\"")
         let literal = databaseName.replacingOccurrences(of: "'", with: "''")
-        return "SELECT 'CREATE DATABASE \"\(identifier)\"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '\(literal)')\\gexec\n"
+        let exists = "EXISTS (SELECT FROM pg_database WHERE datname = '\(literal)')"
+        return """
+            \\pset tuples_only on
+            \\pset format unaligned
+            SELECT CASE WHEN \(exists) THEN 'database "\(literal)" exists' ELSE 'creating database "\(literal)"' END;
+            SELECT 'CREATE DATABASE "\(identifier.replacingOccurrences(of: "'", with: "''"))"' WHERE NOT \(exists)\\gexec
+
+            """
     }
 
     /// The folder mounted read-only at `/aspire-init` in a postgres container: the database
@@ -131,21 +140,22 @@ extension LaunchPlanner {
         }
         let script = (postgresInitFolder(server) as NSString).appendingPathComponent("\(name).create.sql")
         do {
-            try FileManager.default.createDirectory(atPath: postgresInitFolder(server), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try folder.write(Self.createDatabaseSQL(databaseName), to: script, mode: 0o600)
+            try makeDirectory(postgresInitFolder(server), mode: 0o700)
+            try writeFile(Self.createDatabaseSQL(databaseName), to: script, mode: 0o600)
         } catch {
             return .failure(Problem(resource: name, message: "\(error)"))
         }
         var environment = hostEnvironment
         environment["PGPASSWORD"] = password
-        return .success(
-            ServiceSpec(
-                name: name, replicas: [ReplicaSpec(environment: environment)], executable: runtime.executable,
-                arguments: [
-                    "exec", "-e", "PGPASSWORD", containers.containerName(server), "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
-                    "-v", "ON_ERROR_STOP=1", "-q", "-f", "/aspire-init/\(name).create.sql",
-                ],
-                workingDirectory: folder.path, waitFor: [server], secrets: [password]))
+        var spec = ServiceSpec(
+            name: name, replicas: [ReplicaSpec(environment: environment)], executable: runtime.executable,
+            arguments: [
+                "exec", "-e", "PGPASSWORD", containers.containerName(server), "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
+                "-v", "ON_ERROR_STOP=1", "-q", "-f", "/aspire-init/\(name).create.sql",
+            ],
+            workingDirectory: folder.path, waitFor: [server], secrets: [password])
+        spec.partOf = server
+        return .success(spec)
     }
 }
 

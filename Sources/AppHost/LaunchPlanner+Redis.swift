@@ -20,7 +20,7 @@ extension LaunchPlanner {
         }
         let data = ((folder.dataDirectory as NSString).appendingPathComponent(name))
         do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try makeDirectory(data, mode: 0o700)
         } catch {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
@@ -31,15 +31,15 @@ extension LaunchPlanner {
         let contents = """
             port \(port)
             bind \(external ? "0.0.0.0" : "127.0.0.1")
-            requirepass "\(password)"
-            dir \(data)
+            requirepass "\(Self.configQuoted(password))"
+            dir "\(Self.configQuoted(data))"
             appendonly yes
             save ""
             protected-mode no
             daemonize no
             """
         do {
-            try folder.write(contents + "\n", to: config, mode: 0o600)
+            try writeFile(contents + "\n", to: config, mode: 0o600)
         } catch {
             return .failure(Problem(resource: name, message: error.description))
         }

@@ -23,7 +23,7 @@ extension LaunchPlanner {
         }
         let data = (folder.dataDirectory as NSString).appendingPathComponent(name)
         do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try makeDirectory(data, mode: 0o700)
         } catch {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
@@ -33,6 +33,7 @@ extension LaunchPlanner {
         if let config = type.configFile {
             let path = (data as NSString).appendingPathComponent("server.conf")
             var configValues = values
+            configValues["{data}"] = Self.configQuoted(data)
             if type.hasPassword {
                 do {
                     let password = try resolver.password(of: name).value
@@ -43,7 +44,7 @@ extension LaunchPlanner {
                 }
             }
             do {
-                try folder.write(WellKnownType.fill(config, configValues), to: path, mode: 0o600)
+                try writeFile(WellKnownType.fill(config, configValues), to: path, mode: 0o600)
             } catch {
                 return .failure(Problem(resource: name, message: error.description))
             }
@@ -56,8 +57,10 @@ extension LaunchPlanner {
                 defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
     }
 
-    /// A value inside a double-quoted redis-style config string.
+    /// A value inside a double-quoted redis-style config string (a password, a folder whose name
+    /// may hold spaces, `#`, quotes, backslashes or line breaks).
     static func configQuoted(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
     }
 }

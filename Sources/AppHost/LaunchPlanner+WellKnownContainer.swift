@@ -39,7 +39,7 @@ extension LaunchPlanner {
         if case .postgres = server.family {
             let initFolder = postgresInitFolder(name)
             do {
-                try FileManager.default.createDirectory(atPath: initFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try makeDirectory(initFolder, mode: 0o700)
             } catch {
                 return .failure(Problem(resource: name, message: "cannot create \(initFolder): \(error)"))
             }
@@ -49,9 +49,9 @@ extension LaunchPlanner {
             let folder = (self.folder.dataDirectory as NSString).appendingPathComponent(name)
             let path = (folder as NSString).appendingPathComponent("container.conf")
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try makeDirectory(folder, mode: 0o700)
                 // Readable by the server's own user inside the container; the folder (0700) keeps others out.
-                try self.folder.write(config.contents, to: path, mode: 0o644)
+                try writeFile(config.contents, to: path, mode: 0o644)
             } catch {
                 return .failure(Problem(resource: name, message: "cannot write \(path): \(error)"))
             }

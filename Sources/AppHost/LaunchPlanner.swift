@@ -18,6 +18,20 @@ package struct LaunchPlanner: Sendable {
     package var containers: ContainerChoice
     /// The program the supervisor runs for a container (`aspire container-exec …`): this binary.
     package var helperExecutable: String
+    /// Whether planning prepares the machine (data folders, config files, `initdb`) or only
+    /// computes the plan.
+    package var effects: Effects = .prepare
+
+    /// What `plan()` may do besides computing the plan.
+    package enum Effects: Sendable, Hashable {
+        /// Prepare what the plan needs: create data folders, write config files and database
+        /// scripts, run `initdb` once, print the container notes (what `up` does).
+        case prepare
+        /// Compute the plan only: no folder or file is created or written, no process runs, and
+        /// (with `init(manifest:bindings:folder:hostEnvironment:containers:)`) no engine is
+        /// asked. The plan names the paths `prepare` would have made. For the fuzzer and tests.
+        case none
+    }
 
     package init(manifest: Manifest, bindings: Bindings, folder: StateFolder, hostEnvironment: [String: String]) {
         self.manifest = manifest
@@ -25,7 +39,19 @@ package struct LaunchPlanner: Sendable {
         self.folder = folder
         self.hostEnvironment = hostEnvironment
         self.containers = ContainerChoice(manifest: manifest, environment: hostEnvironment)
-        self.helperExecutable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        self.helperExecutable = Bundle.main.executablePath ?? CommandLine.arguments.first ?? "aspire"
+    }
+
+    /// A planner with the container decision already made (`ContainerChoice(manifest:assuming:)`
+    /// decides without asking an engine) that only computes the plan (`effects: .none`).
+    package init(manifest: Manifest, bindings: Bindings, folder: StateFolder, hostEnvironment: [String: String], containers: ContainerChoice) {
+        self.manifest = manifest
+        self.bindings = bindings
+        self.folder = folder
+        self.hostEnvironment = hostEnvironment
+        self.containers = containers
+        self.helperExecutable = "aspire"
+        self.effects = .none
     }
 
     /// A resource that cannot be planned, and why (one line for the user).
@@ -46,7 +72,7 @@ package struct LaunchPlanner: Sendable {
         var problems: [Problem] = []
         var resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
         containers.configure(&resolver)
-        for note in containers.notes {
+        for note in containers.notes where effects == .prepare {
             FileHandle.standardError.write(Data("aspire: \(note)\n".utf8))
         }
         for name in ResourceGraph(manifest).startOrder(in: manifest) {
@@ -173,6 +199,19 @@ package struct LaunchPlanner: Sendable {
         guard let endpoint = resource.run.endpoints.first(where: { $0.scheme != .udp }) else { return nil }
         if endpoint.isImplicit, case .executable = resource.kind { return nil }
         return HealthCheckSpec(probe: .tcp(endpoint: endpoint.name), kind: .port)
+    }
+
+    /// Creates `path` (and its parents) with `mode`, unless planning has no effects.
+    func makeDirectory(_ path: String, mode: Int) throws {
+        guard effects == .prepare else { return }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+    }
+
+    /// Writes `contents` to `path` with `mode` (through the state folder's atomic write), unless
+    /// planning has no effects.
+    func writeFile(_ contents: String, to path: String, mode: Int) throws(StateError) {
+        guard effects == .prepare else { return }
+        try folder.write(contents, to: path, mode: mode)
     }
 
     /// Resolves `path` against the manifest's folder.

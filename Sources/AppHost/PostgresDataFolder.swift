@@ -1,31 +1,37 @@
-import AppState
+package import AppState
 import Foundation
-import Supervisor
+package import Supervisor
 
 /// The data folder of a natively run PostgreSQL, owned by the user the server runs as.
-enum PostgresDataFolder {
+package enum PostgresDataFolder {
     /// Creates `.aspire/data/<name>/` and hands it to `user`. When `user` could not reach it
-    /// (a parent folder without search permission, e.g. under /root), the data lives in
-    /// `/var/tmp/aspire-data/<id>/<name>` and `.aspire/data/<name>` links there.
-    static func prepare(state: StateFolder, resource: String, user: ProcessUser?) -> Result<String, LaunchPlanner.Problem> {
+    /// (a parent folder without search permission, e.g. under /root or a `mktemp -d` folder), the
+    /// data lives in `/var/tmp/aspire-data/<id>/<name>` and `.aspire/data/<name>` links there.
+    /// With `create: false` nothing is created or changed: only the folder it would be is returned.
+    ///
+    /// - Returns: the data folder, or the problem (one line) when it cannot be made.
+    package static func prepare(state: StateFolder, resource: String, user: ProcessUser?, create: Bool = true) -> Result<String, LaunchPlanner.Problem> {
         let home = (state.dataDirectory as NSString).appendingPathComponent(resource)
+        var target = home
+        // `prepare` makes `.aspire` and `.aspire/data` searchable (0711), so what decides is
+        // whether `user` can reach the folder that holds `.aspire`.
+        if let user, !reachable(state.path, by: user) {
+            target = (outsideFolder(of: state) as NSString).appendingPathComponent(resource)
+        }
+        guard create else { return .success(target) }
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: state.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
             chmod(state.path, 0o711)
             chmod(state.dataDirectory, 0o711)
-            var target = home
-            if let user, !reachable(home, by: user) {
-                let id = String(UInt64(bitPattern: Int64(state.path.hashValueStable)), radix: 36)
-                let outside = "/var/tmp/aspire-data/\(id)/\(resource)"
-                try manager.createDirectory(atPath: outside, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-                chmod("/var/tmp/aspire-data", 0o711)
-                chmod((outside as NSString).deletingLastPathComponent, 0o711)
-                if (try? manager.destinationOfSymbolicLink(atPath: home)) != outside {
+            if target != home {
+                try manager.createDirectory(atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+                chmod(outsideRoot, 0o711)
+                chmod((target as NSString).deletingLastPathComponent, 0o711)
+                if (try? manager.destinationOfSymbolicLink(atPath: home)) != target {
                     try? manager.removeItem(atPath: home)
-                    try manager.createSymbolicLink(atPath: home, withDestinationPath: outside)
+                    try manager.createSymbolicLink(atPath: home, withDestinationPath: target)
                 }
-                target = outside
             } else {
                 try manager.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
@@ -37,8 +43,49 @@ enum PostgresDataFolder {
             }
             return .success(target)
         } catch {
-            return .failure(LaunchPlanner.Problem(resource: resource, message: "cannot create the data folder \(home): \(error.localizedDescription)"))
+            return .failure(LaunchPlanner.Problem(resource: resource, message: "cannot create the data folder \(target): \(error.localizedDescription)"))
         }
+    }
+
+    /// Where data lives when the server's user cannot reach `.aspire/data`: shared by every app
+    /// on the machine, one folder per state folder below it.
+    package static let outsideRoot = "/var/tmp/aspire-data"
+
+    /// `/var/tmp/aspire-data/<id>`: the id is a stable hash of the state folder's path, in base 36
+    /// (the whole 64-bit hash, so every path has one: no signed conversion that could trap).
+    package static func outsideFolder(of state: StateFolder) -> String {
+        (outsideRoot as NSString).appendingPathComponent(String(state.path.hashValueStable, radix: 36))
+    }
+
+    /// Deletes the data of every well-known server of `state` (`down --volumes`): each entry of
+    /// `.aspire/data`, and the folder a link there points to when it is ours, i.e. exactly
+    /// `/var/tmp/aspire-data/<id>/<entry>`; then `/var/tmp/aspire-data/<id>` when it is left empty.
+    /// A link to anywhere else is removed, never followed.
+    package static func deleteData(state: StateFolder) {
+        let manager = FileManager.default
+        let data = state.dataDirectory
+        var parents: Set<String> = [outsideFolder(of: state)]
+        for entry in (try? manager.contentsOfDirectory(atPath: data)) ?? [] {
+            let path = (data as NSString).appendingPathComponent(entry)
+            if let target = try? manager.destinationOfSymbolicLink(atPath: path), let parent = ownedOutsideParent(target, entry: entry) {
+                try? manager.removeItem(atPath: target)
+                parents.insert(parent)
+            }
+            try? manager.removeItem(atPath: path)
+        }
+        // rmdir removes only an empty folder: another app's data or a stray file keeps it.
+        for parent in parents { _ = rmdir(parent) }
+    }
+
+    /// The `/var/tmp/aspire-data/<id>` folder holding `target` when `target` is exactly
+    /// `/var/tmp/aspire-data/<id>/<entry>` (what `prepare` links to), else nil.
+    static func ownedOutsideParent(_ target: String, entry: String) -> String? {
+        let parts = (target as NSString).standardizingPath.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let root = outsideRoot.split(separator: "/").map(String.init)
+        guard parts.count == root.count + 2, Array(parts.prefix(root.count)) == root, parts[parts.count - 1] == entry,
+            !parts.contains(".."), !parts.contains(".")
+        else { return nil }
+        return "/" + parts.dropLast().joined(separator: "/")
     }
 
     /// Runs `initdb` once (as `user`), with the password from a 0600 file that is removed after.
@@ -94,7 +141,7 @@ enum PostgresDataFolder {
 
 extension String {
     /// A hash that is the same in every run (Swift's `hashValue` is seeded per process).
-    var hashValueStable: UInt64 {
+    package var hashValueStable: UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in utf8 {
             hash ^= UInt64(byte)

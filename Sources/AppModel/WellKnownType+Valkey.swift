@@ -25,7 +25,7 @@ extension WellKnownType {
             port {port}
             bind {bind}
             requirepass "{password}"
-            dir {data}
+            dir "{data}"
             appendonly yes
             save ""
             protected-mode no

@@ -23,13 +23,15 @@ package enum PortProbe {
     }
 
     private static func bindSocket(port: Int, loopback: Bool) -> Int32? {
+        // A port read back from a state file may be anything: one outside 0...65535 is not free.
+        guard let port = UInt16(exactly: port) else { return nil }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_port = in_port_t(port.bigEndian)
         address.sin_addr.s_addr = loopback ? inet_addr("127.0.0.1") : INADDR_ANY
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }

@@ -149,7 +149,7 @@ package struct ControlClient: Sendable {
         for line in head.split(separator: "\r\n").dropFirst() {
             let pair = line.split(separator: ":", maxSplits: 1)
             if pair.count == 2, pair[0].lowercased() == "content-length",
-                let length = Int(pair[1].trimmingCharacters(in: .whitespaces)), length <= body.count
+                let length = Int(pair[1].trimmingCharacters(in: .whitespaces)), (0...body.count).contains(length)
             {
                 body = Array(body[0..<length])
             }

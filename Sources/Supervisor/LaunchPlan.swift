@@ -52,6 +52,11 @@ package struct ServiceSpec: Sendable, Hashable {
     /// Sent first to the child's process group when it is stopped (`stopSignal:`, compose's
     /// `stop_signal`), then the grace period, then SIGKILL.
     package var stopSignal: Int32 = SIGTERM
+    /// The service this one is a part of, for a job that creates something inside it (a
+    /// PostgreSQL database in its server). Once the job has succeeded it is reported as its
+    /// parent's child, not as a finished process: healthy while the parent is up (unhealthy while
+    /// the parent is), stopped once the parent is, and with no pid. Its output stays in its log.
+    package var partOf: String?
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],
@@ -72,6 +77,7 @@ package struct ServiceSpec: Sendable, Hashable {
         self.hostPorts = hostPorts
         self.secrets = secrets
         self.user = nil
+        self.partOf = nil
     }
 }
 

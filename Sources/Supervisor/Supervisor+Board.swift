@@ -31,7 +31,8 @@ extension Supervisor {
         if let restarts { record.replicas[replica].restarts = restarts }
         record.replicas[replica].isFinal = isFinal
         records[service] = record
-        let text = note.map { "\(state) (\($0))" } ?? state.description
+        var text = note.map { "\(state) (\($0))" } ?? state.description
+        if let parent = record.spec.partOf, state == .exited(.exited(0)) { text = "healthy (created in \(parent))" }
         announce("\(record.replicas[replica].name): \(text)", service: service)
         evaluate(service)
     }

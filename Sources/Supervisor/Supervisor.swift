@@ -169,10 +169,27 @@ package actor Supervisor {
     package func statuses() -> [ServiceStatus] {
         order.compactMap { name in
             guard let record = records[name] else { return nil }
+            if let parent = record.spec.partOf, let state = createdPartState(record, parent: parent) {
+                let replicas = record.replicas.map { ReplicaStatus(name: $0.name, state: state, pid: nil, restarts: $0.restarts) }
+                return ServiceStatus(name: name, state: state, replicas: replicas)
+            }
             let replicas = record.replicas.map {
                 ReplicaStatus(name: $0.name, state: $0.state, pid: $0.pid, restarts: $0.restarts)
             }
             return ServiceStatus(name: name, state: .aggregate(replicas.map(\.state)), replicas: replicas)
+        }
+    }
+
+    /// The state of a part (`ServiceSpec.partOf`) whose creation job succeeded: its parent's
+    /// health (healthy while the parent runs, unhealthy while it is, else stopped); nil while the
+    /// job has not succeeded (then the job's own state is reported).
+    private func createdPartState(_ record: ServiceRecord, parent: String) -> ServiceState? {
+        guard !record.replicas.isEmpty, record.replicas.allSatisfy({ $0.state == .exited(.exited(0)) }) else { return nil }
+        let parentStates = records[parent]?.replicas.map(\.state) ?? []
+        switch ServiceState.aggregate(parentStates) {
+        case .running, .healthy: return .healthy
+        case .unhealthy: return .unhealthy
+        default: return .stopped
         }
     }
 

@@ -16,12 +16,12 @@ struct DownCommand: AsyncParsableCommand {
         let folder = try RunningApp.folder(for: manifest)
         if let pid = RunLock.runningPID(folder: folder) {
             kill(pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(timeout)
+            let deadline = Date().addingTimeInterval(Clamped.duration(seconds: timeout) / .seconds(1))
             while RunLock.runningPID(folder: folder) != nil, Date() < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
             if RunLock.runningPID(folder: folder) != nil {
-                Console.error("error: aspire up (pid \(pid)) did not stop within \(Int(timeout)) s")
+                Console.error("error: aspire up (pid \(pid)) did not stop within \(Clamped.int(timeout)) s")
                 throw ExitCode(1)
             }
             Console.out("stopped (aspire up, pid \(pid))\n")
@@ -36,14 +36,7 @@ struct DownCommand: AsyncParsableCommand {
         }
         if volumes {
             let data = folder.dataDirectory
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: data)) ?? [] {
-                let path = (data as NSString).appendingPathComponent(entry)
-                // Data moved out of reach of an unprivileged user is linked from here; delete both.
-                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
-                    try? FileManager.default.removeItem(atPath: target)
-                }
-                try? FileManager.default.removeItem(atPath: path)
-            }
+            PostgresDataFolder.deleteData(state: folder)
             try? FileManager.default.removeItem(atPath: folder.secretsFile)
             Console.out("deleted \(data) and the generated passwords\n")
         }

@@ -95,7 +95,7 @@ struct PsCommand: AsyncParsableCommand {
     }
 
     static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds)
+        let total = max(0, Clamped.int(seconds))
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m\(total % 60)s" }
         return "\(total / 3600)h\(total / 60 % 60)m"
@@ -139,7 +139,7 @@ enum RunningApp {
     ) throws {
         let folder = try folder(for: manifest)
         guard let pid = RunLock.runningPID(folder: folder) else { throw notRunning(manifest) }
-        let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .milliseconds(Int64(max(1, timeout) * 1000)))
+        let client = ControlClient(socketPath: folder.controlSocketFile, timeout: Clamped.duration(seconds: max(1, timeout)))
         let resources: [ControlResource]
         do {
             resources = try client.perform(action, on: names)

@@ -60,7 +60,7 @@ struct UpCommand: AsyncParsableCommand {
         hostEnvironment[Self.detachedChildVariable] = nil
         let planner = LaunchPlanner(manifest: app, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment)
         var (plan, planProblems) = planner.plan()
-        plan.gracePeriod = .milliseconds(Int64(max(0, gracePeriod) * 1000))
+        plan.gracePeriod = Clamped.duration(seconds: gracePeriod)
         let selected = resources.isEmpty ? nil : Set(resources.compactMap { app.runnableOwner(of: $0) })
         let needed = selected.map { plan.closure(of: $0) }
         let blocking = (problems.map { LaunchPlanner.Problem(resource: $0.resource, message: $0.message) } + planProblems)
@@ -217,7 +217,7 @@ extension UpCommand {
         // Each status request waits (up to 20 s) until the app is ready or something failed: the
         // answer comes at the state change itself, not at the next poll.
         let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(30))
-        let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, waitTimeout) * 1000))
+        let deadline = ContinuousClock.now + Clamped.duration(seconds: waitTimeout)
         let stopHint = "stop it with `aspire down -f \(manifest.file)`"
         var last: ControlStatus?
         while true {
@@ -264,7 +264,7 @@ extension UpCommand {
                     status.resources.filter { !$0.ready }.map { "\($0.name) (\($0.state))" }.joined(separator: ", ")
                 }
                 Console.error(
-                    "error: not ready after \(Int(waitTimeout)) s: \(waiting ?? "the app did not answer on \(folder.controlSocketFile)")")
+                    "error: not ready after \(Clamped.int(waitTimeout)) s: \(waiting ?? "the app did not answer on \(folder.controlSocketFile)")")
                 Console.error("the app keeps running in the background (aspire up, pid \(pid)); \(stopHint)")
                 throw ExitCode(1)
             }
