@@ -27,6 +27,10 @@ package struct ContainerRuntime: Sendable, Hashable {
         flavor == .podman ? "host.containers.internal" : "host.docker.internal"
     }
 
+    /// True when `hostAlias` reaches the host's loopback (podman with slirp4netns); otherwise it is
+    /// the bridge gateway, and a host service must listen beyond 127.0.0.1 to be reached.
+    package var reachesHostLoopback: Bool { flavor == .podman && hasSlirp4netns }
+
     /// The network options that make `hostAlias` reach the host's loopback, where every
     /// resource's port is published or bound.
     ///
@@ -93,9 +97,8 @@ package struct ContainerRuntime: Sendable, Hashable {
         let listed = (try? run(["ps", "-a", "--filter", "label=\(ContainerLabels.app)=\(appID)", "--format", "{{.Names}}"], timeout: .seconds(20))) ?? ProcessOutput()
         let names = listed.output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { return [] }
-        _ = try? run(["rm", "-f", "--time", "0"] + names, timeout: .seconds(60))
-        // docker has no `--time` on rm; a second, plain pass covers it.
-        if flavor == .docker { _ = try? run(["rm", "-f"] + names, timeout: .seconds(60)) }
+        // podman stops at once with `--time 0`; docker's `rm -f` kills without a grace period and has no `--time`.
+        _ = try? run(["rm", "-f"] + (flavor == .podman ? ["--time", "0"] : []) + names, timeout: .seconds(60))
         return names
     }
 

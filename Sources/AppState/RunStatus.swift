@@ -13,8 +13,14 @@ package struct RunStatus: Codable, Sendable, Hashable {
         package var urls: [String]
         /// When the resource last came up (seconds since 1970), for uptime.
         package var upSince: Double?
+        /// The containers (one per replica) of a resource that runs in a container, nil for a
+        /// process. Its `pids` are then the engine clients'.
+        package var containers: [String]?
 
-        package init(name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?) {
+        package init(
+            name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?,
+            containers: [String]? = nil
+        ) {
             self.name = name
             self.type = type
             self.state = state
@@ -22,6 +28,7 @@ package struct RunStatus: Codable, Sendable, Hashable {
             self.restarts = restarts
             self.urls = urls
             self.upSince = upSince
+            self.containers = containers
         }
 
         /// `healthy` or `unhealthy` for a running, health-checked resource (its state says so);

@@ -15,12 +15,16 @@ package struct ControlReplica: Codable, Sendable, Hashable {
     package var state: String
     package var pid: Int32?
     package var restarts: Int
+    /// The replica's container (name), when the resource runs in one; `pid` is then the engine
+    /// client's.
+    package var container: String?
 
-    package init(name: String, state: String, pid: Int32?, restarts: Int) {
+    package init(name: String, state: String, pid: Int32?, restarts: Int, container: String? = nil) {
         self.name = name
         self.state = state
         self.pid = pid
         self.restarts = restarts
+        self.container = container
     }
 }
 
@@ -46,10 +50,13 @@ package struct ControlResource: Codable, Sendable, Hashable {
     /// Stopped by `stop` and waiting for `start`.
     package var stoppedByUser: Bool
     package var replicas: [ControlReplica]
+    /// The containers (one per replica) of a resource that runs in a container; nil otherwise.
+    package var containers: [String]?
 
     package init(
         name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?,
-        healthCheck: Bool, ready: Bool, finished: Bool, stoppedByUser: Bool, replicas: [ControlReplica]
+        healthCheck: Bool, ready: Bool, finished: Bool, stoppedByUser: Bool, replicas: [ControlReplica],
+        containers: [String]? = nil
     ) {
         self.name = name
         self.type = type
@@ -63,6 +70,7 @@ package struct ControlResource: Codable, Sendable, Hashable {
         self.finished = finished
         self.stoppedByUser = stoppedByUser
         self.replicas = replicas
+        self.containers = containers
     }
 
     /// Finished without being ready: it failed, exited non-zero, or was stopped.
@@ -71,7 +79,8 @@ package struct ControlResource: Codable, Sendable, Hashable {
     /// The same resource in the shape of `.aspire/status.json`.
     package var runStatusResource: RunStatus.Resource {
         RunStatus.Resource(
-            name: name, type: type, state: state, pids: pids, restarts: restarts, urls: urls, upSince: upSince)
+            name: name, type: type, state: state, pids: pids, restarts: restarts, urls: urls, upSince: upSince,
+            containers: containers)
     }
 }
 

@@ -25,11 +25,13 @@ struct PsCommand: AsyncParsableCommand {
             Console.out(String(decoding: try encoder.encode(status), as: UTF8.self) + "\n")
         case .table:
             let now = Date().timeIntervalSince1970
-            var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID", "RESTARTS", "UPTIME", "URLS"]]
+            // A container resource shows its container, not the engine client's pid.
+            var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID/CONTAINER", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
                 rows.append([
                     resource.name, resource.type, resource.health == nil ? resource.state : "running", resource.health ?? "-",
-                    resource.pids.map(String.init).joined(separator: ","), String(resource.restarts),
+                    resource.containers?.joined(separator: ",") ?? resource.pids.map(String.init).joined(separator: ","),
+                    String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),
                 ])
             }
