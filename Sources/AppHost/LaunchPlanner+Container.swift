@@ -1,4 +1,4 @@
-import AppModel
+package import AppModel
 import AppState
 import Foundation
 import Supervisor

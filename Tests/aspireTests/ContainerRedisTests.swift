@@ -81,8 +81,8 @@ struct ContainerRedisTests {
                 #expect(port == "6379/tcp -> 127.0.0.1:\(result["port"] ?? "?")", "published on loopback only: \(port)")
                 // As with the official image, the entrypoint drops to user redis, who reads the mounted config.
                 // (Only the server's own process: a health probe exec'd in the container may be listed too.)
-                // (docker's `top` takes ps options, podman's takes descriptors.)
-                let top = engine.run(engine.isDocker ? ["top", name, "-o", "user,comm"] : ["top", name, "user", "comm"]).output
+                // (docker's `top` takes the host's ps options, which name uids by the host's users.)
+                let top = engine.run(engine.isDocker ? ["top", name, "-o", "uid,comm"] : ["top", name, "user", "comm"]).output
                 var serverUsers: [String] = []
                 for line in top.split(separator: "\n").dropFirst() {
                     let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)

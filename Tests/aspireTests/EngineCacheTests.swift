@@ -58,8 +58,7 @@ import Testing
 
         // Only touched (same bytes, new modification time): asked again too.
         let count = calls().count
-        var times = [timespec(tv_sec: 0, tv_nsec: Int(UTIME_NOW)), timespec(tv_sec: 0, tv_nsec: Int(UTIME_NOW))]
-        utimensat(AT_FDCWD, bin + "/podman", &times, 0)
+        #expect(utimes(bin + "/podman", nil) == 0)
         _ = try CLI.run(["env", "cache", "-f", path], environment: environment)
         #expect(calls().count > count, "a touched engine binary is asked again: \(calls())")
     }
