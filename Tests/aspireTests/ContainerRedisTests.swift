@@ -82,11 +82,11 @@ struct ContainerRedisTests {
                 // As with the official image, the entrypoint drops to user redis, who reads the mounted config.
                 // (Only the server's own process: a health probe exec'd in the container may be listed too.)
                 // (docker's `top` takes the host's ps options, which name uids by the host's users.)
-                let top = engine.run(engine.isDocker ? ["top", name, "-o", "uid,comm"] : ["top", name, "user", "comm"]).output
+                let top = engine.run(engine.isDocker ? ["top", name, "-o", "pid,uid,comm"] : ["top", name, "user", "comm"]).output
                 var serverUsers: [String] = []
                 for line in top.split(separator: "\n").dropFirst() {
                     let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
-                    if fields.count == 2, fields[1] == "redis-server" { serverUsers.append(fields[0]) }
+                    if fields.count >= 2, fields.last == "redis-server" { serverUsers.append(fields[fields.count - 2]) }
                 }
                 let runsAsRedis = serverUsers.allSatisfy { $0 == "redis" || $0 == "999" }
                 #expect(!serverUsers.isEmpty && runsAsRedis, "the server runs as redis: \(top)")

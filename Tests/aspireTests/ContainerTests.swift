@@ -98,6 +98,35 @@ struct ContainerTests {
         #expect(resources.first { $0["name"] as? String == "hostapi" }?["containers"] == nil, "\(json.stdout)")
     }
 
+    @Test("a container reaches a native redis it references: redis listens where the engine's host alias leads", arguments: ContainerEngine.all)
+    func containerReachesNativeServer(engine: ContainerEngine) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server"), "redis-server is not installed")
+        let path = try CLI.writeManifest("""
+            name: ctrnative
+            resources:
+              cache:
+                type: redis
+                runtime: native
+              pinger:
+                type: container
+                image: \(Self.image)
+                args: ["sh", "-c", "printf 'AUTH %s\\r\\nPING\\r\\n' \\\"$$CACHE_PASSWORD\\\" | nc -w 3 $$CACHE_HOST $$CACHE_PORT"]
+                references: [cache]
+                waitFor: [cache]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        let up = try UpTests.Running(["-f", path], environment: engine.environment)
+        defer { _ = try? CLI.run(["down", "-f", path], environment: engine.environment) }
+        #expect(UpTests.eventually(timeout: 60) { up.output.contains("pinger: exited") }, "\(up.output)")
+        #expect(up.output.contains("+PONG"), "\(up.output)")
+        // Docker reaches the host only at its bridge gateway, so redis listens beyond loopback
+        // there; podman with slirp4netns reaches the host's loopback, so redis stays on it.
+        let config = (try? String(contentsOfFile: directory + "/.aspire/data/cache/redis.conf", encoding: .utf8)) ?? ""
+        #expect(config.contains("bind \(engine.hostBind)\n"), "\(config)")
+        kill(up.process.processIdentifier, SIGTERM)
+        #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+    }
+
     @Test("after kill -9 of up, the next up and down remove the app's leftover containers and nothing else", arguments: ContainerEngine.all)
     func leftovers(engine: ContainerEngine) throws {
         let path = try CLI.writeManifest("""
