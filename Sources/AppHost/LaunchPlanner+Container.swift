@@ -97,10 +97,15 @@ extension LaunchPlanner {
     /// `-p` entries: each endpoint's host port to its target port (the host port when none).
     func ports(of resource: Resource, resolver: EnvironmentResolver) -> Result<[ContainerRunSpec.Port], Problem> {
         var ports: [ContainerRunSpec.Port] = []
+        // Where other containers reach this one's published ports (docker's bridge gateway).
+        var gateway: String?
+        if case .success(let engine)? = containers.runtime { gateway = engine.hostGateway }
         for endpoint in resource.run.endpoints {
             do {
                 let host = try resolver.hostPort(of: EndpointID(resource.name, endpoint.name))
-                ports.append(ContainerRunSpec.Port(hostPort: host, targetPort: endpoint.targetPort ?? host, external: endpoint.external || resource.run.external))
+                var port = ContainerRunSpec.Port(hostPort: host, targetPort: endpoint.targetPort ?? host, external: endpoint.external || resource.run.external)
+                port.gateway = gateway
+                ports.append(port)
             } catch {
                 return .failure(Problem(resource: resource.name, message: error.message))
             }

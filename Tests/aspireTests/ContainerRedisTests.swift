@@ -74,6 +74,11 @@ struct ContainerRedisTests {
 
             let names = engine.containers(label: "aspire.resource=cache").filter { $0.hasPrefix("aspire-ctrredis-") }
             #expect(names.count == 1, "\(names)")
+            // ps names a well-known server's container too.
+            let ps = try CLI.run(["ps", "-f", path, "--format", "json"], environment: engine.environment)
+            let status = try JSONSerialization.jsonObject(with: Data(ps.stdout.utf8)) as? [String: Any]
+            let cache = (status?["resources"] as? [[String: Any]])?.first { $0["name"] as? String == "cache" }
+            #expect(cache?["containers"] as? [String] == names, "\(ps.stdout) \(ps.stderr)")
             if let name = names.first {
                 appID = engine.run(["inspect", "--format", "{{index .Config.Labels \"aspire.app\"}}", name]).output
                     .trimmingCharacters(in: .whitespacesAndNewlines)

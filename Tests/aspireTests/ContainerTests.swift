@@ -98,7 +98,7 @@ struct ContainerTests {
         #expect(resources.first { $0["name"] as? String == "hostapi" }?["containers"] == nil, "\(json.stdout)")
     }
 
-    @Test("a container reaches a native redis it references: redis listens where the engine's host alias leads", arguments: ContainerEngine.all)
+    @Test("a container reaches a native redis and another container it references, through the host alias", arguments: ContainerEngine.all)
     func containerReachesNativeServer(engine: ContainerEngine) throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server"), "redis-server is not installed")
         let path = try CLI.writeManifest("""
@@ -113,12 +113,26 @@ struct ContainerTests {
                 args: ["sh", "-c", "printf 'AUTH %s\\r\\nPING\\r\\n' \\\"$$CACHE_PASSWORD\\\" | nc -w 3 $$CACHE_HOST $$CACHE_PORT"]
                 references: [cache]
                 waitFor: [cache]
+              web:
+                type: container
+                image: \(Self.image)
+                args: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                endpoints:
+                  http: { targetPort: 8080 }
+                healthCheck: { http: /index.html }
+              peer:
+                type: container
+                image: \(Self.image)
+                args: ["sh", "-c", "wget -q -O - $$WEB_HTTP/index.html"]
+                references: [web]
+                waitFor: [web]
             """)
         let directory = (path as NSString).deletingLastPathComponent
         let up = try UpTests.Running(["-f", path], environment: engine.environment)
         defer { _ = try? CLI.run(["down", "-f", path], environment: engine.environment) }
-        #expect(UpTests.eventually(timeout: 60) { up.output.contains("pinger: exited") }, "\(up.output)")
+        #expect(UpTests.eventually(timeout: 60) { up.output.contains("pinger: exited") && up.output.contains("peer: exited") }, "\(up.output)")
         #expect(up.output.contains("+PONG"), "\(up.output)")
+        #expect(up.output.contains("peer   | container-says-hi"), "a container reaches another's published port: \(up.output)")
         // Docker reaches the host only at its bridge gateway, so redis listens beyond loopback
         // there; podman with slirp4netns reaches the host's loopback, so redis stays on it.
         let config = (try? String(contentsOfFile: directory + "/.aspire/data/cache/redis.conf", encoding: .utf8)) ?? ""
