@@ -34,30 +34,48 @@ package struct ContainerEngineCache: Sendable {
         var unavailable: String?
         /// Image reference → present locally.
         var images: [String: Bool] = [:]
+        /// The engine the last `up` used (`flavor:executable`), kept across fingerprint changes:
+        /// cleanup looks there too, when the engine found now is another one.
+        var lastUp: String?
     }
 
     private let use: Use
     private let fingerprint: [String: String]
     private var record: Record?
     private var changed = false
+    /// `Record.lastUp` as stored, carried into a rewritten record.
+    private var lastUp: String?
 
-    /// Loads the cache for `use` (nothing is read for `.none` or `.refresh`).
+    /// Loads the cache for `use` (its answers are used only with `.trust`, when fresh).
     /// - Parameter environment: The host environment (PATH and the engines' variables).
     package init(use: Use, environment: [String: String]) {
         self.use = use
         switch use {
         case .none:
             fingerprint = [:]
-        case .refresh:
+        case .refresh(let path):
             fingerprint = Self.fingerprint(environment: environment)
+            lastUp = Self.read(path)?.lastUp
         case .trust(let path):
             fingerprint = Self.fingerprint(environment: environment)
-            if let data = FileManager.default.contents(atPath: path), let stored = try? JSONDecoder().decode(Record.self, from: data),
-                stored.fingerprint == fingerprint
-            {
-                record = stored
-            }
+            let stored = Self.read(path)
+            lastUp = stored?.lastUp
+            if let stored, stored.fingerprint == fingerprint { record = stored }
         }
+    }
+
+    private static func read(_ path: String) -> Record? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(Record.self, from: data)
+    }
+
+    /// The engine the last `up` of this app used, from the cache file at `path`; nil when none
+    /// is recorded.
+    package static func lastUpEngine(path: String) -> ContainerRuntime? {
+        guard let value = read(path)?.lastUp, let colon = value.firstIndex(of: ":"),
+            let flavor = ContainerRuntime.Flavor(rawValue: String(value[..<colon]))
+        else { return nil }
+        return ContainerRuntime(flavor: flavor, executable: String(value[value.index(after: colon)...]))
     }
 
     // MARK: - Answers
@@ -71,12 +89,13 @@ package struct ContainerEngineCache: Sendable {
             if let why = record.unavailable { return .failure(ContainerRuntime.Unavailable(description: why)) }
         }
         let detected = ContainerRuntime.detect(environment: environment)
-        var fresh = Record(fingerprint: fingerprint)
+        var fresh = Record(fingerprint: fingerprint, lastUp: lastUp)
         switch detected {
         case .success(let runtime):
             fresh.flavor = runtime.flavor.rawValue
             fresh.executable = runtime.executable
             fresh.hasSlirp4netns = runtime.hasSlirp4netns
+            if case .refresh = use { fresh.lastUp = "\(runtime.flavor.rawValue):\(runtime.executable)" }
         case .failure(let why):
             fresh.unavailable = why.description
         }

@@ -169,7 +169,9 @@ struct ContainerTests {
                 kill(again.process.processIdentifier, SIGTERM)
                 #expect(again.wait(timeout: 30) == 0, "\(again.output)")
             } else {
-                let down = try CLI.run(["down", "-f", path], environment: engine.environment)
+                // Without ASPIRE_CONTAINER_RUNTIME: down finds the engine the killed up used (recorded
+                // in .aspire/engine.json), even when another one is found first (docker, with podman installed).
+                let down = try CLI.run(["down", "-f", path], environment: ["ASPIRE_CONTAINER_RUNTIME": ""])
                 #expect(down.stdout.contains("removed leftover containers"), "\(down.stdout) \(down.stderr)")
                 #expect(down.status == 0)
             }
