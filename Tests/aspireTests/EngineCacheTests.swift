@@ -63,6 +63,29 @@ import Testing
         #expect(calls().count > count, "a touched engine binary is asked again: \(calls())")
     }
 
+    @Test("up asks the engine even with a warm cache, and rewrites it")
+    func upRefreshes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server"), "redis-server is not installed")
+        let path = try CLI.writeManifest(Self.manifest)
+        let folder = (path as NSString).deletingLastPathComponent
+        let log = folder + "/podman-calls.log"
+        let bin = try Self.fakeEngine(in: folder, log: log)
+        let environment = ["PATH": bin + ":/usr/bin:/bin", "ASPIRE_CONTAINER_RUNTIME": ""]
+        func calls() -> [String] { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+
+        _ = try CLI.run(["env", "cache", "-f", path], environment: environment)
+        let warm = calls().count
+        // The fake engine has no image and cannot pull, so redis runs natively.
+        let up = try UpTests.Running(["-f", path, "cache"], environment: environment)
+        #expect(UpTests.eventually(timeout: 30) { up.output.contains("cache: running") || up.output.contains("cache: healthy") }, "\(up.output)")
+        kill(up.process.processIdentifier, SIGTERM)
+        #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+        let during = calls().dropFirst(warm)
+        #expect(during.contains { $0.hasPrefix("version") } && during.contains { $0.hasPrefix("image") }, "up trusted the cache: \(during)")
+        let cache = (try? String(contentsOfFile: folder + "/.aspire/engine.json", encoding: .utf8)) ?? ""
+        #expect(cache.contains("\"lastUp\" : \"podman:\(bin)/podman\""), "\(cache)")
+    }
+
     @Test("a changed engine config (CONTAINERS_CONF) invalidates the cached answer")
     func configInvalidates() throws {
         let path = try CLI.writeManifest(Self.manifest)
