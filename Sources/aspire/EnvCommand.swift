@@ -41,8 +41,9 @@ struct EnvCommand: ParsableCommand {
         // needs the engine's answer (probing podman takes ~200 ms; a process's environment does not
         // depend on it), and that answer is cached in .aspire/engine.json until the engine changes.
         if ContainerChoice.mayRunInContainer(resource) {
-            let cache: ContainerEngineCache.Use = (try? folder.create()) == nil ? .none : .trust(path: folder.engineCacheFile)
-            ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false, cache: cache).configure(&resolver)
+            ContainerChoice(
+                manifest: app, environment: ProcessInfo.processInfo.environment, pull: false, cache: .trust(path: folder.engineCacheFile)
+            ).configure(&resolver)
         }
         do {
             environment = try resolver.environment(of: name, replica: replica)
