@@ -18,7 +18,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 PYTHON ?= python3
 # Debian packages the build and the tests need (libyaml for the parser, servers for the examples, chromium for the dashboard test,
-# podman + runc + slirp4netns + busybox-static for the container tests).
+# podman + runc + slirp4netns + busybox-static for the container tests; docker.io too unless a docker engine is installed).
 APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql memcached podman runc slirp4netns busybox-static chromium
 # Written only when missing: podman with runc and explicit ulimits (docs/containers.md).
 CONTAINERS_CONF_FILE ?= /etc/containers/containers.conf
@@ -52,6 +52,7 @@ deps:
 	    for p in $(APT_PACKAGES); do \
 	        dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	    done; \
+	    command -v dockerd >/dev/null || missing="$$missing docker.io"; \
 	    if [ -n "$$missing" ]; then \
 	        echo "deps: installing$$missing"; \
 	        $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \

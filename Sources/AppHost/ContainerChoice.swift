@@ -21,16 +21,20 @@ package struct ContainerChoice: Sendable {
 
     /// Decides for `manifest`, probing the engine (and, with `pull`, pulling well-known images
     /// in `auto` mode; without, `auto` uses a container only when the image is present).
-    package init(manifest: Manifest, environment: [String: String], pull: Bool = true) {
+    /// - Parameter cache: Where the engine's answers are kept between runs (`ContainerEngineCache`):
+    ///   `env` trusts a fresh cache, `up` refreshes it.
+    package init(manifest: Manifest, environment: [String: String], pull: Bool = true, cache: ContainerEngineCache.Use = .none) {
         runID = String(UUID().uuidString.prefix(8)).lowercased()
         appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
         guard manifest.resources.contains(where: Self.mayRunInContainer) else { return }
-        let detected = ContainerRuntime.detect(environment: environment)
+        var answers = ContainerEngineCache(use: cache, environment: environment)
+        let detected = answers.detect(environment: environment)
         runtime = detected
         for resource in manifest.resources {
             guard let server = WellKnownServer(resource) else { continue }
-            decide(server, resource: resource, runtime: detected, environment: environment, pull: pull)
+            decide(server, resource: resource, runtime: detected, environment: environment, pull: pull, answers: &answers)
         }
+        answers.save()
     }
 
     /// True for a resource that may run in a container (`type: container`, or a well-known server
@@ -46,7 +50,7 @@ package struct ContainerChoice: Sendable {
 
     private mutating func decide(
         _ server: WellKnownServer, resource: Resource, runtime: Result<ContainerRuntime, ContainerRuntime.Unavailable>, environment: [String: String],
-        pull: Bool
+        pull: Bool, answers: inout ContainerEngineCache
     ) {
         let name = resource.name
         let image = server.imageReference
@@ -58,7 +62,10 @@ package struct ContainerChoice: Sendable {
         case (.container, .failure(let why)):
             problems[name] = "runtime: container, but no container engine can be used (\(why)); install podman (or docker), or set runtime: native (\(server.nativeHint))"
         case (.auto, .success(let engine)):
-            if engine.hasImage(image) || (pull && Self.pull(image, for: name, with: engine)) {
+            if answers.hasImage(image, engine: engine) {
+                wellKnownInContainers.insert(name)
+            } else if pull && Self.pull(image, for: name, with: engine) {
+                answers.note(image, present: true)
                 wellKnownInContainers.insert(name)
             } else if server.hasNativeBinary(path: environment["PATH"]) {
                 notes.append("\(name): image \(image) is not present and cannot be pulled; running \(server.nativeProgram) natively instead")

@@ -1,4 +1,5 @@
 package import AppModel
+import AppState
 import Foundation
 
 /// Removes an app's containers by label: before `up` starts (what a killed `up` left), after it
@@ -16,12 +17,24 @@ package enum ContainerCleanup {
         let environment = ProcessInfo.processInfo.environment
         guard always || usesContainers(manifest) else { return [] }
         let appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
-        let removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes)
+        var removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes)
+        // The last `up` may have used another engine (ASPIRE_CONTAINER_RUNTIME then, not now).
+        let cache = StateFolder(manifestDirectory: manifest.directory).engineCacheFile
+        if let last = ContainerEngineCache.lastUpEngine(path: cache), last.executable != current(environment), last.answers() {
+            removed += last.removeLeftovers(appID: appID) + (volumes ? last.removeVolumes(appID: appID) : [])
+        }
         if announce, !removed.isEmpty {
             let what = volumes ? "containers and volumes" : "leftover containers"
             FileHandle.standardOutput.write(Data("removed \(what) of \(manifest.name): \(removed.joined(separator: ", "))\n".utf8))
         }
         return removed
+    }
+
+    /// The engine CLI `ContainerRuntime.detect` would pick first, without asking it (cheap).
+    private static func current(_ environment: [String: String]) -> String? {
+        let path = environment["PATH"]
+        if let requested = environment["ASPIRE_CONTAINER_RUNTIME"], !requested.isEmpty { return ExecutableLookup.find(requested, path: path) }
+        return ExecutableLookup.find("podman", path: path) ?? ExecutableLookup.find("docker", path: path)
     }
 
     /// True when something in the manifest may run in a container.

@@ -12,6 +12,9 @@ package struct ContainerRunSpec: Sendable, Hashable {
         package var external: Bool
         /// Written instead of `hostPort` (a replica's port, filled in by the helper).
         package var hostToken: String?
+        /// Also published on this address (the engine's bridge gateway), so other containers
+        /// reach the port through the host alias; loopback-published ports only.
+        package var gateway: String?
 
         package init(hostPort: Int, targetPort: Int, external: Bool = false) {
             self.hostPort = hostPort
@@ -73,6 +76,7 @@ package struct ContainerRunSpec: Sendable, Hashable {
         for port in ports {
             let host = port.hostToken ?? String(port.hostPort)
             argv += ["-p", port.external ? "\(host):\(port.targetPort)" : "127.0.0.1:\(host):\(port.targetPort)"]
+            if !port.external, let gateway = port.gateway { argv += ["-p", "\(gateway):\(host):\(port.targetPort)"] }
         }
         for name in environmentNames.sorted() {
             argv += ["-e", name]

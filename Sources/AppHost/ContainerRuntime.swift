@@ -27,6 +27,43 @@ package struct ContainerRuntime: Sendable, Hashable {
         flavor == .podman ? "host.containers.internal" : "host.docker.internal"
     }
 
+    /// True when `hostAlias` reaches the host's loopback (podman with slirp4netns); otherwise it is
+    /// the bridge gateway, and a host service must listen beyond 127.0.0.1 to be reached.
+    package var reachesHostLoopback: Bool { flavor == .podman && hasSlirp4netns }
+
+    /// The address of the engine's bridge on this host, where `hostAlias` leads when it does not
+    /// reach the host's loopback (docker's `docker0`, podman's `podman0`/`cni-podman0`); nil with
+    /// slirp4netns, or when the bridge does not exist yet. Read from the interface, no CLI run.
+    ///
+    /// A container's ports are published there too, so another container reaches them through
+    /// `hostAlias` (a port published on 127.0.0.1 only is refused from the bridge).
+    package var hostGateway: String? {
+        switch flavor {
+        case .podman where hasSlirp4netns: nil
+        case .podman: Self.ipv4Address(ofInterface: "podman0") ?? Self.ipv4Address(ofInterface: "cni-podman0")
+        case .docker: Self.ipv4Address(ofInterface: "docker0")
+        }
+    }
+
+    /// The first IPv4 address of the network interface `name`, or nil.
+    package static func ipv4Address(ofInterface name: String) -> String? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0 else { return nil }
+        defer { freeifaddrs(list) }
+        var cursor = list
+        while let entry = cursor {
+            cursor = entry.pointee.ifa_next
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+                String(cString: entry.pointee.ifa_name) == name
+            else { continue }
+            var inet = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            var buffer = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            guard inet_ntop(AF_INET, &inet, &buffer, socklen_t(buffer.count)) != nil else { continue }
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return nil
+    }
+
     /// The network options that make `hostAlias` reach the host's loopback, where every
     /// resource's port is published or bound.
     ///
@@ -93,9 +130,8 @@ package struct ContainerRuntime: Sendable, Hashable {
         let listed = (try? run(["ps", "-a", "--filter", "label=\(ContainerLabels.app)=\(appID)", "--format", "{{.Names}}"], timeout: .seconds(20))) ?? ProcessOutput()
         let names = listed.output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { return [] }
-        _ = try? run(["rm", "-f", "--time", "0"] + names, timeout: .seconds(60))
-        // docker has no `--time` on rm; a second, plain pass covers it.
-        if flavor == .docker { _ = try? run(["rm", "-f"] + names, timeout: .seconds(60)) }
+        // podman stops at once with `--time 0`; docker's `rm -f` kills without a grace period and has no `--time`.
+        _ = try? run(["rm", "-f"] + (flavor == .podman ? ["--time", "0"] : []) + names, timeout: .seconds(60))
         return names
     }
 

@@ -1,4 +1,4 @@
-import AppModel
+package import AppModel
 import AppState
 import Foundation
 import Supervisor
@@ -97,14 +97,54 @@ extension LaunchPlanner {
     /// `-p` entries: each endpoint's host port to its target port (the host port when none).
     func ports(of resource: Resource, resolver: EnvironmentResolver) -> Result<[ContainerRunSpec.Port], Problem> {
         var ports: [ContainerRunSpec.Port] = []
+        // Where other containers reach this one's published ports (docker's bridge gateway).
+        var gateway: String?
+        if case .success(let engine)? = containers.runtime { gateway = engine.hostGateway }
         for endpoint in resource.run.endpoints {
             do {
                 let host = try resolver.hostPort(of: EndpointID(resource.name, endpoint.name))
-                ports.append(ContainerRunSpec.Port(hostPort: host, targetPort: endpoint.targetPort ?? host, external: endpoint.external || resource.run.external))
+                var port = ContainerRunSpec.Port(hostPort: host, targetPort: endpoint.targetPort ?? host, external: endpoint.external || resource.run.external)
+                port.gateway = gateway
+                ports.append(port)
             } catch {
                 return .failure(Problem(resource: resource.name, message: error.message))
             }
         }
         return .success(ports)
+    }
+}
+
+extension LaunchPlanner {
+    /// Whether a server run natively listens beyond loopback (`0.0.0.0`): with `external: true`,
+    /// or when something running in a container references it and the engine reaches the host
+    /// only at its bridge gateway (docker, and podman without slirp4netns), where a server bound
+    /// to 127.0.0.1 cannot be reached (docs/containers.md).
+    func bindsBeyondLoopback(_ resource: Resource) -> Bool {
+        if resource.run.external || (resource.run.endpoints.first?.external ?? false) { return true }
+        guard case .success(let engine)? = containers.runtime, !engine.reachesHostLoopback else { return false }
+        return manifest.resources.contains { other in
+            let inContainer: Bool
+            switch other.kind {
+            case .container: inContainer = true
+            default: inContainer = containers.wellKnownInContainers.contains(other.name)
+            }
+            return inContainer && other.run.references.contains { $0.target.name == resource.name }
+        }
+    }
+}
+
+extension LaunchPlanner {
+    /// The container name of each replica of `resource` when it runs in a container (`type:
+    /// container`, or a well-known server in container mode), for `ps`; nil when it runs as a process.
+    package func containerNames(of resource: Resource) -> [String]? {
+        let inContainer: Bool
+        switch resource.kind {
+        case .container: inContainer = true
+        default: inContainer = containers.wellKnownInContainers.contains(resource.name)
+        }
+        guard inContainer, case .success? = containers.runtime else { return nil }
+        let base = containers.containerName(resource.name)
+        let replicas = resource.run.replicas
+        return replicas > 1 ? (0..<replicas).map { "\(base)-\($0)" } : [base]
     }
 }

@@ -45,7 +45,7 @@ extension LaunchPlanner {
                 return fail(message)
             }
         }
-        let external = resource.run.endpoints.first?.external ?? false
+        let external = bindsBeyondLoopback(resource)
         var command = Command(
             executable: binaries.postgres,
             arguments: [

@@ -24,7 +24,7 @@ extension LaunchPlanner {
         } catch {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
-        let external = resource.run.endpoints.first?.external ?? false
+        let external = bindsBeyondLoopback(resource)
         // The password goes in through a config on stdin would be ideal; redis-server reads
         // `--requirepass` from argv, which `ps` shows, so pass it through a 0600 config file.
         let config = (data as NSString).appendingPathComponent("redis.conf")

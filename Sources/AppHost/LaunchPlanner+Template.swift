@@ -27,7 +27,7 @@ extension LaunchPlanner {
         } catch {
             return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
         }
-        let external = resource.run.external || (resource.run.endpoints.first?.external ?? false)
+        let external = bindsBeyondLoopback(resource)
         var values = ["{bind}": external ? "0.0.0.0" : "127.0.0.1", "{port}": String(port), "{data}": data, "{targetPort}": String(port)]
         var secrets: [String] = []
         if let config = type.configFile {

@@ -38,7 +38,7 @@ package struct LaunchPlanner: Sendable {
         self.bindings = bindings
         self.folder = folder
         self.hostEnvironment = hostEnvironment
-        self.containers = ContainerChoice(manifest: manifest, environment: hostEnvironment)
+        self.containers = ContainerChoice(manifest: manifest, environment: hostEnvironment, cache: .refresh(path: folder.engineCacheFile))
         self.helperExecutable = Bundle.main.executablePath ?? CommandLine.arguments.first ?? "aspire"
     }
 

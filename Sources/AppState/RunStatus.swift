@@ -15,10 +15,13 @@ package struct RunStatus: Codable, Sendable, Hashable {
         package var upSince: Double?
         /// What decides readiness (`http`, `tcp`, `exec`, `port`); absent when running is ready.
         package var healthProbe: String?
+        /// The containers (one per replica) of a resource that runs in a container, nil for a
+        /// process. Its `pids` are then the engine clients'.
+        package var containers: [String]?
 
         package init(
             name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?,
-            healthProbe: String? = nil
+            healthProbe: String? = nil, containers: [String]? = nil
         ) {
             self.name = name
             self.type = type
@@ -28,6 +31,7 @@ package struct RunStatus: Codable, Sendable, Hashable {
             self.urls = urls
             self.upSince = upSince
             self.healthProbe = healthProbe
+            self.containers = containers
         }
 
         /// `healthy` or `unhealthy` for a running, health-checked resource (its state says so),

@@ -15,12 +15,16 @@ package struct ControlReplica: Codable, Sendable, Hashable {
     package var state: String
     package var pid: Int32?
     package var restarts: Int
+    /// The replica's container (name), when the resource runs in one; `pid` is then the engine
+    /// client's.
+    package var container: String?
 
-    package init(name: String, state: String, pid: Int32?, restarts: Int) {
+    package init(name: String, state: String, pid: Int32?, restarts: Int, container: String? = nil) {
         self.name = name
         self.state = state
         self.pid = pid
         self.restarts = restarts
+        self.container = container
     }
 }
 
@@ -49,11 +53,13 @@ package struct ControlResource: Codable, Sendable, Hashable {
     /// What decides readiness: `http`, `tcp`, `exec`, or `port` (the default for a resource with
     /// an endpoint and no health check); absent when running is ready.
     package var healthProbe: String?
+    /// The containers (one per replica) of a resource that runs in a container; nil otherwise.
+    package var containers: [String]?
 
     package init(
         name: String, type: String, state: String, pids: [Int32], restarts: Int, urls: [String], upSince: Double?,
         healthCheck: Bool, ready: Bool, finished: Bool, stoppedByUser: Bool, replicas: [ControlReplica],
-        healthProbe: String? = nil
+        healthProbe: String? = nil, containers: [String]? = nil
     ) {
         self.name = name
         self.type = type
@@ -68,6 +74,7 @@ package struct ControlResource: Codable, Sendable, Hashable {
         self.stoppedByUser = stoppedByUser
         self.replicas = replicas
         self.healthProbe = healthProbe
+        self.containers = containers
     }
 
     /// Finished without being ready: it failed, exited non-zero, or was stopped.
@@ -77,7 +84,7 @@ package struct ControlResource: Codable, Sendable, Hashable {
     package var runStatusResource: RunStatus.Resource {
         RunStatus.Resource(
             name: name, type: type, state: state, pids: pids, restarts: restarts, urls: urls, upSince: upSince,
-            healthProbe: healthProbe)
+            healthProbe: healthProbe, containers: containers)
     }
 }
 

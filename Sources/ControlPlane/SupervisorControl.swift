@@ -17,10 +17,12 @@ package struct SupervisorControl: ControlHandler {
         package var types: [String: String]
         /// Each resource's endpoint URLs.
         package var urls: [String: [String]]
+        /// The container of each replica, for resources that run in a container.
+        package var containers: [String: [String]]
 
         package init(
             name: String, manifest: String, pid: Int32, startedAt: Double, types: [String: String],
-            urls: [String: [String]]
+            urls: [String: [String]], containers: [String: [String]] = [:]
         ) {
             self.name = name
             self.manifest = manifest
@@ -28,6 +30,7 @@ package struct SupervisorControl: ControlHandler {
             self.startedAt = startedAt
             self.types = types
             self.urls = urls
+            self.containers = containers
         }
     }
 
@@ -89,15 +92,19 @@ package struct SupervisorControl: ControlHandler {
 
     private static func resource(_ snapshot: ServiceSnapshot, app: App) -> ControlResource {
         let status = snapshot.status
+        let containers = app.containers[status.name]
         return ControlResource(
             name: status.name, type: app.types[status.name] ?? "job", state: status.state.description,
             pids: status.replicas.compactMap(\.pid), restarts: status.replicas.map(\.restarts).reduce(0, +),
             urls: app.urls[status.name] ?? [], upSince: snapshot.upSince?.timeIntervalSince1970,
             healthCheck: snapshot.hasHealthCheck, ready: snapshot.isReady, finished: snapshot.isFinished,
             stoppedByUser: snapshot.isStoppedByUser,
-            replicas: status.replicas.map {
-                ControlReplica(name: $0.name, state: $0.state.description, pid: $0.pid, restarts: $0.restarts)
-            }, healthProbe: snapshot.healthProbe)
+            replicas: status.replicas.enumerated().map { index, replica in
+                ControlReplica(
+                    name: replica.name, state: replica.state.description, pid: replica.pid, restarts: replica.restarts,
+                    container: containers.flatMap { index < $0.count ? $0[index] : nil })
+            },
+            healthProbe: snapshot.healthProbe, containers: containers)
     }
 
     /// The HTTP answer for a refused control request (404 for unknown names, with did-you-mean).

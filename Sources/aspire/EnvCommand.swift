@@ -30,7 +30,7 @@ struct EnvCommand: ParsableCommand {
             Console.error("error: '\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
             throw ExitCode(1)
         }
-        let (bindings, problems, _) = try manifest.bindings(for: app, mode: .inspect)
+        let (bindings, problems, folder) = try manifest.bindings(for: app, mode: .inspect)
         for problem in problems where problem.resource == name {
             Console.error("error: \(problem)")
             throw ExitCode(1)
@@ -39,9 +39,11 @@ struct EnvCommand: ParsableCommand {
         var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
         // Containers see the host by its alias. Only a resource that may itself run in a container
         // needs the engine's answer (probing podman takes ~200 ms; a process's environment does not
-        // depend on it).
+        // depend on it), and that answer is cached in .aspire/engine.json until the engine changes.
         if ContainerChoice.mayRunInContainer(resource) {
-            ContainerChoice(manifest: app, environment: ProcessInfo.processInfo.environment, pull: false).configure(&resolver)
+            ContainerChoice(
+                manifest: app, environment: ProcessInfo.processInfo.environment, pull: false, cache: .trust(path: folder.engineCacheFile)
+            ).configure(&resolver)
         }
         do {
             environment = try resolver.environment(of: name, replica: replica)

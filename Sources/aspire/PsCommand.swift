@@ -25,11 +25,13 @@ struct PsCommand: AsyncParsableCommand {
             Console.out(String(decoding: try encoder.encode(Listing(status)), as: UTF8.self) + "\n")
         case .table:
             let now = Date().timeIntervalSince1970
-            var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID", "RESTARTS", "UPTIME", "URLS"]]
+            // A container resource shows its container, not the engine client's pid.
+            var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID/CONTAINER", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
                 rows.append([
                     resource.name, resource.type, resource.tableState, resource.health ?? "-",
-                    resource.pids.map(String.init).joined(separator: ","), String(resource.restarts),
+                    resource.containers?.joined(separator: ",") ?? resource.pids.map(String.init).joined(separator: ","),
+                    String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),
                 ])
             }
@@ -56,6 +58,8 @@ struct PsCommand: AsyncParsableCommand {
             var restarts: Int
             var urls: [String]
             var upSince: Double?
+            /// The containers (one per replica) of a resource run in a container.
+            var containers: [String]?
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
@@ -67,10 +71,11 @@ struct PsCommand: AsyncParsableCommand {
                 try container.encode(restarts, forKey: .restarts)
                 try container.encode(urls, forKey: .urls)
                 try container.encodeIfPresent(upSince, forKey: .upSince)
+                try container.encodeIfPresent(containers, forKey: .containers)
             }
 
             private enum CodingKeys: String, CodingKey {
-                case name, type, state, health, pids, restarts, urls, upSince
+                case name, type, state, health, pids, restarts, urls, upSince, containers
             }
         }
 
@@ -88,7 +93,7 @@ struct PsCommand: AsyncParsableCommand {
             resources = status.resources.map {
                 Row(
                     name: $0.name, type: $0.type, state: $0.tableState, health: $0.health, pids: $0.pids,
-                    restarts: $0.restarts, urls: $0.urls, upSince: $0.upSince
+                    restarts: $0.restarts, urls: $0.urls, upSince: $0.upSince, containers: $0.containers
                 )
             }
         }

@@ -94,7 +94,9 @@ struct UpCommand: AsyncParsableCommand {
         let logger = Logger(label: "aspire")
         let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color, adoptOrphans: true), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
-        let control = Self.control(for: supervisor, app: app, urls: urls)
+        var containerNames: [String: [String]] = [:]
+        for resource in app.resources { containerNames[resource.name] = planner.containerNames(of: resource) }
+        let control = Self.control(for: supervisor, app: app, urls: urls, containers: containerNames)
         let recorder = StatusRecorder(folder: folder, control: control)
         let server = Self.controlServer(control, folder: folder, logger: logger)
         let dashboard =
@@ -146,14 +148,16 @@ struct UpCommand: AsyncParsableCommand {
 extension UpCommand {
     /// What the control API and the dashboard both answer from: the supervisor plus the app's
     /// names, types and URLs.
-    static func control(for supervisor: Supervisor, app: Manifest, urls: [String: [String]]) -> SupervisorControl {
+    static func control(
+        for supervisor: Supervisor, app: Manifest, urls: [String: [String]], containers: [String: [String]] = [:]
+    ) -> SupervisorControl {
         var types: [String: String] = [:]
         for resource in app.resources { types[resource.name] = resource.typeName }
         return SupervisorControl(
             supervisor: supervisor,
             app: SupervisorControl.App(
                 name: app.name, manifest: app.file, pid: getpid(), startedAt: Date().timeIntervalSince1970,
-                types: types, urls: urls))
+                types: types, urls: urls, containers: containers))
     }
 
     /// The control API for `restart`/`stop`/`start`/`ps`, on `.aspire/control.sock`; nil (with a

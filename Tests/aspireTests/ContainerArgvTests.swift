@@ -41,6 +41,22 @@ import Testing
         let docker = ContainerRuntime(flavor: .docker, executable: "/usr/bin/docker")
         #expect(docker.hostAlias == "host.docker.internal")
         #expect(docker.networkArguments == ["--add-host", "host.docker.internal:host-gateway"])
+        #expect(!docker.reachesHostLoopback && Self.podman.reachesHostLoopback)
+        #expect(Self.podman.hostGateway == nil, "slirp4netns reaches the host's loopback: nothing to publish on a bridge")
+        #expect(ContainerRuntime.ipv4Address(ofInterface: "lo") == "127.0.0.1")
+    }
+
+    @Test("a loopback port is also published on the bridge gateway (docker), so other containers reach it; an external one is not")
+    func gatewayPublication() {
+        var spec = ContainerRunSpec(name: "aspire-shop-1-web", image: "img", appID: "shop-1", resource: "web", runID: "r1")
+        var loopback = ContainerRunSpec.Port(hostPort: 8080, targetPort: 80)
+        loopback.gateway = "172.17.0.1"
+        var external = ContainerRunSpec.Port(hostPort: 8443, targetPort: 443, external: true)
+        external.gateway = "172.17.0.1"
+        spec.ports = [loopback, external]
+        let argv = spec.runArguments(network: [])
+        #expect(argv.split(separator: "-p").count == 4 && argv.contains("172.17.0.1:8080:80") && argv.contains("127.0.0.1:8080:80"), "\(argv)")
+        #expect(!argv.contains("172.17.0.1:8443:443") && argv.contains("8443:443"), "\(argv)")
     }
 
     @Test("the helper's argv round-trips and carries the build context")

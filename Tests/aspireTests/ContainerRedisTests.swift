@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `type: redis` with `runtime: container` on a real engine: the argv, config file, volume and
+/// `type: redis` with `runtime: container` on real engines (podman and docker, each that answers): the argv, config file, volume and
 /// health check aspire generates, run against an image that behaves like the official one.
 ///
 /// No registry is reachable on CI, so the test imports its own image under the official
@@ -30,12 +30,14 @@ struct ContainerRedisTests {
 
         """
 
-    @Test("redis in a container: a host client sets and gets with the injected password, data persists, down removes container and volume")
-    func redisInContainer() throws {
+    @Test(
+        "redis in a container: a host client sets and gets with the injected password, data persists, down removes container and volume",
+        arguments: ContainerEngine.all)
+    func redisInContainer(engine: ContainerEngine) throws {
         let redis = ["/usr/bin/redis-server", "/usr/bin/redis-cli"].allSatisfy(FileManager.default.isExecutableFile)
         try #require(redis, "redis-server and redis-cli are not installed (Debian: apt-get install redis-server)")
-        if let problem = Self.makeImage() { Issue.record("\(problem)"); return }
-        defer { ContainerEngine.run(["rmi", "-f", Self.image]) }
+        if let problem = Self.makeImage(engine) { Issue.record("\(problem)"); return }
+        defer { engine.run(["rmi", "-f", Self.image]) }
 
         let path = try CLI.writeManifest(
             """
@@ -55,13 +57,13 @@ struct ContainerRedisTests {
         let directory = (path as NSString).deletingLastPathComponent
         var appID = ""
         defer {
-            _ = try? CLI.run(["down", "-f", path, "--volumes"])
-            if !appID.isEmpty { ContainerEngine.run(["volume", "rm", "-f", "aspire-\(appID)-cache-data"]) }
+            _ = try? CLI.run(["down", "-f", path, "--volumes"], environment: engine.environment)
+            if !appID.isEmpty { engine.run(["volume", "rm", "-f", "aspire-\(appID)-cache-data"]) }
         }
 
         for run in 1...2 {
             try? FileManager.default.removeItem(atPath: directory + "/result.txt")
-            let up = try UpTests.Running(["-f", path])
+            let up = try UpTests.Running(["-f", path], environment: engine.environment)
             #expect(UpTests.eventually(timeout: 60) { up.output.contains("client: exited") }, "run \(run): \(up.output)")
             #expect(up.output.contains("client: exited with code 0"), "run \(run): \(up.output)")
             #expect(!up.output.contains("pulling"), "the local image is used: \(up.output)")
@@ -70,38 +72,52 @@ struct ContainerRedisTests {
             #expect(result["runs"] == String(run), "run \(run): the data persists in the volume: \(result)")
             #expect(result["noauth"]?.contains("NOAUTH") == true, "an unauthenticated PING is refused: \(result)")
 
-            let names = ContainerEngine.containers(label: "aspire.resource=cache").filter { $0.hasPrefix("aspire-ctrredis-") }
+            let names = engine.containers(label: "aspire.resource=cache").filter { $0.hasPrefix("aspire-ctrredis-") }
             #expect(names.count == 1, "\(names)")
+            // ps names a well-known server's container too.
+            let ps = try CLI.run(["ps", "-f", path, "--format", "json"], environment: engine.environment)
+            let status = try JSONSerialization.jsonObject(with: Data(ps.stdout.utf8)) as? [String: Any]
+            let cache = (status?["resources"] as? [[String: Any]])?.first { $0["name"] as? String == "cache" }
+            #expect(cache?["containers"] as? [String] == names, "\(ps.stdout) \(ps.stderr)")
             if let name = names.first {
-                appID = ContainerEngine.run(["inspect", "--format", "{{index .Config.Labels \"aspire.app\"}}", name]).output
+                appID = engine.run(["inspect", "--format", "{{index .Config.Labels \"aspire.app\"}}", name]).output
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                let port = ContainerEngine.run(["port", name]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(port == "6379/tcp -> 127.0.0.1:\(result["port"] ?? "?")", "published on loopback only: \(port)")
+                let port = engine.run(["port", name]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+                let published = port.split(separator: "\n").map(String.init)
+                // On loopback; with docker also on its bridge's address (so containers reach it), never on all interfaces.
+                let loopback = "6379/tcp -> 127.0.0.1:\(result["port"] ?? "?")"
+                if engine.isDocker {
+                    #expect(published.count == 2 && published.contains(loopback), "\(port)")
+                    #expect(published.allSatisfy { $0.hasSuffix(":\(result["port"] ?? "?")") && !$0.contains("0.0.0.0") && !$0.contains("::") }, "\(port)")
+                } else {
+                    #expect(published == [loopback], "published on loopback only: \(port)")
+                }
                 // As with the official image, the entrypoint drops to user redis, who reads the mounted config.
                 // (Only the server's own process: a health probe exec'd in the container may be listed too.)
-                let top = ContainerEngine.run(["top", name, "user", "comm"]).output
+                // (docker's `top` takes the host's ps options, which name uids by the host's users.)
+                let top = engine.run(engine.isDocker ? ["top", name, "-o", "pid,uid,comm"] : ["top", name, "user", "comm"]).output
                 var serverUsers: [String] = []
                 for line in top.split(separator: "\n").dropFirst() {
                     let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
-                    if fields.count == 2, fields[1] == "redis-server" { serverUsers.append(fields[0]) }
+                    if fields.count >= 2, fields.last == "redis-server" { serverUsers.append(fields[fields.count - 2]) }
                 }
                 let runsAsRedis = serverUsers.allSatisfy { $0 == "redis" || $0 == "999" }
                 #expect(!serverUsers.isEmpty && runsAsRedis, "the server runs as redis: \(top)")
                 // The password is in the mounted config file, never in argv.
-                let argv = ContainerEngine.run(["inspect", "--format", "{{.Config.Cmd}}", name]).output
+                let argv = engine.run(["inspect", "--format", "{{.Config.Cmd}}", name]).output
                 #expect(argv.contains("redis-server /usr/local/etc/redis/redis.conf"), "\(argv)")
-                let password = try CLI.run(["env", "client", "-f", path, "--show-secrets"]).stdout
+                let password = try CLI.run(["env", "client", "-f", path, "--show-secrets"], environment: engine.environment).stdout
                     .split(separator: "\n").first { $0.hasPrefix("CACHE_PASSWORD=") }.map { String($0.dropFirst("CACHE_PASSWORD=".count)) }
                 #expect(password?.isEmpty == false, "aspire env --show-secrets gives the password")
                 if let password, !password.isEmpty { #expect(!argv.contains(password)) }
             }
-            #expect(!appID.isEmpty && ContainerEngine.volumes(label: "aspire.app=\(appID)") == ["aspire-\(appID)-cache-data"], "\(appID)")
+            #expect(!appID.isEmpty && engine.volumes(label: "aspire.app=\(appID)") == ["aspire-\(appID)-cache-data"], "\(appID)")
 
-            let down = try CLI.run(["down", "-f", path] + (run == 2 ? ["--volumes"] : []))
+            let down = try CLI.run(["down", "-f", path] + (run == 2 ? ["--volumes"] : []), environment: engine.environment)
             #expect(down.status == 0, "\(down.stdout) \(down.stderr)")
             #expect(up.wait(timeout: 30) == 0, "\(up.output)")
-            #expect(ContainerEngine.containers(label: "aspire.app=\(appID)").isEmpty, "down removes the container")
-            let volumes = ContainerEngine.volumes(label: "aspire.app=\(appID)")
+            #expect(engine.containers(label: "aspire.app=\(appID)").isEmpty, "down removes the container")
+            let volumes = engine.volumes(label: "aspire.app=\(appID)")
             #expect(volumes == (run == 2 ? [] : ["aspire-\(appID)-cache-data"]), "run \(run): \(volumes)")
         }
     }
@@ -149,7 +165,7 @@ struct ContainerRedisTests {
         tar -C "$root" -cf "$root.tar" .
         """#
 
-    static func makeImage() -> String? {
+    static func makeImage(_ engine: ContainerEngine) -> String? {
         let root = NSTemporaryDirectory() + "aspire-test-redis-rootfs-\(getpid())"
         defer {
             try? FileManager.default.removeItem(atPath: root)
@@ -161,16 +177,10 @@ struct ContainerRedisTests {
         do { try script.run() } catch { return "sh: \(error)" }
         script.waitUntilExit()
         guard script.terminationStatus == 0 else { return "cannot make the redis rootfs (exit \(script.terminationStatus))" }
-        let imported = ContainerEngine.run([
+        let imported = engine.run([
             "import", "--change", #"ENTRYPOINT ["docker-entrypoint.sh"]"#, "--change", #"CMD ["redis-server"]"#, "--change", "WORKDIR /data",
             "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "--change", "EXPOSE 6379", root + ".tar", image,
         ])
         return imported.status == 0 ? nil : "cannot import the redis test image: \(imported.output)"
-    }
-}
-
-extension ContainerEngine {
-    static func volumes(label: String) -> [String] {
-        run(["volume", "ls", "--filter", "label=\(label)", "--format", "{{.Name}}"]).output.split(whereSeparator: \.isNewline).map(String.init).sorted()
     }
 }

@@ -8,7 +8,7 @@ import Testing
         let process = Process()
         let outputPath: String
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
             outputPath = NSTemporaryDirectory() + "aspire-up-\(UUID().uuidString.prefix(8)).log"
             _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
@@ -16,6 +16,7 @@ import Testing
             process.arguments = ["up"] + arguments + ["--grace-period", "2"]
             var env = ProcessInfo.processInfo.environment
             env["NO_COLOR"] = "1"
+            env.merge(environment) { $1 }
             process.environment = env
             process.standardOutput = handle
             process.standardError = handle
