@@ -127,7 +127,8 @@ package struct ContainerLaunch: Sendable, Hashable {
             _ = try? runtime.run(["volume", "create", "--label", "\(ContainerLabels.app)=\(spec.appID)", volume], timeout: .seconds(20))
         }
         if let buildContext {
-            var build = ["build", "-t", spec.image]
+            // docker's classic builder keeps the container of a failed step unless told not to (podman removes it).
+            var build = ["build", "-t", spec.image] + (runtime.flavor == .docker ? ["--force-rm"] : [])
             if let dockerfile { build += ["-f", dockerfile] }
             build.append(buildContext)
             let status = (try? runtime.runInheritingOutput(build)) ?? 127

@@ -203,6 +203,8 @@ struct ContainerTests {
         #expect(up.output.contains("error: badbuild: the image build failed (\(engine.name) build exited with code "), "\(up.output)")
         #expect(up.output.contains("error: badimage: cannot pull image 'nosuch.invalid/none/image:1'"), "\(up.output)")
         #expect(engine.containers(label: "aspire.resource=badbuild").isEmpty)
+        let failedSteps = engine.run(["ps", "-a", "--filter", "status=exited", "--format", "{{.Command}}"]).output
+        #expect(!failedSteps.contains("exit 3"), "the failed build step's container is removed: \(failedSteps)")
     }
 
     @Test("replicas of a container: each publishes its own port, one stable URL through the proxy", arguments: ContainerEngine.all)
@@ -305,5 +307,9 @@ struct ContainerTests {
         #expect(down.status == 0, "\(down.stdout) \(down.stderr)")
         let left = engine.run(["volume", "ls", "--format", "{{.Name}}"]).output.split(separator: "\n").filter { $0.hasPrefix("aspire-ctrbuild-") }
         #expect(left.isEmpty, "down --volumes removes the app's volumes: \(left)")
+        // The image built for this app (its tag names the app id, so each run's folder makes a new one).
+        let built = engine.run(["images", "--format", "{{.Repository}}"]).output.split(separator: "\n").map(String.init)
+            .filter { $0.hasPrefix("localhost/aspire-ctrbuild-") }
+        if !built.isEmpty { engine.run(["rmi", "-f"] + built) }
     }
 }
