@@ -151,7 +151,8 @@ package struct EnvironmentResolver: Sendable {
         guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
             if manifest.unboundExpressionTargets.contains(id.resource) {
                 let what = manifest[id.resource].map { "a \($0.typeName)" } ?? "a value"
-                throw Failure(message: "'{\(id.resource).bindings.\(id.endpoint).\(field.rawValue)}' has no value: '\(id.resource)' is \(what) with no bindings")
+                let expression = "{\(id.resource).bindings.\(id.endpoint).\(field.rawValue)}"
+                throw Failure(message: "'\(expression)' has no value: '\(id.resource)' is \(what) with no bindings")
             }
             throw Failure(message: "unknown endpoint \(id)")
         }
