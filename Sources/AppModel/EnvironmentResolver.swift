@@ -31,7 +31,8 @@ package struct EnvironmentResolver: Sendable {
         if let viewer = asSeenFromContainer(resource) { return try viewer.environment(of: name, replica: replica) }
         var env = ResolvedEnvironment()
         for reference in resource.run.references {
-            for variable in manifest.injection(of: reference) {
+            let isHTTPS = { (url: Template) in (try? resolve(url))?.value.lowercased().hasPrefix("https:") ?? false }
+            for variable in manifest.injection(of: reference, isHTTPS: isHTTPS) {
                 env.set(variable.name, try value(of: variable.source))
             }
         }
