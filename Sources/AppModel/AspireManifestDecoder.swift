@@ -346,7 +346,8 @@ package struct AspireManifestDecoder {
         for (key, value) in node.pairs {
             guard key.kind == .scalar, let name = key.scalar else { continue }
             let what = "binding '\(name)'"
-            guard let fields = object(value, what: what, known: ["scheme", "protocol", "transport", "port", "targetPort", "external"]) else { continue }
+            let known = ["scheme", "protocol", "transport", "port", "targetPort", "containerPort", "external"]
+            guard let fields = object(value, what: what, known: known) else { continue }
             guard let scheme = string(fields["scheme"], "scheme") else {
                 if fields["scheme"] == nil {
                     diagnostics.append(.error(.missingField("scheme", in: what, hint: "http, https, tcp, …"), at: key.location))
@@ -360,13 +361,18 @@ package struct AspireManifestDecoder {
                 schemes[name] = scheme
             }
             var endpoint = Endpoint(name: name, scheme: ours, external: bool(fields["external"], "external") ?? false, location: key.location)
-            for field in ["port", "targetPort"] {
+            // `containerPort` is what Aspire 8's previews wrote for `targetPort`.
+            for field in ["port", "targetPort", "containerPort"] {
                 guard let portNode = fields[field], let port = int(portNode, field) else { continue }
                 guard (1...65535).contains(port) else {
                     diagnostics.append(.error(.outOfRange(field, value: port, range: 1...65535), at: portNode.location))
                     continue
                 }
-                if field == "port" { endpoint.port = port } else { endpoint.targetPort = port }
+                if field == "port" {
+                    endpoint.port = port
+                } else if field == "targetPort" || fields["targetPort"] == nil {
+                    endpoint.targetPort = port
+                }
             }
             // A container binding with only `port` listens on that port inside too.
             if isContainer, endpoint.targetPort == nil { endpoint.targetPort = endpoint.port }

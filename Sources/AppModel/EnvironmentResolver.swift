@@ -31,7 +31,8 @@ package struct EnvironmentResolver: Sendable {
         if let viewer = asSeenFromContainer(resource) { return try viewer.environment(of: name, replica: replica) }
         var env = ResolvedEnvironment()
         for reference in resource.run.references {
-            for variable in manifest.injection(of: reference) {
+            let isHTTPS = { (url: Template) in (try? resolve(url))?.value.lowercased().hasPrefix("https:") ?? false }
+            for variable in manifest.injection(of: reference, isHTTPS: isHTTPS) {
                 env.set(variable.name, try value(of: variable.source))
             }
         }
@@ -151,7 +152,8 @@ package struct EnvironmentResolver: Sendable {
         guard let resource = manifest[id.resource], let endpoint = resource.run.endpoints.first(where: { $0.name == id.endpoint }) else {
             if manifest.unboundExpressionTargets.contains(id.resource) {
                 let what = manifest[id.resource].map { "a \($0.typeName)" } ?? "a value"
-                throw Failure(message: "'{\(id.resource).bindings.\(id.endpoint).\(field.rawValue)}' has no value: '\(id.resource)' is \(what) with no bindings")
+                let expression = "{\(id.resource).bindings.\(id.endpoint).\(field.rawValue)}"
+                throw Failure(message: "'\(expression)' has no value: '\(id.resource)' is \(what) with no bindings")
             }
             throw Failure(message: "unknown endpoint \(id)")
         }

@@ -38,7 +38,9 @@ package struct HostInterpolation: Sendable {
         return expand(scalars, &index, until: nil, unset: &unset)
     }
 
-    private func expand(_ s: [Unicode.Scalar], _ i: inout Int, until terminator: Unicode.Scalar?, unset: inout [UnsetUse]) -> Result<String, Failure> {
+    private func expand(
+        _ s: [Unicode.Scalar], _ i: inout Int, until terminator: Unicode.Scalar?, unset: inout [UnsetUse]
+    ) -> Result<String, Failure> {
         var out = String.UnicodeScalarView()
         var depth = 0
         while i < s.count {
@@ -168,7 +170,9 @@ extension String {
 extension Diagnostic.Message {
     /// Compose's warning for a variable it substitutes with "" (issue 15, item 3).
     package static func unsetVariable(_ variable: String) -> Self {
-        Self(id: "unset-variable", "variable \(variable) is not set in the environment; it is replaced by an empty string", subject: variable)
+        Self(
+            id: "unset-variable", "variable \(variable) is not set in the environment; it is replaced by an empty string",
+            subject: variable)
     }
 }
 

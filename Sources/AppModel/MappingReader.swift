@@ -107,7 +107,9 @@ struct ValueReader {
         var unset: [HostInterpolation.UnsetUse] = []
         switch interpolation.interpolate(raw, unset: &unset) {
         case .success(let value):
-            for use in unset { diagnostics.append(.unsetVariable(use.variable, at: Self.location(ofOffset: use.offset, in: node, raw: raw))) }
+            for use in unset {
+                diagnostics.append(.unsetVariable(use.variable, at: Self.location(ofOffset: use.offset, in: node, raw: raw)))
+            }
             return (value, raw)
         case .failure(.required(let variable, let message)):
             diagnostics.append(.error(.requiredVariable(variable, message: message), at: node.location))

@@ -30,7 +30,10 @@ extension Manifest {
     /// What `reference` injects, in injection order: the connection string and connection
     /// properties of what has one, then `services__…` and `<NAME>_<ENDPOINT>` per endpoint (the
     /// index counts per scheme). Empty when the target does not exist (an optional reference).
-    package func injection(of reference: Reference) -> [InjectedVariable] {
+    /// - Parameter isHTTPS: Whether an external service's URL is https (its names say the
+    ///   scheme); by default, whether it is written starting with `https:`. The resolver passes
+    ///   its resolved value's answer (a URL may come from a parameter).
+    package func injection(of reference: Reference, isHTTPS: (Template) -> Bool = Manifest.startsWithHTTPS) -> [InjectedVariable] {
         guard let target = self[reference.target.name] else { return [] }
         var result: [InjectedVariable] = []
         if target.hasConnectionString {
@@ -54,15 +57,19 @@ extension Manifest {
                 result.append(InjectedVariable(VariableName.polyglot(target.name, endpoint.name), url))
             }
         case .external(let url):
-            // The scheme comes from the URL as written (a URL from a parameter counts as http).
-            var scheme = "http"
-            if case .literal(let text)? = url.parts.first, text.lowercased().hasPrefix("https:") { scheme = "https" }
+            let scheme = isHTTPS(url) ? "https" : "http"
             result.append(InjectedVariable(VariableName.service(target.name, scheme: scheme, index: 0), .externalURL(url)))
             result.append(InjectedVariable(VariableName.polyglot(target.name, scheme), .externalURL(url)))
         default:
             break
         }
         return result
+    }
+
+    /// True when `url` is written starting with `https:`.
+    package static func startsWithHTTPS(_ url: Template) -> Bool {
+        guard case .literal(let text)? = url.parts.first else { return false }
+        return text.lowercased().hasPrefix("https:")
     }
 
     /// The server whose endpoint and password the properties use, the database, and the properties

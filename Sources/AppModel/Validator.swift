@@ -192,7 +192,8 @@ package enum Validator {
                 do {
             resources[position].forEachExpression { expression in
                 guard let targetIndex = manifest.index(of: expression.resource) else {
-                    if manifest.undecodedNames.contains(expression.resource) || manifest.unboundExpressionTargets.contains(expression.resource) { return }
+                    if manifest.undecodedNames.contains(expression.resource) { return }
+                    if manifest.unboundExpressionTargets.contains(expression.resource) { return }
                     diagnostics.append(.error(.unknownResource(expression.resource, from: resources[position].name, field: "uses", suggestion: DidYouMean.suggestion(for: expression.resource, in: manifest.resourceNames)), at: expression.location))
                     return
                 }

@@ -7,9 +7,9 @@
 ///
 /// Formats use placeholders: `{host}`, `{port}`, `{password}`, `{passwordURI}` (percent-encoded)
 /// in connection strings and properties (and `{database}` in a postgres database's); `{bind}`
-/// (`127.0.0.1`, or `0.0.0.0` when external), `{port}`, `{data}` (the data folder), `{config}` (the config file's path) and `{targetPort}` in
-/// program arguments; `{password}` also in `configFile`, which is where a password goes — never
-/// in argv, where `ps` would show it.
+/// (`127.0.0.1`, or `0.0.0.0` when external), `{port}`, `{data}` (the data folder), `{config}`
+/// (the config file's path) and `{targetPort}` in program arguments; `{password}` also in
+/// `configFile`, which is where a password goes — never in argv, where `ps` would show it.
 package struct WellKnownType: Sendable, Hashable {
     /// The `type:` word.
     package var name: String
@@ -65,7 +65,9 @@ package struct WellKnownType: Sendable, Hashable {
 
     /// `format` with `{host}`, `{port}`, `{password}`, `{passwordURI}` and `{database}` filled in;
     /// the password stays marked secret. Filled-in text is not scanned again.
-    package static func renderFormat(_ format: String, host: String, port: Int, password: ResolvedValue?, database: String? = nil) -> ResolvedValue {
+    package static func renderFormat(
+        _ format: String, host: String, port: Int, password: ResolvedValue?, database: String? = nil
+    ) -> ResolvedValue {
         var value = ResolvedValue()
         var rest = Substring(format)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {

@@ -55,7 +55,7 @@ struct EnvCommand: ParsableCommand {
         let skipped = format == .shell ? EnvironmentFormatter.notShellNames(environment) : []
         if !skipped.isEmpty {
             Console.error(
-                "note: a shell cannot export \(skipped.joined(separator: ", ")) (a name with '-'); left out here, "
+                "note: a shell cannot export \(skipped.joined(separator: ", ")) (not a shell variable name); left out here, "
                     + "the child still gets it (--format dotenv or json print it)")
         }
         if !showSecrets, environment.contains(where: { $0.value.isSecret }) {

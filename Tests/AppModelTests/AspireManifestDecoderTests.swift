@@ -227,6 +227,8 @@ private func resources(_ body: String) -> String { "{\n  \"resources\": {\n\(bod
         #expect(result.diagnostics.allSatisfy { $0.severity == .warning }, "\(result.diagnostics.map(\.message.text))")
         let manifest = try #require(result.manifest)
         #expect(manifest.unboundExpressionTargets == ["sql", "db"])
+        // Aspire 8's previews wrote `containerPort` for `targetPort`.
+        #expect(manifest["legacy"]?.run.endpoints.map(\.targetPort) == [6379])
 
         var bindings = Bindings()
         bindings.hostPorts[EndpointID("api", "http")] = 41000

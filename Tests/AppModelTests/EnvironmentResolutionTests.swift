@@ -231,4 +231,20 @@ import Testing
         let failure = #expect(throws: EnvironmentResolver.Failure.self) { try resolver.parameterValue("my-param") }
         #expect(failure?.message.contains("set Parameters__my-param in") == true)
     }
+
+    @Test("an external URL from a parameter: the scheme in the names is the value's")
+    func externalFromParameter() throws {
+        let yaml = """
+            resources:
+              pay-url: { type: parameter, default: "https://pay.example" }
+              pay: { type: external, url: "{pay-url.value}" }
+              web: { type: executable, command: x, references: [pay] }
+            """
+        let manifest = try #require(load(yaml).manifest)
+        var bindings = bindings(for: manifest)
+        bindings.parameters["pay-url"] = "https://pay.example"
+        let env = try EnvironmentResolver(manifest: manifest, bindings: bindings).environment(of: "web")
+        #expect(env["services__pay__https__0"]?.value == "https://pay.example")
+        #expect(env["PAY_HTTPS"]?.value == "https://pay.example")
+    }
 }

@@ -141,6 +141,23 @@ import Testing
         #expect(result.stderr.contains("write $$CATALOGDB_URI to pass a literal $ to the program"))
     }
 
+    @Test("an Aspire manifest whose expressions point into a parameter's bindings: validate exits 0, env fails only where needed")
+    func aspireParameterBindings() throws {
+        let directory = NSTemporaryDirectory() + "aspire-cli-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/aspire-manifest.json"
+        try FileManager.default.copyItem(atPath: CLI.packageRoot + "/Tests/AppModelTests/Fixtures/aspire-manifest/parameters.json", toPath: path)
+        let validate = try CLI.run(["validate", "-f", path])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stderr.contains("\(path):31:32: warning: '{sql.bindings.tcp.url}' at $.resources.cs.connectionString"))
+        let environment = ["Parameters__insertionrows": "5", "ConnectionStrings__sql": "Server=x"]
+        let worker = try CLI.run(["env", "worker", "-f", path], environment: environment)
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let api = try CLI.run(["env", "api", "-f", path], environment: environment)
+        #expect(api.status == 1)
+        #expect(api.stderr == "error: api: '{sql.bindings.tcp.url}' has no value: 'sql' is a connectionString with no bindings\n")
+    }
+
     @Test("env of an unknown resource: exit 1 with did-you-mean")
     func envUnknown() throws {
         let path = try CLI.writeManifest("resources:\n  cache:\n    type: redis\n")
