@@ -34,7 +34,8 @@ extension ManifestDecoder {
             return nil
         case .scalar:
             guard let program = reader.string(node, "command") else { return nil }
-            if Self.hasCharacter(" ", or: "\t", in: program) {
+            // A space or tab byte is never part of another UTF-8 character.
+            if program.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
                 let words = program.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Self.flowItem(String($0)) }
                 reader.diagnostics.append(
                     .warning(

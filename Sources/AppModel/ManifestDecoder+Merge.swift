@@ -29,10 +29,12 @@ extension ManifestDecoder {
     /// - Parameter deep: Whether to look for merge keys below `node` too, or only in `node`.
     mutating func reportingMergedValuesAtUse<T>(_ node: YAMLNode, deep: Bool = true, _ body: (inout ManifestDecoder) -> T) -> T {
         guard deep ? node.containsMergeKey : node.hasMergeKey else { return body(&self) }
-        var sources: [MergeSource] = []
-        Self.collectMergeSources(in: node, deep: deep, into: &sources)
         let first = reader.diagnostics.count
         let result = body(&self)
+        // Problems are rare: the merges are looked at only when there is one.
+        guard reader.diagnostics.count > first else { return result }
+        var sources: [MergeSource] = []
+        Self.collectMergeSources(in: node, deep: deep, into: &sources)
         guard !sources.isEmpty else { return result }
         for index in first..<reader.diagnostics.count {
             var diagnostic = reader.diagnostics[index]

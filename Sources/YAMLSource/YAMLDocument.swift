@@ -159,6 +159,13 @@ extension YAMLDocument {
         }
 
         /// True when the bytes at `offset` equal `other` (a static ASCII key, say).
+        /// True when two byte ranges of the pool hold the same bytes.
+        func bytesEqual(offset: UInt32, length: UInt32, offset other: UInt32, length otherLength: UInt32) -> Bool {
+            guard length == otherLength, Int(offset) + Int(length) <= pool.count, Int(other) + Int(length) <= pool.count else { return false }
+            guard let base = pool.baseAddress else { return length == 0 }
+            return offset == other || memcmp(base + Int(offset), base + Int(other), Int(length)) == 0
+        }
+
         func bytesEqual(offset: UInt32, length: UInt32, _ other: StaticString) -> Bool {
             let start = Int(offset)
             guard Int(length) == other.utf8CodeUnitCount, start + Int(length) <= pool.count else { return false }

@@ -188,6 +188,14 @@ package struct YAMLNode: Sendable {
         return node.kind == Self.scalarKind && storage.bytesEqual(offset: node.value_offset, length: node.value_length, text)
     }
 
+    /// True when this and `other` (of the same document) are scalars with the same text.
+    package func scalarEquals(_ other: YAMLNode) -> Bool {
+        let (node, otherNode) = (raw, other.raw)
+        guard node.kind == Self.scalarKind, otherNode.kind == Self.scalarKind else { return false }
+        guard storage === other.storage else { return scalar == other.scalar }
+        return storage.bytesEqual(offset: node.value_offset, length: node.value_length, offset: otherNode.value_offset, length: otherNode.value_length)
+    }
+
     /// The byte length of a scalar's text, or nil for a collection.
     package var scalarByteCount: Int? {
         let node = raw

@@ -139,6 +139,8 @@ import YAMLSource
     @Test("cuts that cannot stand on their own fall back to the whole file", arguments: [
         // An alias into an anchor of another part.
         "x-base: &base\n  command: sleep\nresources:\n  a:\n    type: executable\n    <<: *base\n  b:\n    type: executable\n    <<: *base\n  c:\n    type: executable\n    <<: *base\n",
+        // A merge key among the entries merges into the whole mapping, not into its part.
+        "resources:\n  a:\n    type: executable\n    command: x\n  b:\n    type: executable\n    command: y\n  <<: {a: {type: parameter}, c: {type: parameter, default: v}}\n  d:\n    type: executable\n    command: z\n",
         // A quoted scalar running over lines that look like entries.
         "resources:\n  a:\n    type: executable\n    command: \"sleep\n  b: 1\n  c: 2\"\n  d:\n    type: executable\n    command: x\n",
         // A flow mapping over such lines.
