@@ -111,7 +111,9 @@ extension Supervisor {
             let replicas = record?.replicas ?? []
             let hasCheck = record?.spec.healthCheck != nil
             let parked = controlBook.parked.contains(status.name)
-            let up = !replicas.isEmpty && replicas.allSatisfy { hasCheck ? $0.state == .healthy : $0.state.isUp }
+            // A part (a database) is ready once created, not while its creation job runs.
+            let isPart = record?.spec.partOf != nil
+            let up = !isPart && !replicas.isEmpty && replicas.allSatisfy { hasCheck ? $0.state == .healthy : $0.state.isUp }
             let finished = replicas.allSatisfy(\.isFinal)
             let succeeded = finished && !replicas.isEmpty && replicas.allSatisfy { $0.state == .exited(.exited(0)) }
             return ServiceSnapshot(
