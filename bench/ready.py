@@ -11,7 +11,8 @@ cache, so no container engine is involved.
            (checked afterwards with `aspire ps --format json`), then `aspire down`.
   floor    the same three processes, started from this (already running) Python process with
            exactly the argv, environment and working directory aspire gave them (read from
-           /proc during a warm-up `up -d`): redis-server and the API at once, each polled every
+           /proc during a warm-up `up -d`; `python3 app.py` is started as `python3`, looked up on
+           the same PATH, as aspire does, so a pyenv shim costs both the same): redis-server and the API at once, each polled every
            10 ms on the same health check aspire uses (a TCP connect to redis, GET /health on
            the API); the frontend once both pass (it waits for them in the manifest too), then
            its GET /health every 10 ms. Timed from the first spawn to the frontend's first 200.
@@ -94,6 +95,10 @@ def capture(binary: str, manifest: Path) -> dict[str, dict]:
         for name, resource in ps(binary, manifest).items():
             pid = resource["pids"][0]
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+            if os.path.basename(argv[0].decode()).startswith("python"):
+                # The kernel shows the interpreter a launcher exec'd (pyenv's shim runs the real
+                # python3); start it the way aspire did: `python3` looked up on the same PATH.
+                argv = [b"python3", *argv[1:]]
             if name == "cache":
                 # redis-server rewrites its process title; aspire runs it as `redis-server CONFIG`
                 # in its data folder (LaunchPlanner+Redis).
@@ -196,7 +201,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 runs each instead of 7")
     parser.add_argument("--runs", type=int)
     parser.add_argument("--out", help="write the figures as JSON here")
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # BENCH_FLAGS is shared with the other bench scripts
     if not shutil.which("redis-server"):
         print("ready: skipped (no redis-server on PATH)")
         return 0
