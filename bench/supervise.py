@@ -1056,8 +1056,9 @@ def targets(r: dict) -> list[dict]:
             v = ra.get(f"{a}/python-loop")
             if a == "aspire-up-d":
                 # Not the start-up target: `up -d` also starts a background `up` and, by design, waits
-                # until every resource has stayed ready for 0.5 s (so one that dies at once fails it).
-                add(f"start-up {a} / python spawn loop", v, None, "info: includes the 0.5 s ready hold")
+                # until every resource ready only because it started has been up for 200 ms (so one that
+                # dies at once fails it; docs/supervisor.md#readiness).
+                add(f"start-up {a} / python spawn loop", v, None, "info: includes the 200 ms settle of started-only resources")
             else:
                 add(f"start-up {a} / python spawn loop", v, None if v is None else v <= TARGET_STARTUP_RATIO,
                     f"<= {TARGET_STARTUP_RATIO}x")

@@ -56,7 +56,8 @@ package struct ControlRouter: Sendable {
             fields[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         guard fields["wait"] == "ready" else { return nil }
-        let seconds = fields["timeout"].flatMap(Double.init).map { min(max($0, 0), 60) } ?? 30
+        let asked = fields["timeout"].flatMap(Double.init).flatMap { $0.isNaN ? nil : $0 }  // "nan" would trap below
+        let seconds = asked.map { min(max($0, 0), 60) } ?? 30
         return .milliseconds(Int64(seconds * 1000))
     }
 

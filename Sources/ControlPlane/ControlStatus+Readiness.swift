@@ -37,6 +37,8 @@ extension ControlStatus {
     package func settleWait(now: Double = Date().timeIntervalSince1970) -> Duration? {
         let youngest = resources.filter { !$0.healthCheck && !$0.finished }.compactMap(\.upSince).max()
         guard let youngest, now - youngest < Self.settle else { return nil }
-        return .milliseconds(Int64((Self.settle - (now - youngest)) * 1000) + 1)
+        // Clamped: an `upSince` ahead of this clock must not make the wait longer than `settle`.
+        let remaining = min(max(Self.settle - (now - youngest), 0), Self.settle)
+        return .milliseconds(Int64(remaining * 1000) + 1)
     }
 }
