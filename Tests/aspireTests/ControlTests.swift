@@ -53,6 +53,8 @@ import Testing
         let up = try UpTests.Running(["-f", path])
         defer { kill(up.process.processIdentifier, SIGTERM) }
         #expect(UpTests.eventually { Self.recordedPIDs(directory, "quiet").count == 1 }, "\(up.output)")
+        // talker is ready once started, which can be before its shell wrote the pid file.
+        #expect(UpTests.eventually { Self.recordedPIDs(directory, "talker").count == 1 }, "\(up.output)")
         let before = try #require(Self.recordedPIDs(directory, "talker").first)
 
         let result = try CLI.run(["restart", "talker", "-f", path])
