@@ -189,7 +189,7 @@ package struct LaunchPlanner: Sendable {
         }
         return HealthCheckSpec(
             probe: probe, interval: check.interval, timeout: check.timeout, retries: check.retries, startPeriod: check.startPeriod,
-            startInterval: check.startInterval ?? HealthCheckSpec.defaultStartInterval)
+            startInterval: check.startInterval)
     }
 
     /// The default readiness of a resource with no health check: its first tcp/http/https endpoint

@@ -155,12 +155,16 @@ package struct HealthCheckSpec: Sendable, Hashable {
     package var startInterval: Duration
     package var kind: Kind
 
-    /// The default `startInterval`.
-    package static let defaultStartInterval = Duration.milliseconds(50)
+    /// The default `startInterval`: 20 ms for a connect or a GET on loopback (microseconds of
+    /// work each), 50 ms for an `exec` check, which spawns a process every time.
+    package static func defaultStartInterval(for probe: Probe) -> Duration {
+        if case .exec = probe { return .milliseconds(50) }
+        return .milliseconds(20)
+    }
 
     package init(
         probe: Probe, interval: Duration = .seconds(1), timeout: Duration = .seconds(2),
-        retries: Int = 3, startPeriod: Duration = .zero, startInterval: Duration = defaultStartInterval,
+        retries: Int = 3, startPeriod: Duration = .zero, startInterval: Duration? = nil,
         kind: Kind = .declared
     ) {
         self.probe = probe
@@ -168,7 +172,7 @@ package struct HealthCheckSpec: Sendable, Hashable {
         self.timeout = timeout
         self.retries = retries
         self.startPeriod = startPeriod
-        self.startInterval = startInterval
+        self.startInterval = startInterval ?? Self.defaultStartInterval(for: probe)
         self.kind = kind
     }
 
