@@ -117,6 +117,11 @@ private func exercise(_ document: YAMLDocument, json: Bool, source: [UInt8]) {
     plan(manifest, bindings: bindings)
 }
 
+/// A broken invariant: its message survives -O (a `precondition` message does not).
+private func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
 /// Plans `manifest` the way `up` does, with no effects, under each assumed engine; the plan may
 /// name only resources of the manifest, each once, and each problem names one too.
 private func plan(_ manifest: Manifest, bindings: Bindings) {
@@ -127,16 +132,16 @@ private func plan(_ manifest: Manifest, bindings: Bindings) {
         let (plan, problems) = planner.plan()
         var seen = Set<String>()
         for service in plan.services {
-            precondition(manifest[service.name] != nil, "plan: service '\(service.name)' is no resource of the manifest")
-            precondition(seen.insert(service.name).inserted, "plan: service '\(service.name)' planned twice")
-            precondition(!service.replicas.isEmpty, "plan: service '\(service.name)' has no replica")
+            check(manifest[service.name] != nil, "plan: service '\(service.name)' is no resource of the manifest")
+            check(seen.insert(service.name).inserted, "plan: service '\(service.name)' planned twice")
+            check(!service.replicas.isEmpty, "plan: service '\(service.name)' has no replica")
             for dependency in service.waitFor + service.waitForCompletion {
-                precondition(manifest[dependency] != nil, "plan: '\(service.name)' waits for '\(dependency)', no resource of the manifest")
+                check(manifest[dependency] != nil, "plan: '\(service.name)' waits for '\(dependency)', no resource of the manifest")
             }
         }
         for problem in problems {
-            precondition(manifest[problem.resource] != nil, "plan: problem for '\(problem.resource)', no resource of the manifest")
-            precondition(!problem.message.contains("\n"), "plan: a problem is not one line: \(problem.message)")
+            check(manifest[problem.resource] != nil, "plan: problem for '\(problem.resource)', no resource of the manifest")
+            check(!problem.message.contains("\n"), "plan: a problem is not one line: \(problem.message)")
         }
     }
 }
@@ -150,8 +155,8 @@ private func checkSplit(_ bytes: [UInt8], whole document: YAMLDocument) {
     guard let (manifest, diagnostics) = ManifestDecoder.decode(split, directory: "/fuzz", defaultName: "app", environment: hostEnvironment, runner: serial)
     else { return }
     let (wholeManifest, wholeDiagnostics) = ManifestDecoder.decode(document, directory: "/fuzz", defaultName: "app", environment: hostEnvironment)
-    precondition(manifest == wholeManifest, "split load: the manifest differs from the whole-file load")
-    precondition(diagnostics == wholeDiagnostics, "split load: diagnostics differ: \(diagnostics) vs \(wholeDiagnostics)")
+    check(manifest == wholeManifest, "split load: the manifest differs from the whole-file load")
+    check(diagnostics == wholeDiagnostics, "split load: diagnostics differ: \(diagnostics) vs \(wholeDiagnostics)")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -102,6 +102,22 @@ import Testing
         }
     }
 
+    @Test("a planning problem is one line even when the manifest's path holds a line break (fuzzer finding)")
+    func problemIsOneLine() throws {
+        let directory = try Self.privateRoot()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let yaml = "resources:\n  api:\n    type: project\n    path: \"./no\\nsuch\\r\\nfolder\"\n"
+        let loaded = ManifestLoader(environment: [:]).load(bytes: Array(yaml.utf8), file: directory + "/apphost.yaml", directory: directory)
+        let manifest = try #require(loaded.manifest)
+        let planner = LaunchPlanner(
+            manifest: manifest, bindings: Bindings(), folder: StateFolder(manifestDirectory: directory), hostEnvironment: [:],
+            containers: ContainerChoice(manifest: manifest, assuming: nil))
+        let (_, problems) = planner.plan()
+        let problem = try #require(problems.first)
+        #expect(problem.resource == "api")
+        #expect(!problem.description.contains("\n") && !problem.description.contains("\r") && problem.message.contains("no\\nsuch"))
+    }
+
     // MARK: - Starting: a handful of names, real servers
 
     @Test("up -d of native postgres and redis from generated folders: starts or says why in one line; down leaves nothing")
