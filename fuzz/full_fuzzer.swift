@@ -14,7 +14,8 @@
 //     → EnvironmentResolver: environment (every replica, capped), arguments and connection
 //       string of every resource, plain and as seen from a container engine.
 //     → LaunchPlanner (AppHost): the supervisor's launch plan, planned with no effects
-//       (`effects: .none`, a state folder under /fuzz that is never created, the container
+//       (`effects: .none`, a state folder under /fuzz that is never created — /fuzz, then
+//       /fuzz/<the input's first line>, so folder names are fuzzed too — the container
 //       decision assumed without asking an engine: once with podman, once with none), so
 //       planning runs no process, writes no file and probes no engine; every service of the
 //       plan is checked against the manifest (a runnable resource or a database job).
@@ -114,7 +115,15 @@ private func exercise(_ document: YAMLDocument, json: Bool, source: [UInt8]) {
 
     // aspire up's planning, with no effects.
     guard manifest.resources.allSatisfy({ $0.run.replicas <= maxReplicasPlanned }) else { return }
-    plan(manifest, bindings: bindings)
+    plan(manifest, bindings: bindings, folder: "/fuzz")
+    // The app's folder as a user may name it: the input's first line (any bytes but NUL), so
+    // paths, path hashes and quoting see arbitrary folder names too.
+    let line = source.prefix { $0 != UInt8(ascii: "\n") && $0 != 0 }.prefix(200)
+    if !line.isEmpty {
+        var moved = manifest
+        moved.directory = "/fuzz/" + String(decoding: line, as: UTF8.self)
+        plan(moved, bindings: bindings, folder: moved.directory)
+    }
 }
 
 /// A broken invariant: its message survives -O (a `precondition` message does not).
@@ -124,8 +133,8 @@ private func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 
 /// Plans `manifest` the way `up` does, with no effects, under each assumed engine; the plan may
 /// name only resources of the manifest, each once, and each problem names one too.
-private func plan(_ manifest: Manifest, bindings: Bindings) {
-    let folder = StateFolder(manifestDirectory: "/fuzz")
+private func plan(_ manifest: Manifest, bindings: Bindings, folder directory: String) {
+    let folder = StateFolder(manifestDirectory: directory)
     for engine in assumedEngines {
         let containers = ContainerChoice(manifest: manifest, assuming: engine)
         let planner = LaunchPlanner(manifest: manifest, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment, containers: containers)
