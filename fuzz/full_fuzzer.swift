@@ -14,7 +14,8 @@
 //     → EnvironmentResolver: environment (every replica, capped), arguments and connection
 //       string of every resource, plain and as seen from a container engine.
 //     → LaunchPlanner (AppHost): the supervisor's launch plan, planned with no effects
-//       (`effects: .none`, a state folder under /fuzz that is never created, the container
+//       (`effects: .none`, a state folder under /fuzz that is never created — /fuzz, then
+//       /fuzz/<the input's first line>, so folder names are fuzzed too — the container
 //       decision assumed without asking an engine: once with podman, once with none), so
 //       planning runs no process, writes no file and probes no engine; every service of the
 //       plan is checked against the manifest (a runnable resource or a database job).
@@ -114,29 +115,42 @@ private func exercise(_ document: YAMLDocument, json: Bool, source: [UInt8]) {
 
     // aspire up's planning, with no effects.
     guard manifest.resources.allSatisfy({ $0.run.replicas <= maxReplicasPlanned }) else { return }
-    plan(manifest, bindings: bindings)
+    plan(manifest, bindings: bindings, folder: "/fuzz")
+    // The app's folder as a user may name it: the input's first line (any bytes but NUL), so
+    // paths, path hashes and quoting see arbitrary folder names too.
+    let line = source.prefix { $0 != UInt8(ascii: "\n") && $0 != 0 }.prefix(200)
+    if !line.isEmpty {
+        var moved = manifest
+        moved.directory = "/fuzz/" + String(decoding: line, as: UTF8.self)
+        plan(moved, bindings: bindings, folder: moved.directory)
+    }
+}
+
+/// A broken invariant: its message survives -O (a `precondition` message does not).
+private func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
 }
 
 /// Plans `manifest` the way `up` does, with no effects, under each assumed engine; the plan may
 /// name only resources of the manifest, each once, and each problem names one too.
-private func plan(_ manifest: Manifest, bindings: Bindings) {
-    let folder = StateFolder(manifestDirectory: "/fuzz")
+private func plan(_ manifest: Manifest, bindings: Bindings, folder directory: String) {
+    let folder = StateFolder(manifestDirectory: directory)
     for engine in assumedEngines {
         let containers = ContainerChoice(manifest: manifest, assuming: engine)
         let planner = LaunchPlanner(manifest: manifest, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment, containers: containers)
         let (plan, problems) = planner.plan()
         var seen = Set<String>()
         for service in plan.services {
-            precondition(manifest[service.name] != nil, "plan: service '\(service.name)' is no resource of the manifest")
-            precondition(seen.insert(service.name).inserted, "plan: service '\(service.name)' planned twice")
-            precondition(!service.replicas.isEmpty, "plan: service '\(service.name)' has no replica")
+            check(manifest[service.name] != nil, "plan: service '\(service.name)' is no resource of the manifest")
+            check(seen.insert(service.name).inserted, "plan: service '\(service.name)' planned twice")
+            check(!service.replicas.isEmpty, "plan: service '\(service.name)' has no replica")
             for dependency in service.waitFor + service.waitForCompletion {
-                precondition(manifest[dependency] != nil, "plan: '\(service.name)' waits for '\(dependency)', no resource of the manifest")
+                check(manifest[dependency] != nil, "plan: '\(service.name)' waits for '\(dependency)', no resource of the manifest")
             }
         }
         for problem in problems {
-            precondition(manifest[problem.resource] != nil, "plan: problem for '\(problem.resource)', no resource of the manifest")
-            precondition(!problem.message.contains("\n"), "plan: a problem is not one line: \(problem.message)")
+            check(manifest[problem.resource] != nil, "plan: problem for '\(problem.resource)', no resource of the manifest")
+            check(!problem.message.contains("\n"), "plan: a problem is not one line: \(problem.message)")
         }
     }
 }
@@ -150,8 +164,8 @@ private func checkSplit(_ bytes: [UInt8], whole document: YAMLDocument) {
     guard let (manifest, diagnostics) = ManifestDecoder.decode(split, directory: "/fuzz", defaultName: "app", environment: hostEnvironment, runner: serial)
     else { return }
     let (wholeManifest, wholeDiagnostics) = ManifestDecoder.decode(document, directory: "/fuzz", defaultName: "app", environment: hostEnvironment)
-    precondition(manifest == wholeManifest, "split load: the manifest differs from the whole-file load")
-    precondition(diagnostics == wholeDiagnostics, "split load: diagnostics differ: \(diagnostics) vs \(wholeDiagnostics)")
+    check(manifest == wholeManifest, "split load: the manifest differs from the whole-file load")
+    check(diagnostics == wholeDiagnostics, "split load: diagnostics differ: \(diagnostics) vs \(wholeDiagnostics)")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

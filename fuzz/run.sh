@@ -143,7 +143,7 @@ MAP
     for c in Sources/CProcessShim/*.c; do
         "$CC" -fsanitize=fuzzer-no-link,address -g -O1 -c "$c" -I Sources/CProcessShim/include -o "$mods/$(basename "$c" .c).o"
     done
-    "$swiftc" -O -g -swift-version 6 -sanitize=address -parse-as-library -emit-module -emit-object -wmo -module-name Logging \
+    "$swiftc" -O -g -swift-version 6 -package-name swift_log -sanitize=address -parse-as-library -emit-module -emit-object -wmo -module-name Logging \
         -emit-module-path "$mods/Logging.swiftmodule" -o "$mods/Logging.o" "$logging"/*.swift "$logging"/Handlers/*.swift
     local module
     for module in AppState Supervisor AppHost; do

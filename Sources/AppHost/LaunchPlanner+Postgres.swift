@@ -46,10 +46,13 @@ extension LaunchPlanner {
             }
         }
         let external = bindsBeyondLoopback(resource)
+        // A Unix socket path holds at most 107 bytes (sun_path): in a long or deep folder the
+        // server listens on TCP only (`-k ""`), which is all that aspire and its children use.
+        let socketDirectory = (sockets + "/.s.PGSQL.\(port)").utf8.count <= 107 ? sockets : ""
         var command = Command(
             executable: binaries.postgres,
             arguments: [
-                "-D", data, "-p", String(port), "-k", sockets,
+                "-D", data, "-p", String(port), "-k", socketDirectory,
                 "-c", "listen_addresses=\(external ? "*" : "127.0.0.1")",
                 "-c", "logging_collector=off",
             ] + extraArguments,

@@ -45,7 +45,7 @@ extension LaunchPlanner {
         }
         return .success(
             Command(
-                executable: server, arguments: [config] + extraArguments, workingDirectory: data, secrets: [password],
+                executable: server, arguments: [Self.configFileArgument(config)] + extraArguments, workingDirectory: data, secrets: [password],
                 listensOnHostPort: true,
                 defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
     }

@@ -48,13 +48,27 @@ extension LaunchPlanner {
             } catch {
                 return .failure(Problem(resource: name, message: error.description))
             }
-            values["{config}"] = path
+            values["{config}"] = Self.configFileArgument(path)
         }
         let arguments = (type.nativeArguments + (getuid() == 0 ? type.rootArguments : [])).map { WellKnownType.fill($0, values) }
         return .success(
             Command(
                 executable: program, arguments: arguments + extraArguments, workingDirectory: data, secrets: secrets, listensOnHostPort: true,
                 defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+    }
+
+    /// A config file's path as redis-server (and valkey-server) read it from argv: they glob it
+    /// when it holds `*`, `?` or `[`, so a folder named `[x]` would load no config at all (the
+    /// server then starts on 6379 with no password); such a path has its glob characters
+    /// escaped, so the glob matches exactly that file.
+    static func configFileArgument(_ path: String) -> String {
+        guard path.contains(where: { "*?[".contains($0) }) else { return path }
+        var escaped = ""
+        for character in path {
+            if "*?[]\\".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// A value inside a double-quoted redis-style config string (a password, a folder whose name

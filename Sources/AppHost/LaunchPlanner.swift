@@ -60,9 +60,11 @@ package struct LaunchPlanner: Sendable {
         package var message: String
         package var description: String { "\(resource): \(message)" }
 
+        /// - Parameter message: made one line: a line break in it (from a path or a value in the
+        ///   manifest) is written `\n`.
         package init(resource: String, message: String) {
             self.resource = resource
-            self.message = message
+            self.message = message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
         }
     }
 

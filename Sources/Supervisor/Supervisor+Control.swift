@@ -118,7 +118,9 @@ extension Supervisor {
             let succeeded = finished && !replicas.isEmpty && replicas.allSatisfy { $0.state == .exited(.exited(0)) }
             return ServiceSnapshot(
                 status: status, hasHealthCheck: hasCheck, isReady: up || succeeded, isFinished: finished || parked,
-                isStoppedByUser: parked, upSince: controlBook.upSince[status.name],
+                isStoppedByUser: parked,
+                // A created database (partOf) is up as long as its server is.
+                upSince: controlBook.upSince[status.name] ?? (status.state.isUp ? record?.spec.partOf.flatMap { controlBook.upSince[$0] } : nil),
                 healthProbe: record?.spec.healthCheck?.label)
         }
     }

@@ -7,7 +7,8 @@ import Testing
 
 /// No trap on any path (issue 15, item 6): the postgres and redis templates, planned and started
 /// natively from generated folder names (spaces, unicode, quotes, `$`, very long, deeply nested,
-/// out of reach of the server's user). Each plans and starts, or fails with one clear line.
+/// out of reach of the server's user). Each plans and starts; a failure is one of our exit codes
+/// with its error line, never a trap.
 ///
 /// The names come from a seeded generator: the seed is printed, and `ASPIRE_PROPERTY_SEED=N`
 /// replays a run.
@@ -72,10 +73,10 @@ import Testing
     func planning() throws {
         var generator = Generator(state: Self.seed)
         print("FolderNamePropertyTests.planning: seed \(Self.seed) (replay with ASPIRE_PROPERTY_SEED=\(Self.seed))")
-        let root = try Self.privateRoot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        for _ in 0..<150 {
-            let directory = Self.folder(under: root, &generator)
+        let roots = [try Self.privateRoot(), try Self.privateRoot(mode: 0o755)]
+        defer { for root in roots { try? FileManager.default.removeItem(atPath: root) } }
+        for index in 0..<150 {
+            let directory = Self.folder(under: roots[index % 2], &generator)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let loaded = ManifestLoader(environment: [:]).load(bytes: Array(Self.manifest.utf8), file: directory + "/apphost.yaml", directory: directory)
             let manifest = try #require(loaded.manifest, "seed \(Self.seed): \(directory): \(loaded.diagnostics)")
@@ -101,36 +102,60 @@ import Testing
         }
     }
 
+    @Test("a planning problem is one line even when the manifest's path holds a line break (fuzzer finding)")
+    func problemIsOneLine() throws {
+        let directory = try Self.privateRoot()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let yaml = "resources:\n  api:\n    type: project\n    path: \"./no\\nsuch\\r\\nfolder\"\n"
+        let loaded = ManifestLoader(environment: [:]).load(bytes: Array(yaml.utf8), file: directory + "/apphost.yaml", directory: directory)
+        let manifest = try #require(loaded.manifest)
+        let planner = LaunchPlanner(
+            manifest: manifest, bindings: Bindings(), folder: StateFolder(manifestDirectory: directory), hostEnvironment: [:],
+            containers: ContainerChoice(manifest: manifest, assuming: nil))
+        let (_, problems) = planner.plan()
+        let problem = try #require(problems.first)
+        #expect(problem.resource == "api")
+        #expect(!problem.description.contains("\n") && !problem.description.contains("\r") && problem.message.contains("no\\nsuch"))
+    }
+
     // MARK: - Starting: a handful of names, real servers
 
     @Test("up -d of native postgres and redis from generated folders: starts or says why in one line; down leaves nothing")
     func starting() throws {
         var generator = Generator(state: Self.seed ^ 0x5EED)
         print("FolderNamePropertyTests.starting: seed \(Self.seed) (replay with ASPIRE_PROPERTY_SEED=\(Self.seed))")
-        let root = try Self.privateRoot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        // Half of the folders under a 0700 root (out of the postgres user's reach), half under a
+        // 0755 one (reachable: the data stays in .aspire, however long or deep the path).
+        let roots = [try Self.privateRoot(), try Self.privateRoot(mode: 0o755)]
+        defer { for root in roots { try? FileManager.default.removeItem(atPath: root) } }
         let servers = [
             ("pg", "  pg:\n    type: postgres\n    runtime: native\n    databases: [catalogdb]\n"),
             ("cache", "  cache:\n    type: redis\n    runtime: native\n"),
         ]
         for (server, resources) in servers {
-            for _ in 0..<5 {
-                let directory = Self.folder(under: root, &generator)
+            for index in 0..<4 {
+                let directory = Self.folder(under: roots[index % 2], &generator)
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let path = directory + "/apphost.yaml"
                 try ("resources:\n" + resources).write(toFile: path, atomically: true, encoding: .utf8)
-                let up = try CLI.run(["up", "-d", "-f", path, "--wait-timeout", "60"])
+                let started = Date()
+                let up = try CLI.run(["up", "-d", "-f", path, "--wait-timeout", "30"])
+                let upSeconds = Date().timeIntervalSince(started)
                 let upLog = (try? String(contentsOfFile: directory + "/.aspire/up.log", encoding: .utf8)) ?? ""
                 let down = try CLI.run(["down", "--volumes", "-f", path])
+                print("  \(server): up -d exit \(up.status) in \(Int(upSeconds * 1000)) ms, down in \(Int(Date().timeIntervalSince(started) * 1000 - upSeconds * 1000)) ms: \(directory.suffix(40).debugDescription)")
                 let context = "seed \(Self.seed), \(server) in \(directory): up exit \(up.status)\n\(up.stderr)\(upLog)"
                 for text in [up.stdout, up.stderr, upLog, down.stderr] {
                     #expect(!Self.trapped(text), "\(context)")
                 }
+                // Every generated name is a folder a user may have, so each must start (a server
+                // that ignored its config once failed only by never turning healthy); a failure
+                // must still be an exit code of ours with its error line, never a trap.
+                #expect(up.status == 0, "\(context)")
                 if up.status == 0 {
                     #expect(down.status == 0, "\(context)\ndown: \(down.stderr)")
                 } else {
                     #expect([1, 2].contains(up.status), "\(context)")
-                    // The reason, as a line of its own (up -d may add the tail of up.log and where it is).
                     let errors = up.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") || $0.contains(": error:") }
                     #expect(!errors.isEmpty, "\(context)")
                 }
@@ -143,10 +168,11 @@ import Testing
     // MARK: - Helpers
 
     /// A fresh folder only root can enter (0700, as `mktemp -d` makes): everything below it is
-    /// out of reach of the `postgres` user, which is what used to trap.
-    static func privateRoot() throws -> String {
+    /// out of reach of the `postgres` user, which is what used to trap. With `mode: 0o755`, one
+    /// every user can reach.
+    static func privateRoot(mode: Int = 0o700) throws -> String {
         let root = NSTemporaryDirectory() + "aspire-names-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
         return root
     }
 
