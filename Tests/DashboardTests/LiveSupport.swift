@@ -65,9 +65,10 @@ final class RawConnection {
         _ = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count - 1, 0) }
     }
 
-    /// Reads until `text` has arrived (or the timeout passes).
+    /// Reads until `text` has arrived (or the timeout passes: generous, since CI runs the suites
+    /// side by side on two cores and a loaded machine may take seconds to answer).
     @discardableResult
-    func read(until text: String, timeout: Duration = .seconds(10)) async throws -> String {
+    func read(until text: String, timeout: Duration = .seconds(30)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while !received.contains(text) {
             guard ContinuousClock.now < deadline else {
