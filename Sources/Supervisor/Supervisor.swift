@@ -119,6 +119,7 @@ package actor Supervisor {
         // As a subreaper, orphaned grandchildren come to us: reap them meanwhile, stop them last.
         let reaper = options.adoptOrphans ? OrphanReaper(loop: loop) : nil
         let gracePeriod = plan.gracePeriod
+        let cleanup = options.beforeStoppingDescendants
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let reaper { background.addTask { await reaper.run() } }
@@ -131,6 +132,7 @@ package actor Supervisor {
                         group.addTask { await ManagedService(handle: handle, context: context).run() }
                     }
                 }
+                if reaper != nil, let cleanup { await cleanup() }
                 await reaper?.stopDescendants(gracePeriod: gracePeriod, force: force) { pids in
                     let list = pids.prefix(10).map(String.init).joined(separator: ", ")
                     await self.announce(

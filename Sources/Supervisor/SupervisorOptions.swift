@@ -18,6 +18,10 @@ package struct SupervisorOptions: Sendable {
     /// descendants and stop them after the services. A process-wide setting, so only the CLI's
     /// `up` (one supervisor per process) turns it on.
     package var adoptOrphans: Bool
+    /// Runs after every service stopped and before the adopted descendants are stopped: the
+    /// CLI removes the app's containers here, so podman's `conmon` monitors (which it adopted)
+    /// exit with their containers instead of being killed under them.
+    package var beforeStoppingDescendants: (@Sendable () async -> Void)?
 
     /// Creates options.
     /// - Parameters:
@@ -28,10 +32,12 @@ package struct SupervisorOptions: Sendable {
     ///   - logRotationBytes: the rotation size of log files (10 MB by default).
     ///   - outputDrainTimeout: how long to keep reading an exited child's pipes.
     ///   - adoptOrphans: become a child subreaper for the run (see the property).
+    ///   - beforeStoppingDescendants: cleanup to run before adopted descendants are stopped.
     package init(
         only: Set<String>? = nil, console: any ConsoleSink = FileDescriptorConsoleSink(), color: Bool = false,
         restartBackoff: RestartBackoff = RestartBackoff(), logRotationBytes: Int = 10 * 1024 * 1024,
-        outputDrainTimeout: Duration = .seconds(2), adoptOrphans: Bool = false
+        outputDrainTimeout: Duration = .seconds(2), adoptOrphans: Bool = false,
+        beforeStoppingDescendants: (@Sendable () async -> Void)? = nil
     ) {
         self.only = only
         self.console = console
@@ -40,6 +46,7 @@ package struct SupervisorOptions: Sendable {
         self.logRotationBytes = logRotationBytes
         self.outputDrainTimeout = outputDrainTimeout
         self.adoptOrphans = adoptOrphans
+        self.beforeStoppingDescendants = beforeStoppingDescendants
     }
 }
 

@@ -92,7 +92,10 @@ struct UpCommand: AsyncParsableCommand {
         }
         let color = Console.useColor(fileDescriptor: 1)
         let logger = Logger(label: "aspire")
-        let supervisor = Supervisor(plan: plan, options: SupervisorOptions(only: selected, color: color, adoptOrphans: true), logger: logger)
+        let supervisor = Supervisor(plan: plan, options: SupervisorOptions(
+                only: selected, color: color, adoptOrphans: true,
+                // Containers go before adopted leftovers are stopped: podman's conmon is one of them.
+                beforeStoppingDescendants: { ContainerCleanup.removeLeftovers(of: app, announce: false) }), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
         var containerNames: [String: [String]] = [:]
         for resource in app.resources { containerNames[resource.name] = planner.containerNames(of: resource) }
