@@ -48,7 +48,7 @@ package enum TerminalSanitizer {
 
     // MARK: - The fast scan
 
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// The index of the first byte at or after `start` that needs attention: a control byte
@@ -58,14 +58,11 @@ package enum TerminalSanitizer {
         let count = bytes.count
         var index = start
         while index + 8 <= count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // Any byte < 0x20, == 0x7F, or >= 0x80 (the SWAR "has less than" and "has zero" tests).
-            let below = (word &- ones &* 0x20) & ~word & highs
-            let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F)) & highs
-            if (below | delete | (word & highs)) != 0 {
-                for offset in 0..<8 where isUnsafe(base.load(fromByteOffset: index + offset, as: UInt8.self)) {
-                    return index + offset
-                }
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // Coarse first (any byte < 0x20 or >= 0x7F, newlines included), exact only then.
+            if ((word &- 0x2020_2020_2020_2020) & ~word | (word &+ 0x0101_0101_0101_0101) | word) & highs != 0 {
+                let flags = unsafeBytes(word)
+                if flags != 0 { return index + flags.trailingZeroBitCount / 8 }
             }
             index += 8
         }
@@ -74,6 +71,25 @@ package enum TerminalSanitizer {
             index += 1
         }
         return nil
+    }
+
+    /// The high bit of each byte of `word` that needs attention, exactly (no carries between
+    /// bytes, so the lowest set bit names the first such byte).
+    @inline(__always)
+    private static func unsafeBytes(_ word: UInt64) -> UInt64 {
+        // A byte's high bit ends up set in `(b & 0x7F) + k` when (b & 0x7F) + k >= 0x80.
+        let low = word & lows
+        let control = ~(low &+ 0x6060_6060_6060_6060) & ~word & highs  // < 0x20
+        let newline = zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+        let tab = zeroBytes(word ^ 0x0909_0909_0909_0909)
+        let delete = zeroBytes(word ^ lows)
+        return (control & ~newline & ~tab) | delete | (word & highs)
+    }
+
+    /// The high bit of each zero byte of `word`, exactly.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & lows) &+ lows) | word) & highs
     }
 
     @inline(__always)

@@ -65,5 +65,16 @@ import Testing
                 #expect(found == position)
             }
         }
+        // Random buffers over the bytes around every boundary agree with the byte-wise rule.
+        let alphabet: [UInt8] = [0x00, 0x08, 0x09, 0x0A, 0x0B, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0x9F, 0xA0, 0xFF]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0..<40, using: &generator)
+            let buffer = (0..<length).map { _ in
+                Bool.random(using: &generator) ? UInt8(ascii: "a") : alphabet.randomElement(using: &generator) ?? 0
+            }
+            let expected = buffer.firstIndex { $0 < 0x20 ? $0 != 0x0A && $0 != 0x09 : $0 >= 0x7F }
+            #expect(buffer.withUnsafeBytes { TerminalSanitizer.firstUnsafeIndex(in: $0, from: 0) } == expected, "\(buffer)")
+        }
     }
 }
