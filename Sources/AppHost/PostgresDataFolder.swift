@@ -34,7 +34,9 @@ package enum PostgresDataFolder {
                 }
             } else {
                 // aspire links `data/<name>` only into its own outside folder; any other link is not ours.
-                if let link = try? manager.destinationOfSymbolicLink(atPath: home), ownedOutsideParent(link, entry: resource) == nil {
+                if let link = try? manager.destinationOfSymbolicLink(atPath: home),
+                    ownedOutsideParent(link, entry: resource) == nil
+                {
                     try manager.removeItem(atPath: home)
                 }
                 try manager.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -49,7 +49,8 @@ package struct DiagnosticRenderer: Sendable {
         var caretLine = ""
         var index = 1
         for scalar in line.unicodeScalars {
-            let shown = scalar == "\t" ? "    " : Self.isHidden(scalar) ? Self.codePoint(scalar) : String(Character(scalar))
+            let shown =
+                scalar == "\t" ? "    " : Self.isHidden(scalar) ? Self.codePoint(scalar) : String(Character(scalar))
             text += shown
             if index < column {
                 caretLine += scalar == "\t" ? "    " : String(repeating: " ", count: shown.count)

@@ -51,7 +51,9 @@ package struct StateFolder: Sendable, Hashable {
                 if errno == ENOENT { return }
                 throw StateError(.cannotCreate(directory), errno: errno)
             }
-            guard mkdir(directory, 0o700) == 0 || errno == EEXIST else { throw StateError(.cannotCreate(directory), errno: errno) }
+            guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
+                throw StateError(.cannotCreate(directory), errno: errno)
+            }
             guard lstat(directory, &info) == 0 else { throw StateError(.cannotCreate(directory), errno: errno) }
         }
         switch info.st_mode & S_IFMT {
@@ -60,7 +62,8 @@ package struct StateFolder: Sendable, Hashable {
         default: throw StateError(.notOurs(directory, reason: "is not a directory"))
         }
         guard info.st_uid == geteuid() else {
-            throw StateError(.notOurs(directory, reason: "belongs to uid \(info.st_uid), not to this user (uid \(geteuid()))"))
+            let reason = "belongs to uid \(info.st_uid), not to this user (uid \(geteuid()))"
+            throw StateError(.notOurs(directory, reason: reason))
         }
         let mode = info.st_mode & 0o7777
         guard mode != 0o700, mode != 0o711 else { return }
@@ -193,7 +196,8 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
             return "this app is already running (aspire up, pid \(pid)); stop it first with Ctrl-C or `kill \(pid)` (lock: \(lockFile))"
         case .noFreePort: return "no free TCP port could be allocated on 127.0.0.1"
         case .notOurs(let path, let reason):
-            return "refusing the state folder: \(path) \(reason); it must be a directory of this user's (remove or fix it)"
+            return
+                "refusing the state folder: \(path) \(reason); it must be a directory of this user's (remove or fix it)"
         }
     }
 }

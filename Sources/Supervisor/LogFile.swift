@@ -54,7 +54,8 @@ final class LogFile: Sendable {
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             let number = errno
-            throw SystemCallError(call: number == ELOOP ? "open \(path) (a symbolic link, refused)" : "open \(path)", errno: number)
+            let call = number == ELOOP ? "open \(path) (a symbolic link, refused)" : "open \(path)"
+            throw SystemCallError(call: call, errno: number)
         }
         return fd
     }

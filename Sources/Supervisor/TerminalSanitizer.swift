@@ -101,7 +101,9 @@ package enum TerminalSanitizer {
 
     /// Writes the safe form of the unit at `index` (a control, an escape sequence, a UTF-8
     /// scalar) to `out`; returns the index after it.
-    private static func escape(_ bytes: UnsafeRawBufferPointer, at index: Int, color: Bool, into out: inout [UInt8]) -> Int {
+    private static func escape(
+        _ bytes: UnsafeRawBufferPointer, at index: Int, color: Bool, into out: inout [UInt8]
+    ) -> Int {
         let byte = bytes[index]
         switch byte {
         case 0x1B:
@@ -183,7 +185,10 @@ package enum TerminalSanitizer {
 
     /// `\xNN`, lower-case hex.
     private static func appendHexByte(_ byte: UInt8, to out: inout [UInt8]) {
-        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "x"))
+        out.append(hexDigits[Int(byte >> 4)])
+        out.append(hexDigits[Int(byte & 0xF)])
     }
 
     /// `<U+009B>`, upper-case hex, at least four digits.

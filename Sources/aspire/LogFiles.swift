@@ -36,7 +36,9 @@ enum LogFiles {
     }
 
     /// `tail`, with each line's bytes as written (`aspire logs --raw` prints them unchanged).
-    static func tailBytes(_ path: String, lines: Int?, maxBytes: Int = 8 << 20) -> (lines: [[UInt8]], end: LogFollower.Cursor?) {
+    static func tailBytes(
+        _ path: String, lines: Int?, maxBytes: Int = 8 << 20
+    ) -> (lines: [[UInt8]], end: LogFollower.Cursor?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return ([], nil) }
         defer { close(fd) }
