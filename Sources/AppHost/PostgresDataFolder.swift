@@ -33,6 +33,12 @@ package enum PostgresDataFolder {
                     try manager.createSymbolicLink(atPath: home, withDestinationPath: target)
                 }
             } else {
+                // aspire links `data/<name>` only into its own outside folder; any other link is not ours.
+                if let link = try? manager.destinationOfSymbolicLink(atPath: home),
+                    ownedOutsideParent(link, entry: resource) == nil
+                {
+                    try manager.removeItem(atPath: home)
+                }
                 try manager.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             try manager.createDirectory(atPath: (target as NSString).appendingPathComponent("run"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -2,6 +2,11 @@ import YAMLSource
 
 /// Renders diagnostics compiler-style: `file:line:col: error: message`, the source line, and a
 /// caret under the column; or as JSON data.
+///
+/// Text rendered for a terminal never carries the manifest's control characters: C0/C1 controls
+/// (but tab) and the bidi controls U+202A–U+202E and U+2066–U+2069 in the source line and in
+/// messages (which quote user text) are shown as `<U+202E>`, and the caret still points at the
+/// column (it moves past the escape's width).
 package struct DiagnosticRenderer: Sendable {
     package var color: Bool
 
@@ -11,13 +16,13 @@ package struct DiagnosticRenderer: Sendable {
     package func render(_ diagnostic: Diagnostic, sourceLines: [Substring]) -> String {
         var out = ""
         if let location = diagnostic.location { out += bold("\(location): ") }
-        out += severityLabel(diagnostic.severity) + bold(diagnostic.message.text) + "\n"
+        out += severityLabel(diagnostic.severity) + bold(Self.visible(diagnostic.message.text)) + "\n"
         if let location = diagnostic.location, location.line >= 1, location.line <= sourceLines.count {
             out += snippet(line: sourceLines[location.line - 1], column: location.column)
         }
         for note in diagnostic.notes {
             if let location = note.location { out += bold("\(location): ") }
-            out += paint("note: ", "36") + note.message + "\n"
+            out += paint("note: ", "36") + Self.visible(note.message) + "\n"
             if let location = note.location, location.line >= 1, location.line <= sourceLines.count {
                 out += snippet(line: sourceLines[location.line - 1], column: location.column)
             }
@@ -40,15 +45,44 @@ package struct DiagnosticRenderer: Sendable {
     }
 
     private func snippet(line: Substring, column: Int) -> String {
-        let text = line.replacingTabs()
+        var text = ""
         var caretLine = ""
         var index = 1
         for scalar in line.unicodeScalars {
-            guard index < column else { break }
-            caretLine += scalar == "\t" ? "    " : " "
+            let shown =
+                scalar == "\t" ? "    " : Self.isHidden(scalar) ? Self.codePoint(scalar) : String(Character(scalar))
+            text += shown
+            if index < column {
+                caretLine += scalar == "\t" ? "    " : String(repeating: " ", count: shown.count)
+            }
             index += 1
         }
         return "\(text)\n\(caretLine)\(paint("^", "32"))\n"
+    }
+
+    /// `text` with every control character but tab and newline (a message may span lines), and
+    /// every bidi control, shown as `<U+XXXX>`.
+    package static func visible(_ text: String) -> String {
+        let hidden = { (scalar: Unicode.Scalar) in scalar != "\n" && isHidden(scalar) }
+        guard text.unicodeScalars.contains(where: hidden) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if hidden(scalar) { out += codePoint(scalar) } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// C0 and C1 controls (but tab), DEL, and the bidi embedding, override and isolate controls.
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value)
+    }
+
+    /// `<U+202E>`: upper-case hex, at least four digits.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "<U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ">"
     }
 
     private func severityLabel(_ severity: Diagnostic.Severity) -> String {
@@ -121,8 +155,3 @@ package enum JSON {
     }
 }
 
-extension Substring {
-    fileprivate func replacingTabs() -> String {
-        String(self).split(separator: "\t", omittingEmptySubsequences: false).joined(separator: "    ")
-    }
-}

@@ -12,8 +12,8 @@ package final class RunLock: Sendable {
     package init(folder: StateFolder) throws(StateError) {
         try folder.create()
         path = folder.lockFile
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StateError(.cannotWrite(path)) }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw StateError(.cannotWrite(path), errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let pid = Self.readPID(fd)
             close(fd)

@@ -23,19 +23,59 @@ package struct StateFolder: Sendable, Hashable {
 
     package func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// Creates the folder (0700) and a `.gitignore` so it never lands in a commit.
+    /// Creates the folder (0700) and a `.gitignore` so it never lands in a commit, or makes sure
+    /// the existing one is ours: `.aspire` and its folders `env`, `logs` and (when it exists)
+    /// `data` must be real directories (not symbolic links) owned by this user. A mode other
+    /// than 0700 is tightened to 0700 (0711, which aspire itself sets so that a native postgres
+    /// run as another user reaches its data, is kept).
+    ///
+    /// - Throws: `StateError` `.notOurs` (a link, not a directory, another user's) or
+    ///   `.cannotCreate`; both exit with code 2.
     package func create() throws(StateError) {
         for directory in [path, envDirectory, logsDirectory] {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StateError(.cannotCreate(directory), underlying: error)
-            }
+            try Self.ensureOwnedDirectory(directory, create: true)
         }
+        try Self.ensureOwnedDirectory(dataDirectory, create: false)
         let ignore = file(".gitignore")
         if !FileManager.default.fileExists(atPath: ignore) {
             try write("*\n", to: ignore, mode: 0o644)
         }
+    }
+
+    /// Makes sure `directory` is a real directory of this user with mode 0700 (or 0711),
+    /// creating it (0700) when it is missing and `create` is set.
+    static func ensureOwnedDirectory(_ directory: String, create: Bool) throws(StateError) {
+        var info = stat()
+        if lstat(directory, &info) != 0 {
+            guard errno == ENOENT, create else {
+                if errno == ENOENT { return }
+                throw StateError(.cannotCreate(directory), errno: errno)
+            }
+            guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
+                throw StateError(.cannotCreate(directory), errno: errno)
+            }
+            guard lstat(directory, &info) == 0 else { throw StateError(.cannotCreate(directory), errno: errno) }
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: break
+        case S_IFLNK: throw StateError(.notOurs(directory, reason: "is a symbolic link"))
+        default: throw StateError(.notOurs(directory, reason: "is not a directory"))
+        }
+        guard info.st_uid == geteuid() else {
+            let reason = "belongs to uid \(info.st_uid), not to this user (uid \(geteuid()))"
+            throw StateError(.notOurs(directory, reason: reason))
+        }
+        let mode = info.st_mode & 0o7777
+        guard mode != 0o700, mode != 0o711 else { return }
+        // Through a descriptor opened without following links: what is tightened is what was checked.
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw StateError(.cannotCreate(directory), errno: errno) }
+        defer { close(fd) }
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, opened.st_ino == info.st_ino, opened.st_dev == info.st_dev else {
+            throw StateError(.notOurs(directory, reason: "changed while it was checked"))
+        }
+        guard fchmod(fd, 0o700) == 0 else { throw StateError(.cannotCreate(directory), errno: errno) }
     }
 
     /// Writes `contents` atomically with `mode` (0600 for anything secret): a temporary file
@@ -47,7 +87,10 @@ package struct StateFolder: Sendable, Hashable {
     ///   fsyncs would cost a start-up more than all its spawns.
     package func write(_ contents: String, to path: String, mode: Int, durable: Bool = false) throws(StateError) {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(mode))
+        // A new file (O_EXCL) that no link can redirect; the rename then replaces whatever `path`
+        // was, a symbolic link included, without following it.
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(mode))
         guard fd >= 0 else { throw StateError(.cannotWrite(path), errno: errno) }
         fchmod(fd, mode_t(mode))  // the umask may have taken bits away
         var written = 0
@@ -125,6 +168,8 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
         case cannotRead(String)
         case alreadyRunning(pid: Int32, lockFile: String)
         case noFreePort
+        /// The state folder (or one of its folders) is not a directory of this user's.
+        case notOurs(String, reason: String)
     }
 
     package var code: Code
@@ -150,6 +195,9 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
         case .alreadyRunning(let pid, let lockFile):
             return "this app is already running (aspire up, pid \(pid)); stop it first with Ctrl-C or `kill \(pid)` (lock: \(lockFile))"
         case .noFreePort: return "no free TCP port could be allocated on 127.0.0.1"
+        case .notOurs(let path, let reason):
+            return
+                "refusing the state folder: \(path) \(reason); it must be a directory of this user's (remove or fix it)"
         }
     }
 }

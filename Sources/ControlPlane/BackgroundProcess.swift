@@ -23,7 +23,7 @@ package enum BackgroundProcess {
         executable: String, arguments: [String], environment: [String: String], outputPath: String
     ) throws(ControlSocketError) -> Int32 {
         markInheritedDescriptorsCloseOnExec()
-        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard output >= 0 else { throw ControlSocketError("open \(outputPath)", errno: errno) }
         defer { close(output) }
 

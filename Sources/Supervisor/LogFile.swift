@@ -50,8 +50,13 @@ final class LogFile: Sendable {
     }
 
     private static func open(_ path: String) throws -> Int32 {
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SystemCallError(call: "open \(path)", errno: errno) }
+        // O_NOFOLLOW: a link planted in the logs folder never redirects a child's output.
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            let number = errno
+            let call = number == ELOOP ? "open \(path) (a symbolic link, refused)" : "open \(path)"
+            throw SystemCallError(call: call, errno: number)
+        }
         return fd
     }
 

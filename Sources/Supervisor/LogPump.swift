@@ -23,6 +23,9 @@ struct LogPump: Sendable {
     var logFile: LogFile?
     /// Put before each console line, e.g. `"\u{1B}[36mapi   |\u{1B}[0m "`.
     var consolePrefix: [UInt8]
+    /// Whether the console shows colour: a child's SGR sequences are kept, else dropped. Every
+    /// other control sequence is escaped either way (``TerminalSanitizer``).
+    var consoleColor: Bool
     /// Put before each log-file line; empty for single-replica services.
     var filePrefix: [UInt8]
     var masker: SecretMasker
@@ -85,8 +88,8 @@ struct LogPump: Sendable {
         await inFlight?.wait()
     }
 
-    /// Masks secrets, appends the lines to the log file, and returns them prefixed for the
-    /// console.
+    /// Masks secrets, appends the lines to the log file (raw), and returns them sanitised and
+    /// prefixed for the console.
     ///
     /// - Parameter lines: whole `\n`-terminated lines (a view into the read buffer, not copied
     ///   unless secrets must be masked).
@@ -100,6 +103,9 @@ struct LogPump: Sendable {
     private func formatMasked(_ lines: UnsafeRawBufferPointer) -> [UInt8] {
         if let logFile {
             logFile.append(Self.prefixLines(lines, with: LogTimestamp.now() + filePrefix))
+        }
+        if let safe = TerminalSanitizer.sanitize(lines, color: consoleColor) {
+            return safe.withUnsafeBytes { Self.prefixLines($0, with: consolePrefix) }
         }
         return Self.prefixLines(lines, with: consolePrefix)
     }

@@ -124,7 +124,7 @@ struct ManagedReplica: Sendable {
                 pumpCount += 1
                 let pump = LogPump(
                     fd: fd, loop: context.loop, console: context.console, logFile: handle.logFile,
-                    consolePrefix: handle.consolePrefixes[index], filePrefix: handle.filePrefixes[index],
+                    consolePrefix: handle.consolePrefixes[index], consoleColor: handle.consoleColor, filePrefix: handle.filePrefixes[index],
                     masker: handle.masker)
                 pumps.addTask {
                     await pump.run()

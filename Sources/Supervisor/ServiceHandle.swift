@@ -24,6 +24,8 @@ final class ServiceHandle: Sendable {
     let replicaNames: [String]
     /// Console prefix per replica (padded, maybe coloured, ending in "| ").
     let consolePrefixes: [[UInt8]]
+    /// Whether the console shows colour (a child's SGR sequences are kept).
+    let consoleColor: Bool
     /// Log-file prefix per replica (empty unless the service has several replicas).
     let filePrefixes: [[UInt8]]
     let logFile: LogFile?
@@ -45,6 +47,7 @@ final class ServiceHandle: Sendable {
         let names = spec.replicas.indices.map { $0 == 0 ? spec.name : "\(spec.name)-\($0)" }
         replicaNames = names
         consolePrefixes = names.map { layout.prefix(for: $0, colorIndex: colorIndex) }
+        consoleColor = layout.color
         filePrefixes = names.map { spec.replicas.count > 1 ? Array("\($0) | ".utf8) : [] }
         self.logFile = logFile
         masker = SecretMasker(secrets: spec.secrets)

@@ -1,10 +1,13 @@
 import Foundation
 
-/// Terminal output decisions made once: colour only on a TTY and without `NO_COLOR`.
+/// Terminal output decisions made once: colour on a TTY (not `TERM=dumb`), or forced with
+/// `FORCE_COLOR`; never with `NO_COLOR` (a non-empty `NO_COLOR` wins over `FORCE_COLOR`).
 enum Console {
     static func useColor(fileDescriptor: Int32) -> Bool {
-        isatty(fileDescriptor) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let environment = ProcessInfo.processInfo.environment
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        if let force = environment["FORCE_COLOR"], !force.isEmpty, force != "0" { return true }
+        return isatty(fileDescriptor) == 1 && environment["TERM"] != "dumb"
     }
 
     /// Writes `text` (plus a newline if missing) to standard error.
@@ -16,6 +19,12 @@ enum Console {
     /// Writes `text` to standard output unbuffered.
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Writes `bytes` to standard output unbuffered, as they are.
+    static func out(bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytes))
     }
 }
 

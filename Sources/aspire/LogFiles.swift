@@ -31,6 +31,14 @@ enum LogFiles {
     /// `LogFollower` to go on from without losing or repeating a line. With a count, it reads
     /// backwards at most `maxBytes`.
     static func tail(_ path: String, lines: Int?, maxBytes: Int = 8 << 20) -> (lines: [String], end: LogFollower.Cursor?) {
+        let (found, end) = tailBytes(path, lines: lines, maxBytes: maxBytes)
+        return (found.map { String(decoding: $0, as: UTF8.self) }, end)
+    }
+
+    /// `tail`, with each line's bytes as written (`aspire logs --raw` prints them unchanged).
+    static func tailBytes(
+        _ path: String, lines: Int?, maxBytes: Int = 8 << 20
+    ) -> (lines: [[UInt8]], end: LogFollower.Cursor?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return ([], nil) }
         defer { close(fd) }
@@ -58,16 +66,16 @@ enum LogFiles {
     }
 
     /// Whole lines of `bytes`; what follows the last newline is left in `partial`.
-    static func split(_ bytes: [UInt8], partial: inout [UInt8]) -> [String] {
-        var lines: [String] = []
+    static func split(_ bytes: [UInt8], partial: inout [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
         var lineStart = 0
         for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            lines.append(String(decoding: bytes[lineStart..<index], as: UTF8.self))
+            lines.append(Array(bytes[lineStart..<index]))
             lineStart = index + 1
         }
         partial = Array(bytes[lineStart...])
         while partial.count >= maxLine {
-            lines.append(String(decoding: partial.prefix(maxLine), as: UTF8.self))
+            lines.append(Array(partial.prefix(maxLine)))
             partial.removeFirst(maxLine)
         }
         return lines
@@ -89,7 +97,11 @@ enum LogFiles {
 /// One line of a resource's log file, as written (with its stamp).
 struct LogFileLine: Sendable, Equatable {
     var resource: String
-    var text: String
+    /// The line's bytes as written, without its newline.
+    var bytes: [UInt8]
+
+    /// The line decoded as UTF-8 (invalid bytes become U+FFFD).
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Follows log files across the supervisor's rotation (`<name>.log` renamed to `<name>.log.1`),
@@ -184,7 +196,7 @@ final class LogFollower: Sendable {
                 let path = LogFiles.path(of: name, in: folder)
                 guard let (inode, _) = Self.identity(path) else { continue }
                 var cursor = state.cursors[name] ?? Cursor(inode: inode, offset: 0)
-                var lines: [String] = []
+                var lines: [[UInt8]] = []
                 if cursor.inode != inode {
                     // Rotated: finish the old file (now `.1`), then start the new one from 0.
                     if let (oldInode, _) = Self.identity(path + ".1"), oldInode == cursor.inode {
@@ -194,13 +206,13 @@ final class LogFollower: Sendable {
                 }
                 lines += Self.read(path, cursor: &cursor, limit: Self.readLimit)
                 state.cursors[name] = cursor
-                state.queue += lines.map { LogFileLine(resource: name, text: $0) }
+                state.queue += lines.map { LogFileLine(resource: name, bytes: $0) }
             }
         }
     }
 
     /// Reads up to `limit` bytes after the cursor, returning whole lines.
-    private static func read(_ path: String, cursor: inout Cursor, limit: Int) -> [String] {
+    private static func read(_ path: String, cursor: inout Cursor, limit: Int) -> [[UInt8]] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }

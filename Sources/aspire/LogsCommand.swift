@@ -3,8 +3,9 @@ import ArgumentParser
 import Foundation
 import Supervisor
 
-/// `aspire logs [NAME…] [-f] [--tail N] [--since DURATION] [-t]`: the resources' log files,
-/// prefixed as in `up`.
+/// `aspire logs [NAME…] [-f] [--tail N] [--since DURATION] [-t] [--raw]`: the resources' log
+/// files, prefixed as in `up`, with the children's control sequences escaped as `up` shows them
+/// (``TerminalSanitizer``) unless `--raw`.
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the logs of the app's resources (-f to follow).")
 
@@ -17,6 +18,8 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "Only lines written in the last DURATION (e.g. 30s, 10m, 1h30m) or since a UTC time (2026-11-26T09:00:00Z).")
     var since: LogSince?
     @Flag(name: [.customShort("t"), .long], help: "Show the UTC time each line was written.") var timestamps = false
+    @Flag(help: "Print each line's bytes as written, terminal control sequences included (default: escaped).")
+    var raw = false
 
     func run() async throws {
         var manifest = ManifestOptions()
@@ -36,22 +39,30 @@ struct LogsCommand: AsyncParsableCommand {
             prefixes[name] = Self.prefix(name, width: width, index: index, color: color)
         }
         let filter = LogLineFilter(since: since?.start(now: Date().timeIntervalSince1970), timestamps: timestamps)
-        func show(_ lines: [String], of name: String) -> String {
-            let prefix = prefixes[name] ?? ""
-            return lines.compactMap { filter.apply(Substring($0)) }.map { prefix + $0 + "\n" }.joined()
+        let raw = self.raw
+        func show(_ lines: [[UInt8]], of name: String) -> [UInt8] {
+            let prefix = Array((prefixes[name] ?? "").utf8)
+            var out: [UInt8] = []
+            for line in lines {
+                guard let text = filter.apply(line) else { continue }
+                out += prefix
+                out += raw ? Array(text) : TerminalSanitizer.sanitize(Array(text), color: color)
+                out.append(UInt8(ascii: "\n"))
+            }
+            return out
         }
 
         // What is there now, then (-f) what comes, from exactly where each file was read to.
         var cursors: [String: LogFollower.Cursor] = [:]
         for name in selected {
-            let (lines, end) = LogFiles.tail(LogFiles.path(of: name, in: folder), lines: tail)
+            let (lines, end) = LogFiles.tailBytes(LogFiles.path(of: name, in: folder), lines: tail)
             cursors[name] = end
-            Console.out(show(lines, of: name))
+            Console.out(bytes: show(lines, of: name))
         }
         guard follow else { return }
         let follower = LogFollower(folder: folder, names: selected, from: cursors)
         while let lines = await follower.nextLines() {
-            Console.out(lines.map { show([$0.text], of: $0.resource) }.joined())
+            Console.out(bytes: lines.flatMap { show([$0.bytes], of: $0.resource) })
         }
     }
 
@@ -74,6 +85,14 @@ struct LogLineFilter {
         let (time, text) = LogTimestamp.split(line)
         if let since, let time, time < since { return nil }
         return timestamps ? line : text
+    }
+
+    /// The bytes of a log-file line to show, or nil to skip it (the stamp is ASCII, so it is
+    /// read from the line's first bytes; the rest is left as written).
+    func apply(_ line: [UInt8]) -> ArraySlice<UInt8>? {
+        let (time, _) = LogTimestamp.split(Substring(String(decoding: line.prefix(LogTimestamp.width), as: UTF8.self)))
+        if let since, let time, time < since { return nil }
+        return timestamps || time == nil ? line[...] : line.dropFirst(LogTimestamp.width)
     }
 }
 
