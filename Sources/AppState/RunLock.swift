@@ -13,7 +13,7 @@ package final class RunLock: Sendable {
         try folder.create()
         path = folder.lockFile
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StateError(.cannotWrite(path)) }
+        guard fd >= 0 else { throw StateError(.cannotWrite(path), errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let pid = Self.readPID(fd)
             close(fd)

@@ -51,7 +51,9 @@ struct UpCommand: AsyncParsableCommand {
             lock = try RunLock(folder: folder)
         } catch {
             Console.error("error: \(error.description)")
-            throw ExitCode(1)
+            // Another `up` holding the app is a refusal (1); a folder we cannot write is I/O (2).
+            if case .alreadyRunning = error.code { throw ExitCode(1) }
+            throw ExitCode(2)
         }
         ContainerCleanup.removeLeftovers(of: app)  // containers a killed `up` of this app left behind
         defer { ContainerCleanup.removeLeftovers(of: app, announce: false) }  // and any that outlive this run's stop

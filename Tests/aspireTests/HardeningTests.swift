@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// Issue 21 items 4 and 5: clear answers for a read-only folder, another user, odd input, and
+/// log lines lost to a full disk.
+@Suite(.serialized) struct HardeningTests {
+    static var isRoot: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/mount") }
+
+    /// Runs a shell command (mount, umount, fill), returning its exit status.
+    @discardableResult
+    static func shell(_ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static let sleeper = """
+        resources:
+          api:
+            type: executable
+            command: sleep
+            args: ["300"]
+        """
+
+    // MARK: - A read-only folder
+
+    @Test("a manifest in a read-only folder: one line naming .aspire and why, exit 2 on up, up -d and env", .enabled(if: isRoot))
+    func readOnlyFolder() throws {
+        let path = try CLI.writeManifest(Self.sleeper)
+        let directory = (path as NSString).deletingLastPathComponent
+        // A tmpfs holding a copy of the manifest, then made read-only.
+        let mountPoint = directory + "/ro"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        #expect(try Self.shell("mount -t tmpfs -o size=1m tmpfs '\(mountPoint)'") == 0)
+        defer { _ = try? Self.shell("umount '\(mountPoint)'") }
+        try FileManager.default.copyItem(atPath: path, toPath: mountPoint + "/apphost.yaml")
+        #expect(try Self.shell("mount -o remount,ro '\(mountPoint)'") == 0)
+        let manifest = mountPoint + "/apphost.yaml"
+        for arguments in [["up", "-f", manifest], ["up", "-d", "-f", manifest], ["env", "api", "-f", manifest]] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: cannot create \(mountPoint)/.aspire: read-only file system"), "\(result.stderr)")
+            #expect(!result.stderr.contains("NSError") && !result.stderr.contains("Domain="), "\(result.stderr)")
+        }
+    }
+}
