@@ -50,4 +50,21 @@ import Testing
             #expect(!result.stderr.contains("NSError") && !result.stderr.contains("Domain="), "\(result.stderr)")
         }
     }
+
+    // MARK: - Odd input
+
+    @Test("a directory given as command says it is a directory")
+    func directoryAsCommand() throws {
+        let path = try CLI.writeManifest(
+            """
+            resources:
+              api:
+                type: executable
+                command: ./tools
+            """, files: ["tools/.keep": ""])
+        let up = try UpTests.Running(["-f", path])
+        defer { kill(up.process.processIdentifier, SIGTERM) }
+        #expect(UpTests.eventually { up.output.contains("is a directory") }, "\(up.output)")
+        #expect(!up.output.contains("permission denied"), "\(up.output)")
+    }
 }
