@@ -19,6 +19,8 @@ package struct RunOptions: Sendable, Hashable {
     private var healthCheckBox: Box<HealthCheck>?
     package var restart: Restart = Restart()
     package var replicas: Int = 1
+    /// The most `replicas` one resource may ask for (docs/manifest.md says why 1,000).
+    package static let maximumReplicas = 1_000
     package var replicasLocation: SourceLocation?
     package var workingDir: String?
     package var envFile: String?

@@ -67,4 +67,27 @@ import Testing
         #expect(UpTests.eventually { up.output.contains("is a directory") }, "\(up.output)")
         #expect(!up.output.contains("permission denied"), "\(up.output)")
     }
+
+    @Test(
+        "an envFile that is a FIFO, /dev/zero or over 1 MiB is refused at once, naming the resource",
+        .timeLimit(.minutes(1)), arguments: ["fifo", "/dev/zero", "big.env"])
+    func envFileRefused(_ envFile: String) throws {
+        let path = try CLI.writeManifest(
+            """
+            resources:
+              api:
+                type: executable
+                command: sleep
+                args: ["300"]
+                envFile: \(envFile)
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        #expect(mkfifo(directory + "/fifo", 0o600) == 0)
+        try Data(repeating: UInt8(ascii: "A"), count: (1 << 20) + 1).write(to: URL(fileURLWithPath: directory + "/big.env"))
+        let result = try CLI.run(["env", "api", "-f", path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: api: env file"), "\(result.stderr)")
+        let expected = envFile == "big.env" ? "1 MiB" : "not a regular file"
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+    }
 }
