@@ -90,4 +90,30 @@ import Testing
         let expected = envFile == "big.env" ? "1 MiB" : "not a regular file"
         #expect(result.stderr.contains(expected), "\(result.stderr)")
     }
+
+    // MARK: - Another user
+
+    static var canSwitchUser: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }
+
+    @Test("another uid's ps says whose app runs and that its folder is private, not 'no app is running'", .enabled(if: canSwitchUser))
+    func psAsAnotherUser() throws {
+        let path = try CLI.writeManifest(Self.sleeper)
+        let directory = (path as NSString).deletingLastPathComponent
+        let up = try UpTests.Running(["-f", path])
+        defer { kill(up.process.processIdentifier, SIGTERM) }
+        #expect(UpTests.eventually { FileManager.default.fileExists(atPath: directory + "/.aspire/status.json") }, "\(up.output)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary, "ps", "-f", path]
+        process.environment = ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2, "\(stderr)")
+        #expect(!stderr.contains("no app is running"), "\(stderr)")
+        #expect(stderr.contains("uid 0 (root)") && stderr.contains("private"), "\(stderr)")
+    }
 }
