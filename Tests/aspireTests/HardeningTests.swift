@@ -116,4 +116,41 @@ import Testing
         #expect(!stderr.contains("no app is running"), "\(stderr)")
         #expect(stderr.contains("uid 0 (root)") && stderr.contains("private"), "\(stderr)")
     }
+
+    // MARK: - Lost log lines
+
+    @Test("with the log folder full, up says once that lines are dropped, keeps the console, and says when writing resumes", .enabled(if: isRoot))
+    func fullDisk() throws {
+        let path = try CLI.writeManifest(
+            """
+            resources:
+              talk:
+                type: executable
+                command: sh
+                args: ["-c", "i=0; while :; do i=$$((i+1)); echo line-$$i; sleep 0.02; done"]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        let logs = directory + "/.aspire/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        chmod(directory + "/.aspire", 0o700)
+        #expect(try Self.shell("mount -t tmpfs -o size=64k,mode=0700 tmpfs '\(logs)'") == 0)
+        defer { _ = try? Self.shell("umount -l '\(logs)'") }
+        try Self.shell("head -c 1000000 /dev/zero > '\(logs)/fill'")  // fails once the tmpfs is full: that is the point
+        let up = try UpTests.Running(["--no-dashboard", "-f", path])
+        defer { kill(up.process.processIdentifier, SIGTERM) }
+        #expect(UpTests.eventually { up.output.contains("logs of talk: disk full, lines are being dropped") }, "\(up.output)")
+        // The console copy keeps flowing while the file drops lines.
+        let before = up.output.components(separatedBy: "| line-").count
+        #expect(UpTests.eventually { up.output.components(separatedBy: "| line-").count > before + 3 }, "\(up.output)")
+        try FileManager.default.removeItem(atPath: logs + "/fill")
+        #expect(UpTests.eventually { up.output.contains("logs of talk: writing resumed; ") }, "\(up.output)")
+        #expect(up.output.components(separatedBy: "lines are being dropped").count == 2, "said once: \(up.output)")
+        let file = try String(contentsOfFile: logs + "/talk.log", encoding: .utf8)
+        #expect(file.contains("[aspire] ") && file.contains(" of talk dropped here"), "\(file)")
+        // No line was cut: every line of the file ends with its newline and holds a whole `line-N`.
+        #expect(file.hasSuffix("\n"))
+        for line in file.split(separator: "\n") where !line.contains("[aspire]") {
+            #expect(line.range(of: #"^\S+Z line-[0-9]+$"#, options: .regularExpression) != nil, "\(line)")
+        }
+    }
 }
