@@ -35,7 +35,8 @@ package enum DotEnv {
     package static func read(_ path: String) -> Result<[(String, String)], ReadFailure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
-            return .failure(ReadFailure(message: "env file \(path) does not exist or cannot be read (\(String(cString: strerror(errno))))"))
+            let reason = String(cString: strerror(errno))
+            return .failure(ReadFailure(message: "env file \(path) does not exist or cannot be read (\(reason))"))
         }
         defer { close(fd) }
         var info = stat()
@@ -43,16 +44,20 @@ package enum DotEnv {
             return .failure(ReadFailure(message: "env file \(path) is not a regular file"))
         }
         guard Int(info.st_size) <= maximumSize else {
-            return .failure(ReadFailure(message: "env file \(path) is \(info.st_size) bytes; the limit is 1 MiB (\(maximumSize) bytes)"))
+            return .failure(
+                ReadFailure(message: "env file \(path) is \(info.st_size) bytes; the limit is 1 MiB (\(maximumSize) bytes)"))
         }
         // Read one byte past the limit: a file that grew since fstat is refused too.
         var bytes = [UInt8](repeating: 0, count: maximumSize + 1)
         var count = 0
         while count < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress.map { $0 + count }, $0.count - count) }
+            let got = bytes.withUnsafeMutableBytes {
+                Foundation.read(fd, $0.baseAddress.map { $0 + count }, $0.count - count)
+            }
             if got < 0, errno == EINTR { continue }
             guard got >= 0 else {
-                return .failure(ReadFailure(message: "env file \(path) cannot be read (\(String(cString: strerror(errno))))"))
+                let reason = String(cString: strerror(errno))
+                return .failure(ReadFailure(message: "env file \(path) cannot be read (\(reason))"))
             }
             if got == 0 { break }
             count += got

@@ -19,7 +19,9 @@ package struct ForeignApp: Sendable, Hashable {
     /// - Returns: nil too when the folder is readable and no `up` holds its lock.
     package static func find(in folder: StateFolder) -> ForeignApp? {
         var info = stat()
-        guard lstat(folder.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() else { return nil }
+        guard lstat(folder.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() else {
+            return nil
+        }
         let userName = getpwuid(info.st_uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
         let fd = open(folder.lockFile, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
         if fd < 0 {
@@ -36,7 +38,10 @@ package struct ForeignApp: Sendable, Hashable {
         let owner = "uid \(uid)" + (userName.map { " (\($0))" } ?? "")
         let running = pid.map { "an app is running for \(manifest) as \(owner), pid \($0)" }
             ?? "the app for \(manifest) belongs to \(owner)"
-        let what = isPrivate ? "its state folder \(folder.path) and control socket are private to that user" : "its control socket is private to that user"
+        let what =
+            isPrivate
+            ? "its state folder \(folder.path) and control socket are private to that user"
+            : "its control socket is private to that user"
         return "\(running); \(what), so only they can see or control it (run aspire as \(userName ?? "uid \(uid)"))"
     }
 }

@@ -32,7 +32,8 @@ extension StateError {
         guard let number = errno else { return "" }
         switch number {
         case EACCES, EPERM:
-            return " (the folder is not writable by this user; run aspire where you can write, or fix the folder's owner or mode)"
+            return
+                " (the folder is not writable by this user; run aspire where you can write, or fix the folder's owner or mode)"
         case EROFS:
             return " (the folder is on a read-only file system; run aspire where you can write)"
         case ENOSPC, EDQUOT:
