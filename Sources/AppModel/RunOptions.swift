@@ -24,6 +24,8 @@ package struct RunOptions: Sendable, Hashable {
     package var replicasLocation: SourceLocation?
     package var workingDir: String?
     package var envFile: String?
+    /// Where `envFile:` is written, for errors about the file it names.
+    package var envFileLocation: SourceLocation?
     /// `stopSignal:`: sent first when the resource is stopped; nil = SIGTERM.
     package var stopSignal: StopSignal?
 

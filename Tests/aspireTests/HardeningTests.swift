@@ -89,6 +89,7 @@ import Testing
         #expect(result.stderr.hasPrefix("error: api: env file"), "\(result.stderr)")
         let expected = envFile == "big.env" ? "1 MiB" : "not a regular file"
         #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.contains("(envFile at \(path):6:14)"), "\(result.stderr)")
     }
 
     // MARK: - Another user
