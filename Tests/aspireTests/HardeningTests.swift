@@ -154,4 +154,30 @@ import Testing
             #expect(line.range(of: #"^\S+Z line-[0-9]+$"#, options: .regularExpression) != nil, "\(line)")
         }
     }
+
+    static var canChattr: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/chattr") }
+
+    @Test("a log file made unwritable (EPERM) is said once, and so is writing again", .enabled(if: canChattr))
+    func unwritableLogFile() throws {
+        let path = try CLI.writeManifest(
+            """
+            resources:
+              talk:
+                type: executable
+                command: sh
+                args: ["-c", "i=0; while :; do i=$$((i+1)); echo line-$$i; sleep 0.02; done"]
+            """)
+        let log = (path as NSString).deletingLastPathComponent + "/.aspire/logs/talk.log"
+        let up = try UpTests.Running(["--no-dashboard", "-f", path])
+        defer { kill(up.process.processIdentifier, SIGTERM) }
+        #expect(UpTests.eventually { up.output.contains("| line-2") }, "\(up.output)")
+        guard try Self.shell("chattr +i '\(log)'") == 0 else { return }  // a file system without the flag
+        defer { _ = try? Self.shell("chattr -i '\(log)'") }
+        #expect(UpTests.eventually { up.output.contains("logs of talk: operation not permitted, lines are being dropped") }, "\(up.output)")
+        let before = up.output.components(separatedBy: "| line-").count
+        #expect(UpTests.eventually { up.output.components(separatedBy: "| line-").count > before + 3 }, "\(up.output)")
+        #expect(try Self.shell("chattr -i '\(log)'") == 0)
+        #expect(UpTests.eventually { up.output.contains("logs of talk: writing resumed; ") }, "\(up.output)")
+        #expect(up.output.components(separatedBy: "lines are being dropped").count == 2, "said once: \(up.output)")
+    }
 }
