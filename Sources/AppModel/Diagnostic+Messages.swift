@@ -201,6 +201,10 @@ extension Diagnostic.Message {
         Self(id: "invalid-replicas", "replicas must be at least 1, not \(value)")
     }
 
+    package static func replicasTooMany(_ value: Int) -> Self {
+        Self(id: "invalid-replicas", "replicas must be at most \(RunOptions.maximumReplicas), not \(value)")
+    }
+
     package static func replicasWithFixedTargetPort(_ endpoint: String) -> Self {
         Self(id: "invalid-replicas", "endpoint '\(endpoint)' has a fixed targetPort, so replicas cannot each have their own port; remove targetPort")
     }

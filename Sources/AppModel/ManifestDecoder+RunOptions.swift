@@ -83,6 +83,7 @@ extension ManifestDecoder {
         }
         run.workingDir = reader.string(fields["workingDir"], "workingDir")
         run.envFile = reader.string(fields["envFile"], "envFile")
+        run.envFileLocation = fields["envFile"]?.location
         if let node = fields["stopSignal"] {
             run.stopSignal = decodeStopSignal(node)
         }

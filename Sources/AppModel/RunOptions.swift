@@ -19,9 +19,13 @@ package struct RunOptions: Sendable, Hashable {
     private var healthCheckBox: Box<HealthCheck>?
     package var restart: Restart = Restart()
     package var replicas: Int = 1
+    /// The most `replicas` one resource may ask for (docs/manifest.md says why 1,000).
+    package static let maximumReplicas = 1_000
     package var replicasLocation: SourceLocation?
     package var workingDir: String?
     package var envFile: String?
+    /// Where `envFile:` is written, for errors about the file it names.
+    package var envFileLocation: SourceLocation?
     /// `stopSignal:`: sent first when the resource is stopped; nil = SIGTERM.
     package var stopSignal: StopSignal?
 

@@ -244,6 +244,8 @@ package enum Validator {
             func report(_ diagnostic: Diagnostic) { items.append(.diagnostic(diagnostic)) }
             if resources[position].run.replicas < 1 {
                 report(.error(.replicasTooFew(resources[position].run.replicas), at: resources[position].run.replicasLocation ?? resources[position].location))
+            } else if resources[position].run.replicas > RunOptions.maximumReplicas {
+                report(.error(.replicasTooMany(resources[position].run.replicas), at: resources[position].run.replicasLocation ?? resources[position].location))
             }
             let endpoints = resources[position].run.endpoints
             let isContainer = resources[position].isContainer

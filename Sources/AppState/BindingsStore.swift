@@ -74,7 +74,9 @@ package struct BindingsStore: Sendable {
                 let path = envFile.hasPrefix("/") ? envFile : (manifest.directory as NSString).appendingPathComponent(envFile)
                 switch DotEnv.read(path) {
                 case .success(let values): bindings.envFiles[resource.name] = values
-                case .failure(let failure): problems.append(Problem(resource: resource.name, message: failure.message))
+                case .failure(let failure):
+                    let written = resource.run.envFileLocation.map { " (envFile at \($0))" } ?? ""
+                    problems.append(Problem(resource: resource.name, message: failure.message + written))
                 }
             }
         }

@@ -24,12 +24,48 @@ package enum DotEnv {
         return result
     }
 
+    /// The largest env file read (1 MiB): a real one is a few KiB, and a 99 MB one took 30 s
+    /// and 1.1 GB to parse.
+    package static let maximumSize = 1 << 20
+
     /// Reads a dotenv file, or says why not.
+    ///
+    /// Only a regular file up to `maximumSize` is read; it is opened non-blocking, so a FIFO
+    /// nobody writes, or `/dev/zero`, is refused at once instead of hanging or eating memory.
     package static func read(_ path: String) -> Result<[(String, String)], ReadFailure> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(ReadFailure(message: "env file \(path) does not exist or cannot be read"))
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            return .failure(ReadFailure(message: "env file \(path) does not exist or cannot be read (\(reason))"))
         }
-        return .success(parse(String(decoding: data, as: UTF8.self)))
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            return .failure(ReadFailure(message: "env file \(path) is not a regular file"))
+        }
+        guard Int(info.st_size) <= maximumSize else {
+            return .failure(
+                ReadFailure(message: "env file \(path) is \(info.st_size) bytes; the limit is 1 MiB (\(maximumSize) bytes)"))
+        }
+        // Read one byte past the limit: a file that grew since fstat is refused too.
+        var bytes = [UInt8](repeating: 0, count: maximumSize + 1)
+        var count = 0
+        while count < bytes.count {
+            let got = bytes.withUnsafeMutableBytes {
+                Foundation.read(fd, $0.baseAddress.map { $0 + count }, $0.count - count)
+            }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else {
+                let reason = String(cString: strerror(errno))
+                return .failure(ReadFailure(message: "env file \(path) cannot be read (\(reason))"))
+            }
+            if got == 0 { break }
+            count += got
+        }
+        guard count <= maximumSize else {
+            return .failure(ReadFailure(message: "env file \(path) is over the 1 MiB limit (\(maximumSize) bytes)"))
+        }
+        return .success(parse(String(decoding: bytes[0..<count], as: UTF8.self)))
     }
 
     package struct ReadFailure: Error, Sendable {

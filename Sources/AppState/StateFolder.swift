@@ -174,20 +174,28 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
 
     package var code: Code
     package var underlying: String?
+    /// The system call's errno, when there was one (it picks the hint).
+    package var errno: Int32?
 
     package init(_ code: Code, underlying: (any Error)? = nil) {
         self.code = code
-        self.underlying = underlying.map { String(describing: $0) }
+        if let number = underlying.flatMap(Self.posixErrno(of:)) {
+            self.errno = number
+            self.underlying = Self.reason(number)
+        } else {
+            self.underlying = underlying.map { String(describing: $0) }
+        }
     }
 
     /// A failure of a system call, with its errno's message.
     package init(_ code: Code, errno number: Int32) {
         self.code = code
-        self.underlying = String(cString: strerror(number))
+        self.errno = number
+        self.underlying = Self.reason(number)
     }
 
     package var description: String {
-        let detail = underlying.map { ": \($0)" } ?? ""
+        let detail = (underlying.map { ": \($0)" } ?? "") + hint
         switch code {
         case .cannotCreate(let path): return "cannot create \(path)\(detail)"
         case .cannotWrite(let path): return "cannot write \(path)\(detail)"

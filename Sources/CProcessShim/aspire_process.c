@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,7 +79,11 @@ static const char *child_path_from(char *const *envp) {
 static int child_exec(const char *file, char *const *argv, char *const *envp) {
     if (strchr(file, '/') != NULL) {
         execve(file, argv, envp);
-        return errno;
+        int failure = errno;
+        // The kernel says EACCES for a directory; say what it is (stat is async-signal-safe).
+        struct stat info;
+        if (failure == EACCES && stat(file, &info) == 0 && S_ISDIR(info.st_mode)) return EISDIR;
+        return failure;
     }
     const char *path = child_path_from(envp);
     if (path == NULL) path = "/usr/local/bin:/usr/bin:/bin";

@@ -24,6 +24,8 @@ struct SpawnFailure: Error, Sendable, Hashable, CustomStringConvertible {
             "command '\(executable)' not found"
         case (.exec, EACCES):
             "command '\(executable)' is not executable (permission denied)"
+        case (.exec, EISDIR):
+            "command '\(executable)' is a directory, not a program"
         case (.exec, ENOEXEC):
             "command '\(executable)' is not an executable file (exec format error)"
         case (.workingDirectory, ENOENT):

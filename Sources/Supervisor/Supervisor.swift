@@ -217,11 +217,15 @@ package actor Supervisor {
             throw SupervisorError.setup("cannot create the log folder '\(directory)': \(error.localizedDescription)")
         }
         var files: [String: LogFile] = [:]
+        let console = self.console
+        let layout = self.layout
         for spec in selected {
             let fileName = spec.name.replacingOccurrences(of: "/", with: "_") + ".log"
             let path = (directory as NSString).appendingPathComponent(fileName)
             do {
-                files[spec.name] = try LogFile(path: path, rotationBytes: options.logRotationBytes)
+                files[spec.name] = try LogFile(path: path, rotationBytes: options.logRotationBytes, service: spec.name) {
+                    console.enqueue(layout.statusLine($0))  // lines lost to a full disk are never silent
+                }
             } catch {
                 throw SupervisorError.setup("cannot open the log file '\(path)': \(error)")
             }

@@ -11,7 +11,7 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let folder = try RunningApp.folder(for: manifest)
-        guard RunLock.runningPID(folder: folder) != nil else { throw RunningApp.notRunning(manifest) }
+        guard RunLock.runningPID(folder: folder) != nil else { throw RunningApp.notRunning(manifest, folder: folder) }
         guard let state = folder.readJSON(DashboardState.self, from: DashboardState.path(in: folder)),
             let url = state.loginURL
         else {

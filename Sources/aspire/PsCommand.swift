@@ -127,12 +127,17 @@ enum RunningApp {
         {
             return status.runStatus
         }
-        guard let status = folder.runningStatus() else { throw notRunning(manifest) }
+        guard let status = folder.runningStatus() else { throw notRunning(manifest, folder: folder) }
         return status
     }
 
-    /// Prints "no app is running for FILE" and returns exit code 1 to throw.
-    static func notRunning(_ manifest: ManifestOptions) -> ExitCode {
+    /// Prints "no app is running for FILE" and returns exit code 1 to throw; when the state
+    /// folder is another user's, says whose app it is instead and returns 2 (it cannot be read).
+    static func notRunning(_ manifest: ManifestOptions, folder: StateFolder? = nil) -> ExitCode {
+        if let folder, let foreign = ForeignApp.find(in: folder) {
+            Console.error("error: \(foreign.explanation(manifest: manifest.file, folder: folder))")
+            return ExitCode(2)
+        }
         Console.error("error: no app is running for \(manifest.file); start it with `aspire up -f \(manifest.file)`")
         return ExitCode(1)
     }
@@ -143,7 +148,7 @@ enum RunningApp {
         _ action: ControlAction, on names: [String], manifest: ManifestOptions, format: ResourceActionFormat, timeout: Double
     ) throws {
         let folder = try folder(for: manifest)
-        guard let pid = RunLock.runningPID(folder: folder) else { throw notRunning(manifest) }
+        guard let pid = RunLock.runningPID(folder: folder) else { throw notRunning(manifest, folder: folder) }
         let client = ControlClient(socketPath: folder.controlSocketFile, timeout: Clamped.duration(seconds: max(1, timeout)))
         let resources: [ControlResource]
         do {

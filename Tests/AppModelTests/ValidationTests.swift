@@ -31,6 +31,7 @@ import Testing
         ("resources:\n  Bad_Name:\n    type: executable\n    command: x\n", "invalid-name@2:3"),
         ("resources:\n  a--b:\n    type: executable\n    command: x\n", "invalid-name@2:3"),
         ("resources:\n  a:\n    type: executable\n    command: x\n    replicas: -2\n", "invalid-replicas@5:15"),
+        ("resources:\n  a:\n    type: executable\n    command: x\n    replicas: 1001\n", "invalid-replicas@5:15"),
         ("resources:\n  a:\n    type: executable\n    command: x\n    endpoints:\n      http: { port: 70000 }\n", "out-of-range@6:21"),
         ("resources:\n  a:\n    type: executable\n    command: x\n    endpoints:\n      http: { port: 8080 }\n  b:\n    type: executable\n    command: x\n    endpoints:\n      http: { port: 8080 }\n", "duplicate-port@11:7"),
         ("resources:\n  a:\n    type: executable\n    command: x\n    env: [1, 2]\n", "invalid-env-name@5:11"),
