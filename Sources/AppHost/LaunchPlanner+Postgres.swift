@@ -97,7 +97,9 @@ extension LaunchPlanner {
         var spec = ServiceSpec(
             name: name, replicas: [ReplicaSpec(environment: environment)], executable: binaries.psql,
             arguments: ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-f", script],
-            workingDirectory: folder.path, waitFor: [server], secrets: [password])
+            // Not the app's folder: psql resolves its own path from the working directory and
+            // gives up ("could not identify current directory") when that is over 1,024 bytes.
+            workingDirectory: "/", waitFor: [server], secrets: [password])
         spec.partOf = server
         return .success(spec)
     }

@@ -49,7 +49,8 @@ extension ProcessTests {
             let (supervisor, sink) = makeSupervisor(plan)
             async let outcome = supervisor.run()
             #expect(await eventually { await supervisor.state(of: "api") == .unhealthy }, "\(sink.text)")
-            #expect(sink.text.contains("api: unhealthy (GET http://127.0.0.1:\(port)/missing returned 404)"))
+            // The state changes before the console line is written: wait for the line too.
+            #expect(await eventually { sink.text.contains("api: unhealthy (GET http://127.0.0.1:\(port)/missing returned 404)") }, "\(sink.text)")
             await supervisor.requestShutdown()
             _ = try await outcome
         }
