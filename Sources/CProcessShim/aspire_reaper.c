@@ -133,10 +133,11 @@ static int read_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgid) {
     return 0;
 }
 
-int aspire_list_processes(pid_t *pids, pid_t *ppids, pid_t *pgids, char *states, int capacity) {
+/// Calls `visit` for every process /proc lists (pid, state letter, parent, group), skipping
+/// those that vanish while it reads. Returns 0, or -errno when /proc cannot be opened.
+static int for_each_process(void (*visit)(pid_t pid, char state, pid_t ppid, pid_t pgid, void *context), void *context) {
     DIR *proc = opendir("/proc");
     if (proc == NULL) return -errno;
-    int count = 0;
     struct dirent *entry;
     while ((entry = readdir(proc)) != NULL) {
         if (!isdigit((unsigned char)entry->d_name[0])) continue;
@@ -144,16 +145,52 @@ int aspire_list_processes(pid_t *pids, pid_t *ppids, pid_t *pgids, char *states,
         char state;
         pid_t ppid, pgid;
         if (pid <= 0 || read_stat(pid, &state, &ppid, &pgid) != 0) continue;
-        if (count < capacity) {
-            pids[count] = pid;
-            ppids[count] = ppid;
-            pgids[count] = pgid;
-            states[count] = state;
-        }
-        count++;
+        visit(pid, state, ppid, pgid, context);
     }
     closedir(proc);
-    return count;
+    return 0;
+}
+
+struct process_list {
+    pid_t *pids, *ppids, *pgids;
+    char *states;
+    int capacity, count;
+};
+
+static void add_process(pid_t pid, char state, pid_t ppid, pid_t pgid, void *context) {
+    struct process_list *list = context;
+    if (list->count < list->capacity) {
+        list->pids[list->count] = pid;
+        list->ppids[list->count] = ppid;
+        list->pgids[list->count] = pgid;
+        list->states[list->count] = state;
+    }
+    list->count++;
+}
+
+int aspire_list_processes(pid_t *pids, pid_t *ppids, pid_t *pgids, char *states, int capacity) {
+    struct process_list list = {pids, ppids, pgids, states, capacity, 0};
+    int error = for_each_process(add_process, &list);
+    return error < 0 ? error : list.count;
+}
+
+struct reaping {
+    pid_t self, own_group;
+    pid_t *reaped;
+    int capacity, count;
+};
+
+static void reap_if_adopted(pid_t pid, char state, pid_t ppid, pid_t pgid, void *context) {
+    struct reaping *reaping = context;
+    // Only zombies that are our children, not spawned by us, and not in our own process
+    // group (children started by other code in this process, e.g. Foundation's Process,
+    // stay in it and are reaped by that code).
+    if (ppid != reaping->self || state != 'Z' || pgid == reaping->own_group || is_own(pid)) return;
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+        if (reaping->count < reaping->capacity) reaping->reaped[reaping->count] = pid;
+        reaping->count++;
+    }
 }
 
 int aspire_reap_adopted(pid_t *reaped, int capacity) {
@@ -162,35 +199,10 @@ int aspire_reap_adopted(pid_t *reaped, int capacity) {
         pthread_mutex_unlock(&registry_lock);
         return -EAGAIN;
     }
-    pid_t self = getpid();
-    pid_t own_group = getpgrp();
-    int count = 0;
-    DIR *proc = opendir("/proc");
-    if (proc == NULL) {
-        int error = errno;
-        pthread_mutex_unlock(&registry_lock);
-        return -error;
-    }
-    struct dirent *entry;
-    while ((entry = readdir(proc)) != NULL) {
-        if (!isdigit((unsigned char)entry->d_name[0])) continue;
-        pid_t pid = (pid_t)strtol(entry->d_name, NULL, 10);
-        char state;
-        pid_t ppid, pgid;
-        if (pid <= 0 || read_stat(pid, &state, &ppid, &pgid) != 0) continue;
-        // Only zombies that are our children, not spawned by us, and not in our own process
-        // group (children started by other code in this process, e.g. Foundation's Process,
-        // stay in it and are reaped by that code).
-        if (ppid != self || state != 'Z' || pgid == own_group || is_own(pid)) continue;
-        int status;
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            if (count < capacity) reaped[count] = pid;
-            count++;
-        }
-    }
-    closedir(proc);
+    struct reaping reaping = {getpid(), getpgrp(), reaped, capacity, 0};
+    int error = for_each_process(reap_if_adopted, &reaping);
     pthread_mutex_unlock(&registry_lock);
-    return count;
+    return error < 0 ? error : reaping.count;
 }
 
 int aspire_is_own_child(pid_t pid) {
