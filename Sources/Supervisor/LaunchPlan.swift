@@ -155,11 +155,11 @@ package struct HealthCheckSpec: Sendable, Hashable {
     package var startInterval: Duration
     package var kind: Kind
 
-    /// The default `startInterval`: 20 ms for a connect or a GET on loopback (microseconds of
+    /// The default `startInterval`: 10 ms for a connect or a GET on loopback (microseconds of
     /// work each), 50 ms for an `exec` check, which spawns a process every time.
     package static func defaultStartInterval(for probe: Probe) -> Duration {
         if case .exec = probe { return .milliseconds(50) }
-        return .milliseconds(20)
+        return .milliseconds(10)
     }
 
     package init(
