@@ -86,7 +86,8 @@ extension ProcessTests {
             #expect(await eventually { await supervisor.state(of: "worker") == .healthy }, "\(sink.text)")
             try FileManager.default.removeItem(atPath: flag)
             #expect(await eventually { await supervisor.state(of: "worker") == .unhealthy }, "\(sink.text)")
-            #expect(sink.text.contains("worker: unhealthy (health check command exited with code 1)"))
+            // The state changes before the console line is written: wait for the line too.
+            #expect(await eventually { sink.text.contains("worker: unhealthy (health check command exited with code 1)") }, "\(sink.text)")
             _ = FileManager.default.createFile(atPath: flag, contents: nil)
             #expect(await eventually { await supervisor.state(of: "worker") == .healthy })
             await supervisor.requestShutdown()
@@ -125,7 +126,7 @@ extension ProcessTests {
             let (supervisor, sink) = makeSupervisor(plan)
             async let outcome = supervisor.run()
             #expect(await eventually { await supervisor.state(of: "stuck") == .unhealthy })
-            #expect(sink.text.contains("stuck: unhealthy (health check timed out after 100ms)"))
+            #expect(await eventually { sink.text.contains("stuck: unhealthy (health check timed out after 100ms)") }, "\(sink.text)")
             await supervisor.requestShutdown()
             _ = try await outcome
         }
