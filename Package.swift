@@ -32,8 +32,11 @@ let package = Package(
         // MARK: - The app model: typed resources, validation, env resolution (pure).
         .target(name: "AppModel", dependencies: ["YAMLSource"], swiftSettings: swiftSettings),
 
+        // MARK: - A running app's status: the one value the control API, status.json, ps and the dashboard share.
+        .target(name: "AppStatus", swiftSettings: swiftSettings),
+
         // MARK: - State on disk: ports, secrets, the run lock.
-        .target(name: "AppState", dependencies: ["AppModel"], swiftSettings: swiftSettings),
+        .target(name: "AppState", dependencies: ["AppModel", "AppStatus"], swiftSettings: swiftSettings),
 
         // MARK: - The supervisor: processes, probes, restarts, logs.
         .target(name: "CProcessShim"),
@@ -41,7 +44,7 @@ let package = Package(
         .target(
             name: "Supervisor",
             dependencies: [
-                "CProcessShim",
+                "AppStatus", "CProcessShim",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -50,14 +53,14 @@ let package = Package(
         // MARK: - Control plane: the running app's API on a Unix socket (ps, restart, stop, start).
         .target(
             name: "ControlPlane",
-            dependencies: ["Supervisor", "AppState", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AppStatus", "Supervisor", "AppState", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - The web dashboard, its own target so the core builds without a web framework.
         .target(
             name: "Dashboard",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AppStatus", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
 
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppStatus", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,6 +94,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "AppStatusTests", dependencies: ["AppStatus"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PublishingTests",
             dependencies: ["Publishing", "AppModel", "AppState", "YAMLSource"],
@@ -98,17 +102,17 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["AppStatus", "Dashboard", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["Supervisor", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AppStatus", "Supervisor", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "aspireTests",
-            dependencies: ["aspire", "AppHost", "AppModel", "AppState", "Supervisor"],
+            dependencies: ["aspire", "AppHost", "AppModel", "AppState", "AppStatus", "ControlPlane", "Supervisor"],
             swiftSettings: swiftSettings
         ),
     ]

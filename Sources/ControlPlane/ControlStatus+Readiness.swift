@@ -1,6 +1,7 @@
+package import AppStatus
 import Foundation
 
-extension ControlStatus {
+extension RunStatus {
     /// Where an app stands for `up --detach` (like `docker compose up --wait`).
     package enum Readiness: Sendable, Hashable {
         /// Every resource is ready: healthy, or running with no health check, or a one-shot job
@@ -8,10 +9,10 @@ extension ControlStatus {
         case ready
         /// These resources are not ready yet (waiting, starting, not yet healthy — an unhealthy
         /// one is still probed and may recover, as `waitFor` sees it), and nothing has failed.
-        case pending([ControlResource])
+        case pending([ResourceStatus])
         /// These resources failed: finished without being ready (failed to start, not started
         /// because a dependency failed, exited non-zero with no restart left, stopped).
-        case failed([ControlResource])
+        case failed([ResourceStatus])
     }
 
     /// Whether the app is ready, still getting there, or failed; a failure wins over waiting.
@@ -23,7 +24,7 @@ extension ControlStatus {
     }
 }
 
-extension ControlStatus {
+extension RunStatus {
     /// How long `up --detach` waits after `ready` for a resource that is ready only because it
     /// runs (no health check and no port to probe): such a resource must be up this long, so one
     /// that dies at once (a bad flag, an import error) still fails `up -d`. Ready-by-check

@@ -1,4 +1,5 @@
 import AppModel
+package import AppStatus
 import Foundation
 package import Supervisor
 
@@ -43,32 +44,32 @@ package struct SupervisorControl: ControlHandler {
         self.app = app
     }
 
-    package func status() async -> ControlStatus {
+    package func status() async -> RunStatus {
         let snapshots = await supervisor.snapshot()
         let shuttingDown = await supervisor.isShuttingDown
-        return ControlStatus(
+        return RunStatus(
             app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: shuttingDown,
             resources: snapshots.map { Self.resource($0, app: app) })
     }
 
-    package func status(waitingUntilReadyFor timeout: Duration) async -> ControlStatus {
+    package func status(waitingUntilReadyFor timeout: Duration) async -> RunStatus {
         let app = self.app
         let snapshots = await supervisor.snapshot(
             until: { snapshots in
                 let resources = snapshots.map { Self.resource($0, app: app) }
-                let status = ControlStatus(
+                let status = RunStatus(
                     app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: false,
                     resources: resources)
                 if case .pending = status.readiness { return false }
                 return true
             }, deadline: ContinuousClock.now + timeout)
         let shuttingDown = await supervisor.isShuttingDown
-        return ControlStatus(
+        return RunStatus(
             app: app.name, manifest: app.manifest, pid: app.pid, startedAt: app.startedAt, shuttingDown: shuttingDown,
             resources: snapshots.map { Self.resource($0, app: app) })
     }
 
-    package func perform(_ action: ControlAction, on names: [String]) async throws(ControlRefusal) -> [ControlResource]
+    package func perform(_ action: ControlAction, on names: [String]) async throws(ControlRefusal) -> [ResourceStatus]
     {
         do {
             switch action {
@@ -90,21 +91,19 @@ package struct SupervisorControl: ControlHandler {
 
     // MARK: - Mapping
 
-    private static func resource(_ snapshot: ServiceSnapshot, app: App) -> ControlResource {
-        let status = snapshot.status
-        let containers = app.containers[status.name]
-        return ControlResource(
-            name: status.name, type: app.types[status.name] ?? "job", state: status.state.description,
-            pids: status.replicas.compactMap(\.pid), restarts: status.replicas.map(\.restarts).reduce(0, +),
-            urls: app.urls[status.name] ?? [], upSince: snapshot.upSince?.timeIntervalSince1970,
-            healthCheck: snapshot.hasHealthCheck, ready: snapshot.isReady, finished: snapshot.isFinished,
-            stoppedByUser: snapshot.isStoppedByUser,
-            replicas: status.replicas.enumerated().map { index, replica in
-                ControlReplica(
-                    name: replica.name, state: replica.state.description, pid: replica.pid, restarts: replica.restarts,
-                    container: containers.flatMap { index < $0.count ? $0[index] : nil })
-            },
-            healthProbe: snapshot.healthProbe, containers: containers)
+    /// The supervisor's view of a service completed with what only the app knows: its type,
+    /// URLs and containers.
+    private static func resource(_ snapshot: ResourceStatus, app: App) -> ResourceStatus {
+        var resource = snapshot
+        resource.type = app.types[snapshot.name] ?? "job"
+        resource.urls = app.urls[snapshot.name] ?? []
+        if let containers = app.containers[snapshot.name] {
+            resource.containers = containers
+            for index in resource.replicas.indices where index < containers.count {
+                resource.replicas[index].container = containers[index]
+            }
+        }
+        return resource
     }
 
     /// The HTTP answer for a refused control request (404 for unknown names, with did-you-mean).

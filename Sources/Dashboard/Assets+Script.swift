@@ -45,7 +45,7 @@ extension Assets {
           function buildRow(resource) {
             const path = encodeURIComponent(resource.name);
             const name = el('td', { class: 'name' }, [el('a', { href: '/logs?resource=' + path }, [resource.name])]);
-            if (resource.replicas > 1) name.append(' ', el('span', { class: 'replicas' }, ['\u00d7' + resource.replicas]));
+            if (resource.replicas.length > 1) name.append(' ', el('span', { class: 'replicas' }, ['\u00d7' + resource.replicas.length]));
             const endpoints = el('td', { class: 'endpoints' });
             resource.urls.forEach((url, index) => {
               if (index > 0) endpoints.append(' ');

@@ -1,3 +1,5 @@
+package import AppStatus
+
 // MARK: - What the dashboard needs from the running app
 
 /// Everything the dashboard reads from, and asks of, the running app.
@@ -9,7 +11,7 @@
 ///   never block a thread (the dashboard polls `resources()` about once a second per open page).
 package protocol DashboardBackend: Sendable {
     /// The app's resources as `aspire ps` lists them: same names, states and URLs.
-    func resources() async -> [DashboardResource]
+    func resources() async -> [ResourceStatus]
 
     /// The last `lines` lines of a resource's console log, or of every resource's when `resource` is nil.
     ///

@@ -1,3 +1,5 @@
+package import AppStatus
+
 /// The resources and how they depend on each other, for the graph page.
 package struct DashboardGraph: Sendable, Hashable, Codable {
     /// A resource.
@@ -7,10 +9,10 @@ package struct DashboardGraph: Sendable, Hashable, Codable {
         /// Its type name.
         package var type: String
         /// Its state when it runs (`healthy`, `stopped`, …); nil for resources that never run.
-        package var state: String?
+        package var state: ResourceState?
 
         /// Creates a node.
-        package init(name: String, type: String, state: String? = nil) {
+        package init(name: String, type: String, state: ResourceState? = nil) {
             self.name = name
             self.type = type
             self.state = state

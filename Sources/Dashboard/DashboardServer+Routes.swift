@@ -28,13 +28,13 @@ extension DashboardServer {
         }
 
         // JSON API.
-        router.get("/api/resources") { _, _ in Reply.json(await self.backend.resources()) }
+        router.get("/api/resources") { _, _ in Reply.json(await self.backend.resources().map(DashboardResource.init)) }
         router.get("/api/resources/{name}") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard let resource = await self.backend.resources().first(where: { $0.name == name }) else {
                 return Reply.error(.notFound, Self.unknownResource(name))
             }
-            return Reply.json(resource)
+            return Reply.json(DashboardResource(status: resource))
         }
         router.post("/api/resources/{name}/{action}") { _, context in
             await self.perform(context.parameters.get("action") ?? "", on: context.parameters.get("name") ?? "")

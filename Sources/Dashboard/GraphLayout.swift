@@ -1,3 +1,4 @@
+import AppStatus
 /// Places a ``DashboardGraph`` on a plane: one column per dependency depth (resources that depend
 /// on nothing on the left), rows ordered to keep edges short.
 struct GraphLayout: Sendable {

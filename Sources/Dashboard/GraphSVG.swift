@@ -1,3 +1,5 @@
+import AppStatus
+
 /// Draws a ``DashboardGraph`` as a standalone SVG document (also inlined in the graph page).
 ///
 /// Colours are presentation attributes, not CSS, so the SVG looks the same on its own and inside a
@@ -14,9 +16,9 @@ package enum GraphSVG {
     }
 
     /// A node's fill and border by state kind; resources that never run are white.
-    static func colors(for state: String?) -> (fill: String, border: String) {
+    static func colors(for state: ResourceState?) -> (fill: String, border: String) {
         guard let state else { return ("#ffffff", "#94a3b8") }
-        switch DashboardResource.StateKind(state) {
+        switch StateKind(state) {
         case .healthy: return ("#dcfce7", "#16a34a")
         case .running: return ("#dbeafe", "#2563eb")
         case .unhealthy: return ("#ffedd5", "#ea580c")

@@ -1,3 +1,5 @@
+import AppStatus
+
 /// The dashboard's HTML pages, rendered on the server so they are complete before any script
 /// runs; `app.js` then keeps them live. Everything from the app is escaped with ``HTML/escape(_:)``.
 enum Pages {
@@ -47,7 +49,7 @@ enum Pages {
     // MARK: - Resources
 
     /// `/`: the resource table.
-    static func resources(title: String, resources: [DashboardResource], now: Double) -> String {
+    static func resources(title: String, resources: [ResourceStatus], now: Double) -> String {
         let rows = resources.map { row($0, now: now) }.joined(separator: "\n")
         let empty = resources.isEmpty ? "<p class=\"empty\">No resources are running.</p>" : ""
         let body = """
@@ -65,10 +67,10 @@ enum Pages {
     }
 
     /// One row of the resource table; `app.js` builds the same markup from `/api/resources`.
-    static func row(_ resource: DashboardResource, now: Double) -> String {
+    static func row(_ resource: ResourceStatus, now: Double) -> String {
         let name = HTML.escape(resource.name)
         let path = HTML.percentEncode(resource.name)
-        let kind = resource.stateKind
+        let kind = StateKind(resource.state)
         let endpoints = resource.urls.map { url in
             if let href = HTML.safeHref(url) {
                 return "<a href=\"\(href)\" target=\"_blank\" rel=\"noopener noreferrer\">\(HTML.escape(url))</a>"
@@ -78,7 +80,7 @@ enum Pages {
         let since = resource.upSince.map { " data-since=\"\($0)\"" } ?? ""
         let uptime = resource.upSince.map { uptimeText(now - $0) } ?? "–"
         let pids = resource.pids.isEmpty ? "–" : resource.pids.map(String.init).joined(separator: ", ")
-        let replicas = resource.replicas > 1 ? " <span class=\"replicas\">×\(resource.replicas)</span>" : ""
+        let replicas = resource.replicas.count > 1 ? " <span class=\"replicas\">×\(resource.replicas.count)</span>" : ""
         let buttons = DashboardAction.allCases.map { action in
             let enabled = isEnabled(action, kind)
             return
@@ -89,8 +91,8 @@ enum Pages {
             <tr data-name="\(name)" data-kind="\(kind.rawValue)">\
             <td class="name"><a href="/logs?resource=\(path)">\(name)</a>\(replicas)</td>\
             <td class="type">\(HTML.escape(resource.type))</td>\
-            <td class="state"><span class="badge k-\(kind.rawValue)">\(HTML.escape(resource.state))</span></td>\
-            <td class="health">\(HTML.escape(resource.health ?? "–"))</td>\
+            <td class="state"><span class="badge k-\(kind.rawValue)">\(HTML.escape(resource.state.description))</span></td>\
+            <td class="health">\(HTML.escape(resource.health?.rawValue ?? "–"))</td>\
             <td class="endpoints">\(endpoints)</td>\
             <td class="restarts">\(resource.restarts)</td>\
             <td class="uptime"\(since)>\(uptime)</td>\
@@ -100,7 +102,7 @@ enum Pages {
     }
 
     /// Which buttons make sense in a state (the backend still decides).
-    static func isEnabled(_ action: DashboardAction, _ kind: DashboardResource.StateKind) -> Bool {
+    static func isEnabled(_ action: DashboardAction, _ kind: StateKind) -> Bool {
         switch action {
         case .start: !kind.isUp && kind != .pending
         case .stop: kind.isUp || kind == .pending

@@ -175,17 +175,6 @@ package struct HealthCheckSpec: Sendable, Hashable {
         self.startInterval = startInterval ?? Self.defaultStartInterval(for: probe)
         self.kind = kind
     }
-
-    /// The name `ps` and the control API show: `http`, `tcp`, `exec`, or `port` for the
-    /// default port readiness.
-    package var label: String {
-        if kind == .port { return "port" }
-        switch probe {
-        case .http: return "http"
-        case .tcp: return "tcp"
-        case .exec: return "exec"
-        }
-    }
 }
 
 /// When an exited replica is started again.

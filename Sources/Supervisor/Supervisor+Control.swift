@@ -1,3 +1,4 @@
+package import AppStatus
 import Foundation
 
 /// What the supervisor remembers for the control verbs and the control plane.
@@ -104,8 +105,9 @@ extension Supervisor {
     /// Whether a shutdown has been requested.
     package var isShuttingDown: Bool { shutdown.isFulfilled }
 
-    /// Every selected service (plan order) with its readiness, for the control plane.
-    package func snapshot() -> [ServiceSnapshot] {
+    /// Every selected service (plan order) with its readiness, for the control plane (which adds
+    /// the type, URLs and containers).
+    package func snapshot() -> [ResourceStatus] {
         statuses().map { status in
             let record = records[status.name]
             let replicas = record?.replicas ?? []
@@ -116,20 +118,19 @@ extension Supervisor {
             let up = !isPart && !replicas.isEmpty && replicas.allSatisfy { hasCheck ? $0.state == .healthy : $0.state.isUp }
             let finished = replicas.allSatisfy(\.isFinal)
             let succeeded = finished && !replicas.isEmpty && replicas.allSatisfy { $0.state == .exited(.exited(0)) }
-            return ServiceSnapshot(
-                status: status, hasHealthCheck: hasCheck, isReady: up || succeeded, isFinished: finished || parked,
-                isStoppedByUser: parked,
+            return ResourceStatus(
+                status, healthCheck: record?.spec.healthCheck, ready: up || succeeded, finished: finished || parked,
+                stoppedByUser: parked,
                 // A created database (partOf) is up as long as its server is.
-                upSince: controlBook.upSince[status.name] ?? (status.state.isUp ? record?.spec.partOf.flatMap { controlBook.upSince[$0] } : nil),
-                healthProbe: record?.spec.healthCheck?.label)
+                upSince: controlBook.upSince[status.name] ?? (status.state.isUp ? record?.spec.partOf.flatMap { controlBook.upSince[$0] } : nil))
         }
     }
 
     /// Snapshots once `isSettled` holds for one, a shutdown begins, or `deadline` passes; woken
     /// by every state change, so a caller waiting for readiness need not poll.
     package func snapshot(
-        until isSettled: @Sendable ([ServiceSnapshot]) -> Bool, deadline: ContinuousClock.Instant
-    ) async -> [ServiceSnapshot] {
+        until isSettled: @Sendable ([ResourceStatus]) -> Bool, deadline: ContinuousClock.Instant
+    ) async -> [ResourceStatus] {
         while true {
             let current = snapshot()
             if isSettled(current) || shutdown.isFulfilled || Task.isCancelled || ContinuousClock.now >= deadline {

@@ -1,5 +1,6 @@
 import AppModel
 import AppState
+import AppStatus
 import ControlPlane
 import Dashboard
 import Supervisor
@@ -36,15 +37,8 @@ struct AppDashboardBackend: DashboardBackend {
     var status: @Sendable () async -> RunStatus?
     var action: @Sendable (DashboardAction, String) async throws -> Void
 
-    func resources() async -> [DashboardResource] {
-        guard let snapshot = await status() else { return [] }
-        return snapshot.resources.map { resource in
-            DashboardResource(
-                name: resource.name, type: resource.type, state: resource.state,
-                health: resource.health,
-                pids: resource.pids, urls: resource.urls, restarts: resource.restarts, upSince: resource.upSince,
-                replicas: manifest[resource.name]?.run.replicas ?? 1)
-        }
+    func resources() async -> [ResourceStatus] {
+        await status()?.resources ?? []
     }
 
     func logTail(resource: String?, lines: Int) async -> [DashboardLogLine] {
@@ -152,7 +146,7 @@ struct DashboardLauncher: Sendable {
         let control = control
         let backend = makeDashboardBackend(
             manifest: manifest, folder: folder, environments: environments,
-            status: { await control.status().runStatus },
+            status: { await control.status() },
             perform: { action, name in try await Self.perform(action, on: name, control: control) })
         let port = DashboardState.port(in: folder, requested: requestedPort)
         let server = DashboardServer(backend: backend, port: port, title: manifest.name)

@@ -1,11 +1,13 @@
 import AppState
+import AppStatus
 import ArgumentParser
 import ControlPlane
 import Foundation
 
 /// `aspire ps`: the resources of the running app — state, health, pids, URLs, restarts, uptime.
-/// A health-checked resource's state is `healthy`/`unhealthy` in JSON and the dashboard; the
-/// table splits it into STATE `running` and HEALTH, as `docker compose ps` does.
+/// `--format json` prints the control API's status as it is (`RunStatus`, the same as
+/// `.aspire/status.json`); the table splits a health-checked resource's `healthy`/`unhealthy`
+/// into STATE `running` and HEALTH, as `docker compose ps` does.
 struct PsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ps", abstract: "List the resources of the running app.")
 
@@ -22,14 +24,14 @@ struct PsCommand: AsyncParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.out(String(decoding: try encoder.encode(Listing(status)), as: UTF8.self) + "\n")
+            Console.out(String(decoding: try encoder.encode(status), as: UTF8.self) + "\n")
         case .table:
             let now = Date().timeIntervalSince1970
             // A container resource shows its container, not the engine client's pid.
             var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID/CONTAINER", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
                 rows.append([
-                    resource.name, resource.type, resource.tableState, resource.health ?? "-",
+                    resource.name, resource.type, Self.tableState(resource), resource.health?.rawValue ?? "-",
                     resource.containers?.joined(separator: ",") ?? resource.pids.map(String.init).joined(separator: ","),
                     String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),
@@ -45,58 +47,10 @@ struct PsCommand: AsyncParsableCommand {
         }
     }
 
-    /// What `--format json` prints: the table's columns as fields, so `state` and `health`
-    /// hold the same values in both (`running` + `healthy`, not `healthy` alone).
-    struct Listing: Encodable {
-        struct Row: Encodable {
-            var name: String
-            var type: String
-            var state: String
-            /// `healthy`/`unhealthy` for a health-checked running resource; null otherwise.
-            var health: String?
-            var pids: [Int32]
-            var restarts: Int
-            var urls: [String]
-            var upSince: Double?
-            /// The containers (one per replica) of a resource run in a container.
-            var containers: [String]?
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(name, forKey: .name)
-                try container.encode(type, forKey: .type)
-                try container.encode(state, forKey: .state)
-                try container.encode(health, forKey: .health)  // null, not absent: the column is always there
-                try container.encode(pids, forKey: .pids)
-                try container.encode(restarts, forKey: .restarts)
-                try container.encode(urls, forKey: .urls)
-                try container.encodeIfPresent(upSince, forKey: .upSince)
-                try container.encodeIfPresent(containers, forKey: .containers)
-            }
-
-            private enum CodingKeys: String, CodingKey {
-                case name, type, state, health, pids, restarts, urls, upSince, containers
-            }
-        }
-
-        var app: String
-        var manifest: String
-        var pid: Int32
-        var startedAt: Double
-        var resources: [Row]
-
-        init(_ status: RunStatus) {
-            app = status.app
-            manifest = status.manifest
-            pid = status.pid
-            startedAt = status.startedAt
-            resources = status.resources.map {
-                Row(
-                    name: $0.name, type: $0.type, state: $0.tableState, health: $0.health, pids: $0.pids,
-                    restarts: $0.restarts, urls: $0.urls, upSince: $0.upSince, containers: $0.containers
-                )
-            }
-        }
+    /// The STATE column beside HEALTH: `running` for a running resource with a health verdict,
+    /// else the state itself.
+    static func tableState(_ resource: ResourceStatus) -> String {
+        resource.health == nil ? resource.state.description : ResourceState.running.description
     }
 
     static func duration(_ seconds: Double) -> String {
@@ -125,7 +79,7 @@ enum RunningApp {
         if RunLock.runningPID(folder: folder) != nil,
             let status = try? ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(5)).status()
         {
-            return status.runStatus
+            return status
         }
         guard let status = folder.runningStatus() else { throw notRunning(manifest, folder: folder) }
         return status
@@ -150,7 +104,7 @@ enum RunningApp {
         let folder = try folder(for: manifest)
         guard let pid = RunLock.runningPID(folder: folder) else { throw notRunning(manifest, folder: folder) }
         let client = ControlClient(socketPath: folder.controlSocketFile, timeout: Clamped.duration(seconds: max(1, timeout)))
-        let resources: [ControlResource]
+        let resources: [ResourceStatus]
         do {
             resources = try client.perform(action, on: names)
         } catch {
@@ -175,7 +129,7 @@ enum RunningApp {
         case .text:
             for resource in resources {
                 var details: [String] = []
-                if ["running", "healthy", "unhealthy"].contains(resource.state), !resource.pids.isEmpty {
+                if resource.state.isUp, !resource.pids.isEmpty {
                     details.append((resource.pids.count == 1 ? "pid " : "pids ") + resource.pids.map(String.init).joined(separator: ","))
                 }
                 if resource.restarts > 0 { details.append("\(resource.restarts) restart\(resource.restarts == 1 ? "" : "s")") }

@@ -1,9 +1,10 @@
 import AppState
+import AppStatus
 import ControlPlane
 
 /// Writes `.aspire/status.json` whenever the app's status changes, so `ps` can answer without
-/// the control socket (another user, a socket that could not be made). The snapshot is the
-/// control API's own, so the file, `ps`, and the dashboard never disagree.
+/// the control socket (another user, a socket that could not be made). The file holds the
+/// control API's own `RunStatus`, so the file, `ps`, and the dashboard never disagree.
 struct StatusRecorder: Sendable {
     var folder: StateFolder
     var control: SupervisorControl
@@ -12,7 +13,7 @@ struct StatusRecorder: Sendable {
     func run() async {
         var last: RunStatus?
         while !Task.isCancelled {
-            let snapshot = await control.status().runStatus
+            let snapshot = await control.status()
             if snapshot != last {
                 try? folder.writeJSON(snapshot, to: folder.statusFile, mode: 0o644)
                 last = snapshot

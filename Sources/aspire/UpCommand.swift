@@ -1,6 +1,7 @@
 import AppHost
 import AppModel
 import AppState
+import AppStatus
 import ArgumentParser
 import CMallocPolicy
 import ControlPlane
@@ -284,11 +285,11 @@ extension UpCommand {
     /// NAME, STATE and URLS of each resource, aligned.
     static func table(_ resources: [ControlResource]) -> String {
         let nameWidth = resources.map(\.name.count).max() ?? 0
-        let stateWidth = resources.map(\.state.count).max() ?? 0
+        let stateWidth = resources.map(\.state.description.count).max() ?? 0
         return resources.map { resource in
             let line =
                 "  " + resource.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-                + resource.state.padding(toLength: stateWidth, withPad: " ", startingAt: 0) + "  "
+                + resource.state.description.padding(toLength: stateWidth, withPad: " ", startingAt: 0) + "  "
                 + resource.urls.joined(separator: " ")
             return String(line.reversed().drop { $0 == " " }.reversed()) + "\n"
         }.joined()

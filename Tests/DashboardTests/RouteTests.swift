@@ -1,3 +1,4 @@
+import AppStatus
 import Dashboard
 import Foundation
 import HTTPTypes
@@ -128,13 +129,15 @@ import Testing
             let response = try await client.execute(uri: "/api/resources", method: .get, headers: headers)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-            let resources = try JSONDecoder().decode([DashboardResource].self, from: response.data)
+            let resources = try JSONDecoder().decode([ResourceStatus].self, from: response.data)
             #expect(resources == TestBackend.sampleResources)
             let raw = try #require(try JSONSerialization.jsonObject(with: response.data) as? [[String: Any]])
             #expect(raw.map { $0["stateKind"] as? String } == ["healthy", "running", "failed", "pending"])
+            #expect(raw.map { $0["health"] as? String } == ["healthy", nil, nil, nil])
+            #expect(raw.map { ($0["replicas"] as? [Any])?.count } == [0, 0, 2, 0])
 
             let one = try await client.execute(uri: "/api/resources/api", method: .get, headers: headers)
-            #expect(try JSONDecoder().decode(DashboardResource.self, from: one.data).restarts == 2)
+            #expect(try JSONDecoder().decode(ResourceStatus.self, from: one.data).restarts == 2)
             let missing = try await client.execute(uri: "/api/resources/nope", method: .get, headers: headers)
             #expect(missing.status == .notFound)
             #expect(missing.text.contains("no resource named 'nope'"))
@@ -161,8 +164,9 @@ import Testing
 
     @Test("a resource's name or URL cannot inject markup")
     func escapesResources() async throws {
-        let evil = DashboardResource(
-            name: "<img src=x onerror=alert(1)>", type: "\"><script>", state: "running", urls: ["javascript:alert(1)"])
+        let evil = ResourceStatus(
+            name: "<img src=x onerror=alert(1)>", type: "\"><script>", state: .failed(reason: "<b>x</b>"),
+            urls: ["javascript:alert(1)"])
         let server = DashboardServer(backend: TestBackend(resources: [evil]), port: 0)
         try await server.makeApplication().test(.router) { client in
             let headers = try await login(client, server)
@@ -170,6 +174,7 @@ import Testing
             #expect(!page.contains("<img src=x"))
             #expect(!page.contains("<script>"))
             #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(page.contains("&lt;b&gt;x&lt;/b&gt;") && !page.contains("<b>x"), "a failure reason is escaped")
             #expect(!page.contains("href=\"javascript:"))
         }
     }

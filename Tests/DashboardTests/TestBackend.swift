@@ -1,3 +1,4 @@
+import AppStatus
 import Dashboard
 import Foundation
 import HTTPTypes
@@ -10,7 +11,7 @@ import Testing
 /// and a record of the actions asked for.
 final class TestBackend: DashboardBackend {
     struct State {
-        var resources: [DashboardResource]
+        var resources: [ResourceStatus]
         var actions: [String] = []
         var refusal: DashboardActionError?
         var tail: [DashboardLogLine] = []
@@ -26,26 +27,30 @@ final class TestBackend: DashboardBackend {
 
     static let secret = "s3cr3t-Pa55word"
 
-    init(resources: [DashboardResource] = TestBackend.sampleResources) {
+    init(resources: [ResourceStatus] = TestBackend.sampleResources) {
         state = Mutex(State(resources: resources))
     }
 
     static let sampleResources = [
-        DashboardResource(
-            name: "cache", type: "redis", state: "healthy", health: "healthy", pids: [4101],
-            urls: ["tcp://localhost:6379"], upSince: 1_700_000_000),
-        DashboardResource(
-            name: "api", type: "project", state: "running", pids: [4102], urls: ["http://localhost:5100"], restarts: 2,
-            upSince: 1_700_000_100),
-        DashboardResource(name: "worker", type: "executable", state: "exited with code 3", replicas: 2),
-        DashboardResource(name: "migrate", type: "executable", state: "waiting"),
+        ResourceStatus(
+            name: "cache", type: "redis", state: .healthy, pids: [4101], urls: ["tcp://localhost:6379"],
+            upSince: 1_700_000_000, ready: true, healthProbe: .tcp),
+        ResourceStatus(
+            name: "api", type: "project", state: .running, pids: [4102], restarts: 2, urls: ["http://localhost:5100"],
+            upSince: 1_700_000_100, ready: true),
+        ResourceStatus(
+            name: "worker", type: "executable", state: .exited(code: 3), finished: true,
+            replicas: [
+                ResourceReplica(name: "worker", state: .exited(code: 3)), ResourceReplica(name: "worker-1", state: .exited(code: 3)),
+            ]),
+        ResourceStatus(name: "migrate", type: "executable", state: .waiting),
     ]
 
     var actions: [String] { state.withLock { $0.actions } }
 
     // MARK: - DashboardBackend
 
-    func resources() async -> [DashboardResource] { state.withLock { $0.resources } }
+    func resources() async -> [ResourceStatus] { state.withLock { $0.resources } }
 
     func logTail(resource: String?, lines: Int) async -> [DashboardLogLine] {
         state.withLock { state in Array(state.tail.filter { resource == nil || $0.resource == resource }.suffix(lines))
@@ -85,10 +90,10 @@ final class TestBackend: DashboardBackend {
     func graph() async -> DashboardGraph {
         DashboardGraph(
             nodes: [
-                .init(name: "cache", type: "redis", state: "healthy"),
-                .init(name: "api", type: "project", state: "running"),
-                .init(name: "worker", type: "executable", state: "exited with code 3"),
-                .init(name: "migrate", type: "executable", state: "waiting"),
+                .init(name: "cache", type: "redis", state: .healthy),
+                .init(name: "api", type: "project", state: .running),
+                .init(name: "worker", type: "executable", state: .exited(code: 3)),
+                .init(name: "migrate", type: "executable", state: .waiting),
                 .init(name: "pgpassword", type: "parameter"),
             ],
             edges: [

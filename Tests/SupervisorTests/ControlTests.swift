@@ -1,3 +1,4 @@
+import AppStatus
 import Foundation
 import Testing
 
@@ -41,7 +42,8 @@ extension ProcessTests {
             #expect(await supervisor.state(of: "api") == .running)
             #expect(isAlive(apiPid))
             let snapshot = await supervisor.snapshot()
-            #expect(snapshot.first { $0.status.name == "db" }?.isStoppedByUser == true)
+            #expect(snapshot.first { $0.name == "db" }?.stoppedByUser == true)
+            #expect(snapshot.first { $0.name == "db" }?.state == .stopped)
             #expect(await eventually { sink.lines.contains("aspire | db: stopping") })
 
             // Stopping a stopped service does nothing.
@@ -155,8 +157,9 @@ extension ProcessTests {
             let (supervisor, _) = makeSupervisor(plan)
             async let outcome = supervisor.run()
             #expect(await eventually { await supervisor.state(of: "job") == .exited(.exited(0)) })
-            let job = try #require(await supervisor.snapshot().first { $0.status.name == "job" })
-            #expect(job.isReady && job.isFinished)
+            let job = try #require(await supervisor.snapshot().first { $0.name == "job" })
+            #expect(job.ready && job.finished)
+            #expect(job.state == .exited(code: 0))
 
             try await supervisor.start(["job"])
             #expect(await eventually { sandbox.lines("job").count == 2 })

@@ -1,3 +1,4 @@
+import AppStatus
 import Foundation
 import Testing
 
@@ -44,9 +45,10 @@ extension ProcessTests {
             #expect(await eventually { sandbox.read("connected") == "yes" }, "\(sink.text)")
             #expect(await supervisor.state(of: "api") == .healthy)
             #expect(sink.lines.contains("aspire | api: healthy (port \(port) accepts connections)"), "\(sink.text)")
-            let api = try #require(await supervisor.snapshot().first { $0.status.name == "api" })
-            #expect(api.healthProbe == "port")
-            #expect(api.isReady)
+            let api = try #require(await supervisor.snapshot().first { $0.name == "api" })
+            #expect(api.healthProbe == .port)
+            #expect(api.health == .port)
+            #expect(api.ready)
             await supervisor.requestShutdown()
             #expect(try await outcome.isSuccess)
         }

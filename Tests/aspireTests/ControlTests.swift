@@ -191,7 +191,7 @@ import Testing
             fields.count > 3 && fields[3] == Substring(String(supervisorPID)), "the background up leads its own session"
         )
 
-        #expect(Self.state(path, "slow") == "running")
+        #expect(Self.state(path, "slow") == "healthy", "ps --format json gives the control API's state")
         #expect(Self.resources(path)["slow"]?["health"] as? String == "healthy")
         #expect(Self.state(path, "after") == "running")
         var logs = ""
