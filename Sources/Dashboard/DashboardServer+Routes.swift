@@ -1,3 +1,4 @@
+import AppStatus
 import Foundation
 package import Hummingbird
 

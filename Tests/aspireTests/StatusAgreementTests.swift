@@ -38,7 +38,10 @@ struct StatusAgreementTests {
             return file == control && ps == control && dashboard == control.resources
         }
 
-        var description: String { "control: \(String(describing: control))\nfile: \(String(describing: file))\nps: \(String(describing: ps))\ndashboard: \(String(describing: dashboard))" }
+        var description: String {
+            [("control", control as Any), ("file", file as Any), ("ps", ps as Any), ("dashboard", dashboard as Any)]
+                .map { "\($0.0): \(String(describing: $0.1))" }.joined(separator: "\n")
+        }
     }
 
     static func read(path: String, base: String, jar: String) throws -> Answers {
@@ -59,7 +62,8 @@ struct StatusAgreementTests {
 
     /// The body of a `curl -w '\n%{http_code}'` answer.
     static func body(_ result: CLIResult) -> Data {
-        Data(result.stdout[..<(result.stdout.range(of: "\n", options: .backwards)?.lowerBound ?? result.stdout.endIndex)].utf8)
+        let end = result.stdout.range(of: "\n", options: .backwards)?.lowerBound ?? result.stdout.endIndex
+        return Data(result.stdout[..<end].utf8)
     }
 
     @Test("the control API, status.json, ps --format json and the dashboard give the same answers")
@@ -76,7 +80,12 @@ struct StatusAgreementTests {
 
         // status.json follows the app a moment later (it is rewritten on change): wait for it.
         var answers = try Self.read(path: path, base: base, jar: jar)
-        #expect(UpTests.eventually { (try? Self.read(path: path, base: base, jar: jar)).map { answers = $0; return $0.agree } ?? false }, "\(answers)")
+        func agreed() -> Bool {
+            guard let latest = try? Self.read(path: path, base: base, jar: jar) else { return false }
+            answers = latest
+            return latest.agree
+        }
+        #expect(UpTests.eventually(agreed), "\(answers)")
         let resources = Dictionary(uniqueKeysWithValues: (answers.control?.resources ?? []).map { ($0.name, $0) })
         let echo = try #require(resources["echo"], "\(answers)")
         #expect(echo.state == .healthy && echo.health == .healthy && echo.healthProbe == .http && echo.ready)
@@ -86,16 +95,18 @@ struct StatusAgreementTests {
 
         // A change reaches every reader the same way.
         #expect(try CLI.run(["stop", "worker", "-f", path]).status == 0)
-        #expect(UpTests.eventually { (try? Self.read(path: path, base: base, jar: jar)).map { answers = $0; return $0.agree } ?? false }, "\(answers)")
+        #expect(UpTests.eventually(agreed), "\(answers)")
         let worker = answers.control?.resources.first { $0.name == "worker" }
         #expect(worker?.state == .stopped && worker?.stoppedByUser == true, "\(answers)")
 
         // The dashboard's JSON is the control API's resource plus stateKind, key for key.
         let raw = try DashboardCommandTests.curl(["-b", jar, base + "/api/resources"])
         let dashboardKeys = (try JSONSerialization.jsonObject(with: Self.body(raw)) as? [[String: Any]])?.map { Set($0.keys) }
-        let control = try DashboardCommandTests.curl(["--unix-socket", directory + "/.aspire/control.sock", "http://aspire/v1/status"])
-        let controlKeys = ((try JSONSerialization.jsonObject(with: Self.body(control)) as? [String: Any])?["resources"] as? [[String: Any]])?
-            .map { Set($0.keys).union(["stateKind"]) }
+        let control = try DashboardCommandTests.curl([
+            "--unix-socket", directory + "/.aspire/control.sock", "http://aspire/v1/status",
+        ])
+        let status = try JSONSerialization.jsonObject(with: Self.body(control)) as? [String: Any]
+        let controlKeys = (status?["resources"] as? [[String: Any]])?.map { Set($0.keys).union(["stateKind"]) }
         #expect(dashboardKeys != nil && dashboardKeys == controlKeys)
         #expect(try CLI.run(["down", "-f", path]).status == 0)
     }
