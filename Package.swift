@@ -67,11 +67,22 @@ let package = Package(
         // MARK: - Glue: the app model turned into a launch plan (project detection, well-known servers).
         .target(name: "AppHost", dependencies: ["AppModel", "AppState", "Supervisor"], swiftSettings: swiftSettings),
 
+        // MARK: - `up` as a library: the run (lock, plan, env files, supervisor, control API, dashboard,
+        // status file), `--detach`'s wait, and the readers of what a run leaves in `.aspire/`.
+        .target(
+            name: "AppRunner",
+            dependencies: [
+                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Supervisor",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - The CLI.
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

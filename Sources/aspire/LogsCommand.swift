@@ -1,3 +1,4 @@
+import AppRunner
 import AppState
 import ArgumentParser
 import Foundation

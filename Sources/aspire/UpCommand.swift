@@ -1,5 +1,6 @@
 import AppHost
 import AppModel
+import AppRunner
 import AppState
 import ArgumentParser
 import CMallocPolicy
@@ -109,7 +110,7 @@ struct UpCommand: AsyncParsableCommand {
             ? nil
             : DashboardLauncher(
                 manifest: app, folder: folder, environments: environments, control: control,
-                requestedPort: dashboardPort)
+                requestedPort: dashboardPort, output: .standard)
         let outcome = try await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group in
             group.addTask { try await supervisor.run() }
             group.addTask {

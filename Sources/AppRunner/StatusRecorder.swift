@@ -1,15 +1,20 @@
-import AppState
-import ControlPlane
+package import AppState
+package import ControlPlane
 
 /// Writes `.aspire/status.json` whenever the app's status changes, so `ps` can answer without
 /// the control socket (another user, a socket that could not be made). The snapshot is the
 /// control API's own, so the file, `ps`, and the dashboard never disagree.
-struct StatusRecorder: Sendable {
-    var folder: StateFolder
-    var control: SupervisorControl
+package struct StatusRecorder: Sendable {
+    package var folder: StateFolder
+    package var control: SupervisorControl
+
+    package init(folder: StateFolder, control: SupervisorControl) {
+        self.folder = folder
+        self.control = control
+    }
 
     /// Polls the control status (a cheap actor call) a few times a second until cancelled.
-    func run() async {
+    package func run() async {
         var last: RunStatus?
         while !Task.isCancelled {
             let snapshot = await control.status().runStatus
