@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "AppRunner",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Supervisor",
+                "AppModel", "AppState", "AppHost", "ControlPlane", "Dashboard", "Supervisor",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -115,6 +115,11 @@ let package = Package(
         .testTarget(
             name: "SupervisorTests",
             dependencies: ["Supervisor", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AppRunnerTests",
+            dependencies: ["AppRunner", "AppModel", "AppState"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,18 +23,13 @@ struct EnvCommand: ParsableCommand {
         let (app, _) = try manifest.loadValidManifest(printWarnings: false)
         guard let resource = app[name] else {
             let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""
-            Console.error("error: no resource named '\(name)' in \(manifest.file)\(hint)")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("no resource named '\(name)' in \(manifest.file)\(hint)")
         }
         guard resource.isRunnable else {
-            Console.error("error: '\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("'\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
         }
         let (bindings, problems, folder) = try manifest.bindings(for: app, mode: .inspect)
-        for problem in problems where problem.resource == name {
-            Console.error("error: \(problem)")
-            throw ExitCode(1)
-        }
+        if let problem = problems.first(where: { $0.resource == name }) { throw CommandFailure.invalid("\(problem)") }
         let environment: ResolvedEnvironment
         var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
         // Containers see the host by its alias. Only a resource that may itself run in a container
@@ -48,8 +43,7 @@ struct EnvCommand: ParsableCommand {
         do {
             environment = try resolver.environment(of: name, replica: replica)
         } catch {
-            Console.error("error: \(name): \(error.message)")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("\(name): \(error.message)")
         }
         Console.out(EnvironmentFormatter.format(environment, as: format, showSecrets: showSecrets))
         let skipped = format == .shell ? EnvironmentFormatter.notShellNames(environment) : []
