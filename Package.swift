@@ -29,8 +29,11 @@ let package = Package(
         .target(name: "CYAMLShim", dependencies: ["CYAML"]),
         .target(name: "YAMLSource", dependencies: ["CYAMLShim"], swiftSettings: swiftSettings),
 
+        // MARK: - Quoting (JSON strings, /bin/sh words), shared by every writer; depends on nothing.
+        .target(name: "Quoting", swiftSettings: swiftSettings),
+
         // MARK: - The app model: typed resources, validation, env resolution (pure).
-        .target(name: "AppModel", dependencies: ["YAMLSource"], swiftSettings: swiftSettings),
+        .target(name: "AppModel", dependencies: ["Quoting", "YAMLSource"], swiftSettings: swiftSettings),
 
         // MARK: - State on disk: ports, secrets, the run lock.
         .target(name: "AppState", dependencies: ["AppModel"], swiftSettings: swiftSettings),
@@ -57,12 +60,12 @@ let package = Package(
         // MARK: - The web dashboard, its own target so the core builds without a web framework.
         .target(
             name: "Dashboard",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Quoting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
-        .target(name: "Publishing", dependencies: ["AppModel", "AppState", "YAMLSource"], swiftSettings: swiftSettings),
+        .target(name: "Publishing", dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"], swiftSettings: swiftSettings),
 
         // MARK: - Glue: the app model turned into a launch plan (project detection, well-known servers).
         .target(name: "AppHost", dependencies: ["AppModel", "AppState", "Supervisor"], swiftSettings: swiftSettings),
@@ -82,7 +85,8 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Quoting", "Supervisor",
+                "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppModelTests",
-            dependencies: ["AppModel", "AppState", "YAMLSource"],
+            dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

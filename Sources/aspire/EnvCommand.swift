@@ -3,6 +3,7 @@ import AppModel
 import AppState
 import ArgumentParser
 import Foundation
+import Quoting
 
 /// `aspire env NAME`: exactly what `aspire up` would inject into NAME, without starting anything.
 struct EnvCommand: ParsableCommand {
@@ -67,7 +68,7 @@ enum EnvironmentFormatter {
         case .shell:
             // `export my-cache=…` is a shell error; those names are left out (see `notShellNames`).
             return environment.filter { VariableName.isShellName($0.name) }
-                .map { "export \($0.name)=\(shellQuote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+                .map { "export \($0.name)=\(Shell.quote($0.value.rendered(showSecrets: showSecrets), always: true))\n" }.joined()
         case .json:
             let body = environment.map { "  \(JSON.string($0.name)): \(JSON.string($0.value.rendered(showSecrets: showSecrets)))" }
             return "{\n" + body.joined(separator: ",\n") + "\n}\n"
@@ -77,9 +78,5 @@ enum EnvironmentFormatter {
     /// The names `--format shell` leaves out: valid in an environment, but no shell variable.
     static func notShellNames(_ environment: ResolvedEnvironment) -> [String] {
         environment.map(\.name).filter { !VariableName.isShellName($0) }
-    }
-
-    static func shellQuote(_ value: String) -> String {
-        "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
