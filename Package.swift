@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppRunnerTests",
-            dependencies: ["AppRunner", "AppModel", "AppState"],
+            dependencies: ["AppRunner", "AppModel", "AppState", "Supervisor"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import AppModel
 import AppRunner
 import AppState
 import Foundation
+import Supervisor
 import Synchronization
 import Testing
 
