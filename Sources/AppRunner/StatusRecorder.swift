@@ -1,20 +1,15 @@
-package import AppState
-package import ControlPlane
+import AppState
+import ControlPlane
 
 /// Writes `.aspire/status.json` whenever the app's status changes, so `ps` can answer without
 /// the control socket (another user, a socket that could not be made). The snapshot is the
 /// control API's own, so the file, `ps`, and the dashboard never disagree.
-package struct StatusRecorder: Sendable {
-    package var folder: StateFolder
-    package var control: SupervisorControl
-
-    package init(folder: StateFolder, control: SupervisorControl) {
-        self.folder = folder
-        self.control = control
-    }
+struct StatusRecorder: Sendable {
+    var folder: StateFolder
+    var control: SupervisorControl
 
     /// Polls the control status (a cheap actor call) a few times a second until cancelled.
-    package func run() async {
+    func run() async {
         var last: RunStatus?
         while !Task.isCancelled {
             let snapshot = await control.status().runStatus
