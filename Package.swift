@@ -29,8 +29,11 @@ let package = Package(
         .target(name: "CYAMLShim", dependencies: ["CYAML"]),
         .target(name: "YAMLSource", dependencies: ["CYAMLShim"], swiftSettings: swiftSettings),
 
+        // MARK: - Quoting (JSON strings, /bin/sh words), shared by every writer; depends on nothing.
+        .target(name: "Quoting", swiftSettings: swiftSettings),
+
         // MARK: - The app model: typed resources, validation, env resolution (pure).
-        .target(name: "AppModel", dependencies: ["YAMLSource"], swiftSettings: swiftSettings),
+        .target(name: "AppModel", dependencies: ["Quoting", "YAMLSource"], swiftSettings: swiftSettings),
 
         // MARK: - A running app's status: the one value the control API, status.json, ps and the dashboard share.
         .target(name: "AppStatus", swiftSettings: swiftSettings),
@@ -60,21 +63,33 @@ let package = Package(
         // MARK: - The web dashboard, its own target so the core builds without a web framework.
         .target(
             name: "Dashboard",
-            dependencies: ["AppStatus", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AppStatus", "Quoting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
-        .target(name: "Publishing", dependencies: ["AppModel", "AppState", "YAMLSource"], swiftSettings: swiftSettings),
+        .target(name: "Publishing", dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"], swiftSettings: swiftSettings),
 
         // MARK: - Glue: the app model turned into a launch plan (project detection, well-known servers).
         .target(name: "AppHost", dependencies: ["AppModel", "AppState", "Supervisor"], swiftSettings: swiftSettings),
+
+        // MARK: - `up` as a library: the run (lock, plan, env files, supervisor, control API, dashboard,
+        // status file), `--detach`'s wait, and the readers of what a run leaves in `.aspire/`.
+        .target(
+            name: "AppRunner",
+            dependencies: [
+                "AppModel", "AppState", "AppStatus", "AppHost", "ControlPlane", "Dashboard", "Supervisor",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - The CLI.
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppStatus", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppStatus", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Quoting",
+                "Supervisor", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppModelTests",
-            dependencies: ["AppModel", "AppState", "YAMLSource"],
+            dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -108,6 +123,11 @@ let package = Package(
         .testTarget(
             name: "SupervisorTests",
             dependencies: ["AppStatus", "Supervisor", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AppRunnerTests",
+            dependencies: ["AppRunner", "AppModel", "AppState", "Supervisor"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

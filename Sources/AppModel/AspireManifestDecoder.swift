@@ -37,14 +37,8 @@ package struct AspireManifestDecoder {
     ///   - defaultName: The app's name (Aspire manifests have none; the folder's name is used).
     /// - Returns: The manifest (nil when the file is unusable) and every diagnostic found.
     package static func decode(_ document: YAMLDocument, directory: String, defaultName: String) -> (Manifest?, [Diagnostic]) {
-        let parseDiagnostics = document.errors.map { error in
-            Diagnostic.error(
-                .yaml(error), at: error.location,
-                notes: error.relatedLocation.map { [Diagnostic.Note("first defined here", at: $0)] } ?? [])
-        }
-        if document.errors.contains(where: { $0.code != .duplicateKey }) {
-            return (nil, parseDiagnostics)
-        }
+        let parseDiagnostics = Diagnostic.parseErrors(of: document)
+        if !Diagnostic.isDecodable(document) { return (nil, parseDiagnostics) }
         var decoder = AspireManifestDecoder(file: document.file, directory: directory)
         let manifest = decoder.decodeRoot(document.root, defaultName: defaultName)
         var seen = Set<Diagnostic>()

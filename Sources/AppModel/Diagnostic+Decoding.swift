@@ -13,6 +13,21 @@ extension Diagnostic.Message {
 }
 
 extension Diagnostic {
+    /// The parser's errors as diagnostics, one each, in the order found; a duplicate key notes
+    /// where the key was first defined. Both decoders (apphost.yaml and aspire-manifest.json)
+    /// report a file's parse errors this way.
+    static func parseErrors(of document: YAMLDocument) -> [Diagnostic] {
+        document.errors.map { error in
+            .error(.yaml(error), at: error.location, notes: error.relatedLocation.map { [Note("first defined here", at: $0)] } ?? [])
+        }
+    }
+
+    /// Whether a tree is left to decode: fatal YAML errors leave none; duplicate keys still let
+    /// the rest be decoded.
+    static func isDecodable(_ document: YAMLDocument) -> Bool {
+        !document.errors.contains { $0.code != .duplicateKey }
+    }
+
     /// The error for an unterminated expression, with the fixed text as its fix-it note.
     static func unterminatedExpression(_ name: String, fixed: String, at location: SourceLocation) -> Diagnostic {
         .error(.unterminatedExpression(name), at: location, notes: [Note("write \(fixed)")])

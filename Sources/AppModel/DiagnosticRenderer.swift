@@ -1,3 +1,4 @@
+import Quoting
 import YAMLSource
 
 /// Renders diagnostics compiler-style: `file:line:col: error: message`, the source line, and a
@@ -129,29 +130,3 @@ package struct DiagnosticRenderer: Sendable {
         return "{\"file\":\(JSON.string(file)),\"valid\":\(valid),\"diagnostics\":[\(items.joined(separator: ","))]}"
     }
 }
-
-/// Minimal JSON string escaping, shared by every JSON writer here.
-package enum JSON {
-    package static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out += String(format: c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    private static func String(format value: UInt32) -> Swift.String {
-        let hex = Swift.String(value, radix: 16)
-        return "\\u" + Swift.String(repeating: "0", count: 4 - hex.count) + hex
-    }
-}
-

@@ -59,15 +59,8 @@ package struct ManifestDecoder {
         _ document: YAMLDocument, directory: String, defaultName: String, environment: [String: String]
     ) -> (Manifest?, [Diagnostic]) {
         var decoder = ManifestDecoder(reader: ValueReader(interpolation: HostInterpolation(environment: environment)), file: document.file)
-        let parseDiagnostics = document.errors.map { error in
-            Diagnostic.error(
-                .yaml(error), at: error.location,
-                notes: error.relatedLocation.map { [Diagnostic.Note("first defined here", at: $0)] } ?? [])
-        }
-        // Fatal YAML errors leave no usable tree; duplicate keys still let us decode the rest.
-        if document.errors.contains(where: { $0.code != .duplicateKey }) {
-            return (nil, parseDiagnostics)
-        }
+        let parseDiagnostics = Diagnostic.parseErrors(of: document)
+        if !Diagnostic.isDecodable(document) { return (nil, parseDiagnostics) }
         let manifest = decoder.decodeRoot(document.root, defaultName: defaultName).map { head in
             var manifest = Manifest(name: head.name, file: document.file, directory: directory, resources: head.resources)
             manifest.undecodedNames = head.undecoded

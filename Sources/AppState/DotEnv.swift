@@ -15,7 +15,7 @@ package enum DotEnv {
             var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, let first = value.first, (first == "\"" || first == "'"), value.last == first {
                 value = String(value.dropFirst().dropLast())
-                if first == "\"" { value = value.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\"", with: "\"") }
+                if first == "\"" { value = unescape(value) }
             } else if let hash = value.range(of: " #") {
                 value = value[..<hash.lowerBound].trimmingCharacters(in: .whitespaces)
             }
@@ -72,20 +72,57 @@ package enum DotEnv {
         package var message: String
     }
 
-    /// Quotes a value for a dotenv line when it needs it.
-    package static func quote(_ value: String) -> String {
-        let plain = value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:,@%+=".contains($0) }
-        if plain && !value.isEmpty { return value }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-        return "\"\(escaped)\""
+    /// A double-quoted value's text: `\n`, `\"`, `\\` and `\$` stand for what they escape
+    /// (what `quote` writes); any other backslash is kept.
+    static func unescape(_ value: String) -> String {
+        guard value.contains("\\") else { return value }
+        var out = ""
+        var escaped = false
+        for character in value {
+            if escaped {
+                switch character {
+                case "n": out.append("\n")
+                case "\"", "\\", "$": out.append(character)
+                default: out += "\\" + String(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.append(character)
+            }
+        }
+        if escaped { out.append("\\") }
+        return out
     }
 }
 
+// MARK: - Writing
+
 extension DotEnv {
+    /// Quotes a value for a dotenv line so that docker compose and `DotEnv.parse` both read it
+    /// back as written: bare when safe, else single-quoted (literal: compose does not
+    /// interpolate `$` in it), else double-quoted with `\\`, `\"`, `\n` and `\$` escaped.
+    package static func quote(_ value: String) -> String {
+        let safe = value.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.~!:/@%+=,".unicodeScalars.contains($0)
+        }
+        if safe { return value }
+        if !value.contains("'"), !value.contains("\n") { return "'\(value)'" }
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "$", with: "\\$")
+        return "\"\(escaped)\""
+    }
+
+    /// `NAME=value` lines, one per pair, in order: the one dotenv writer (the env files, `aspire
+    /// env`, the publishers' `.env` files).
+    package static func render(_ pairs: some Sequence<(name: String, value: String)>) -> String {
+        pairs.map { "\($0.name)=\(quote($0.value))\n" }.joined()
+    }
+
     /// `NAME=value` lines of an environment; `aspire env` and the per-resource env files both
     /// use this, so what a user reads is what the child got.
     package static func render(_ environment: ResolvedEnvironment, showSecrets: Bool) -> String {
-        environment.map { "\($0.name)=\(quote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+        render(environment.lazy.map { (name: $0.name, value: $0.value.rendered(showSecrets: showSecrets)) })
     }
 }

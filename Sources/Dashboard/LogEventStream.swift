@@ -1,4 +1,5 @@
 import Hummingbird
+import Quoting
 import Synchronization
 
 /// The body of `GET /api/logs/stream`: server-sent events, one `log` event per console line.
@@ -103,8 +104,8 @@ enum LogEventStream {
     /// One `log` event.
     static func event(_ line: DashboardLogLine, colors: [String: Int]) -> String {
         let color = colors[line.resource] ?? Palette.color(of: line.resource, in: colors)
-        let html = JSONText.quote(ANSIRenderer.html(line.text))
-        return "event: log\ndata: {\"r\":\(JSONText.quote(line.resource)),\"c\":\(color),\"h\":\(html)}\n\n"
+        let html = JSON.string(ANSIRenderer.html(line.text))
+        return "event: log\ndata: {\"r\":\(JSON.string(line.resource)),\"c\":\(color),\"h\":\(html)}\n\n"
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Quoting
 
 /// Builds the dashboard's responses: HTML pages, JSON, SVG, and JSON errors.
 enum Reply {
@@ -29,34 +30,6 @@ enum Reply {
 
     /// `{"error": message}` with a status.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        body("{\"error\":\(JSONText.quote(message))}\n", contentType: "application/json; charset=utf-8", status: status)
-    }
-}
-
-/// JSON string quoting without an encoder, for the log stream's hot path.
-enum JSONText {
-    /// `text` as a JSON string literal, quotes included.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        body("{\"error\":\(JSON.string(message))}\n", contentType: "application/json; charset=utf-8", status: status)
     }
 }

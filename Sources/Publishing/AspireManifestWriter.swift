@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import Quoting
 
 /// `aspire publish --target manifest`: `aspire-manifest.json` in Aspire's own format (schema
 /// `aspire-8.0.json`), as `dotnet run --publisher manifest` would write it for the same app.
@@ -198,7 +199,7 @@ extension AspireManifestWriter {
                 pairs.append(("connectionString", .string("{\(name).bindings.tcp.host}:{\(name).bindings.tcp.port},password=\(password)")))
                 pairs.append(("image", .string(WellKnownImage.redis.reference(wellKnown))))
                 pairs.append(("entrypoint", "/bin/sh"))
-                let extra = resource.run.args.map { " " + WellKnownImage.shellQuote(text($0)) }.joined()
+                let extra = resource.run.args.map { " " + Shell.quote(text($0)) }.joined()
                 pairs.append(("args", .array(["-c", .string("redis-server --requirepass $REDIS_PASSWORD" + extra)])))
                 environment = [("REDIS_PASSWORD", .string(password))]
             case .postgres(let wellKnown):
@@ -220,7 +221,7 @@ extension AspireManifestWriter {
                 environment = []
                 if let shell = type.deployedShellCommand {
                     pairs.append(("entrypoint", "/bin/sh"))
-                    let extra = resource.run.args.map { " " + WellKnownImage.shellQuote(text($0)) }.joined()
+                    let extra = resource.run.args.map { " " + Shell.quote(text($0)) }.joined()
                     pairs.append(("args", .array(["-c", .string(shell + extra)])))
                     environment = [("SERVER_PASSWORD", .string(password))]
                 } else {

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import Quoting
 import YAMLSource
 
 /// `aspire publish --target compose`: `docker-compose.yaml` plus a `.env` (0600) beside it.
@@ -128,7 +129,7 @@ extension ComposeWriter {
                 service.append(("image", .string(WellKnownImage.redis.reference(wellKnown))))
                 service.append(("entrypoint", .strings(["/bin/sh", "-c"])))
                 let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
-                let extra = arguments.map { " " + WellKnownImage.shellQuote(Self.compose($0)) }.joined()
+                let extra = arguments.map { " " + Shell.quote(Self.compose($0)) }.joined()
                 service.append(("command", .strings(["redis-server --requirepass \"$$REDIS_PASSWORD\"" + extra])))
                 extraEnvironment.append(("REDIS_PASSWORD", try password(resource)))
             case .postgres(let wellKnown):
@@ -141,7 +142,7 @@ extension ComposeWriter {
                 let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
                 if let shell = type.deployedShellCommand {
                     service.append(("entrypoint", .strings(["/bin/sh", "-c"])))
-                    let extra = arguments.map { " " + WellKnownImage.shellQuote(Self.compose($0)) }.joined()
+                    let extra = arguments.map { " " + Shell.quote(Self.compose($0)) }.joined()
                     service.append(("command", .strings([shell.replacingOccurrences(of: "$", with: "$$") + extra])))
                     extraEnvironment.append(("SERVER_PASSWORD", try password(resource)))
                 } else {
@@ -314,7 +315,7 @@ extension ComposeWriter {
                 let check = "SELECT 1 FROM pg_database WHERE datname = \(literal)"
                 let create = "CREATE DATABASE \(identifier)"
                 lines.append(
-                    "psql -h \(server.name) -U postgres -tAc \(WellKnownImage.shellQuote(check)) | grep -q 1 || psql -h \(server.name) -U postgres -c \(WellKnownImage.shellQuote(create))")
+                    "psql -h \(server.name) -U postgres -tAc \(Shell.quote(check)) | grep -q 1 || psql -h \(server.name) -U postgres -c \(Shell.quote(create))")
             }
             return [
                 "image": .string(WellKnownImage.postgres.reference(wellKnown)),

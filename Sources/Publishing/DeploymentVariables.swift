@@ -112,21 +112,9 @@ struct DeploymentVariables {
         var out = header
         for variable in variables where include(variable) {
             if variable.isMissing { out += "# \(variable.name): required, no value was found\n" }
-            out += "\(variable.name)=\(Self.quote(variable.value))\n"
+            out += DotEnv.render([(name: variable.name, value: variable.value)])
         }
         return out
     }
 
-    /// Bare when safe for both compose's and aspire's dotenv readers, else single-quoted (literal),
-    /// else double-quoted with escapes.
-    static func quote(_ value: String) -> String {
-        let safe = value.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.~!:/@%+=,".unicodeScalars.contains($0)
-        }
-        if safe { return value }
-        if !value.contains("'"), !value.contains("\n") { return "'\(value)'" }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "$", with: "\\$")
-        return "\"\(escaped)\""
-    }
 }

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import Quoting
 
 /// How a project or executable becomes an image: its own Dockerfile, or one generated from the
 /// files that say what it is.

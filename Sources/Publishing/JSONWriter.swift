@@ -1,4 +1,5 @@
 import AppModel
+import Quoting
 
 /// A JSON value with object keys in the order given, written the way Aspire writes its manifest
 /// (two-space indent, `"key": value`), so the same model always gives the same bytes.

@@ -1,6 +1,7 @@
 import AppModel
 import AppState
 import Foundation
+import Quoting
 import YAMLSource
 
 extension KubernetesWriter.Context {
@@ -50,7 +51,7 @@ extension KubernetesWriter.Context {
             }
         case .redis:
             command = ["/bin/sh", "-c"]
-            let tail = arguments.map { " " + WellKnownImage.shellQuote(Self.kubernetes($0)) }.joined()
+            let tail = arguments.map { " " + Shell.quote(Self.kubernetes($0)) }.joined()
             arguments = [DeployedValue(text: "redis-server --requirepass \"$REDIS_PASSWORD\"" + tail)]
             extra.append(("REDIS_PASSWORD", try password(resource)))
             mounts.append(["name": "data", "mountPath": "/data"])
@@ -63,7 +64,7 @@ extension KubernetesWriter.Context {
         case .wellKnown(let type, let wellKnown):
             if let shell = type.deployedShellCommand {
                 command = ["/bin/sh", "-c"]
-                let tail = arguments.map { " " + WellKnownImage.shellQuote(Self.kubernetes($0)) }.joined()
+                let tail = arguments.map { " " + Shell.quote(Self.kubernetes($0)) }.joined()
                 arguments = [DeployedValue(text: shell + tail)]
                 extra.append(("SERVER_PASSWORD", try password(resource)))
             } else {
@@ -165,7 +166,7 @@ extension KubernetesWriter.Context {
         var contents = "# Copied from \(path) by `aspire publish` for \(resource.name).\n"
         switch DotEnv.read(absolute) {
         case .success(let pairs):
-            contents += pairs.map { "\($0.0)=\(DeploymentVariables.quote($0.1))\n" }.joined()
+            contents += DotEnv.render(pairs.map { (name: $0.0, value: $0.1) })
         case .failure(let failure):
             notes.append(PublishNote(resource.name, failure.message))
         }
@@ -219,7 +220,7 @@ extension KubernetesWriter.Context {
             let name = "wait-for-\(KubernetesNames.label(wait.name, limit: 50))"
             if case .postgresDatabase(let server, let databaseName) = target.kind, let serverResource = manifest[server] {
                 let literal = "'" + databaseName.replacingOccurrences(of: "'", with: "''") + "'"
-                let query = WellKnownImage.shellQuote("SELECT 1 FROM pg_database WHERE datname = \(literal)")
+                let query = Shell.quote("SELECT 1 FROM pg_database WHERE datname = \(literal)")
                 let script = "until psql -h \(names[server]) -U postgres -tAc \(query) | grep -q 1; do echo waiting for \(wait.name); sleep 2; done"
                 var container: Pairs = [
                     ("name", .string(name)), ("image", .string(image(of: serverResource))), ("command", .strings(["/bin/sh", "-c"])),
@@ -255,8 +256,8 @@ extension KubernetesWriter.Context {
             guard case .postgresDatabase(_, let databaseName)? = manifest[database]?.kind else { continue }
             let literal = "'" + databaseName.replacingOccurrences(of: "'", with: "''") + "'"
             let identifier = "\"" + databaseName.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            let check = WellKnownImage.shellQuote("SELECT 1 FROM pg_database WHERE datname = \(literal)")
-            let create = WellKnownImage.shellQuote("CREATE DATABASE \(identifier)")
+            let check = Shell.quote("SELECT 1 FROM pg_database WHERE datname = \(literal)")
+            let create = Shell.quote("CREATE DATABASE \(identifier)")
             lines.append("(psql -h \(host) -U postgres -tAc \(check) | grep -q 1 || psql -h \(host) -U postgres -c \(create))")
         }
         let password = try self.password(server)

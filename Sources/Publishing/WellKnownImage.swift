@@ -29,14 +29,6 @@ enum WellKnownImage {
         let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
         return (reference(wellKnown, image: type.image, tag: type.tag), arguments)
     }
-
-    /// Single-quoted for `/bin/sh` unless it needs no quotes.
-    static func shellQuote(_ text: String) -> String {
-        let safe = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
-        }
-        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
 }
 
 extension Resource {

@@ -31,6 +31,9 @@ struct Aspire: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as CommandFailure {
+            if !failure.message.isEmpty { Console.error(failure.message) }
+            Foundation.exit(failure.exitCode)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

@@ -28,13 +28,32 @@ enum Console {
     }
 }
 
-/// Errors the commands report themselves, each with its exit code.
+/// A command's failure: what to print on standard error and the exit code (DESIGN §5: 1 for
+/// the app — an invalid manifest, a failed resource, no app running —, 2 for usage and I/O).
+/// `Aspire.main` prints it and exits, so a command throws instead of printing and exiting.
 struct CommandFailure: Error, CustomStringConvertible {
+    /// Printed to standard error as it is (nothing when empty).
     var message: String
     var exitCode: Int32
 
     var description: String { message }
 
-    static func invalid(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 1) }
-    static func io(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
+    /// `error: reason`, exit 1.
+    static func invalid(_ reason: String) -> CommandFailure { invalid(lines: [reason]) }
+    /// `error: reason`, exit 2.
+    static func io(_ reason: String) -> CommandFailure { io(lines: [reason]) }
+
+    /// One `error: …` line per reason, then `note` as it is; exit 1.
+    static func invalid(lines reasons: [String], then note: String? = nil) -> CommandFailure {
+        CommandFailure(message: text(reasons, then: note), exitCode: 1)
+    }
+
+    /// One `error: …` line per reason, then `note` as it is; exit 2.
+    static func io(lines reasons: [String], then note: String? = nil) -> CommandFailure {
+        CommandFailure(message: text(reasons, then: note), exitCode: 2)
+    }
+
+    private static func text(_ reasons: [String], then note: String?) -> String {
+        (reasons.map { "error: \($0)" } + (note.map { [$0] } ?? [])).joined(separator: "\n")
+    }
 }

@@ -1,3 +1,4 @@
+import AppRunner
 import AppState
 import ArgumentParser
 
@@ -15,10 +16,8 @@ struct DashboardCommand: ParsableCommand {
         guard let state = folder.readJSON(DashboardState.self, from: DashboardState.path(in: folder)),
             let url = state.loginURL
         else {
-            Console.error(
-                "error: the app running for \(manifest.file) serves no dashboard (started with --no-dashboard, or its port was taken; see its output)"
-            )
-            throw ExitCode(1)
+            throw CommandFailure.invalid(
+                "the app running for \(manifest.file) serves no dashboard (started with --no-dashboard, or its port was taken; see its output)")
         }
         Console.out(url + "\n")
     }

@@ -21,15 +21,13 @@ struct DownCommand: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(50))
             }
             if RunLock.runningPID(folder: folder) != nil {
-                Console.error("error: aspire up (pid \(pid)) did not stop within \(Clamped.int(timeout)) s")
-                throw ExitCode(1)
+                throw CommandFailure.invalid("aspire up (pid \(pid)) did not stop within \(Clamped.int(timeout)) s")
             }
             Console.out("stopped (aspire up, pid \(pid))\n")
         } else if !volumes {
             // A killed `up` may have left containers; remove them even though nothing runs.
             if let app = try? manifest.load().manifest, !ContainerCleanup.removeLeftovers(of: app).isEmpty { return }
-            Console.error("error: no app is running for \(manifest.file)")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("no app is running for \(manifest.file)")
         }
         if let app = try? manifest.load().manifest {
             ContainerCleanup.removeLeftovers(of: app, volumes: volumes)

@@ -3,6 +3,7 @@ import AppModel
 import AppState
 import ArgumentParser
 import Foundation
+import Quoting
 
 /// `aspire env NAME`: exactly what `aspire up` would inject into NAME, without starting anything.
 struct EnvCommand: ParsableCommand {
@@ -23,18 +24,13 @@ struct EnvCommand: ParsableCommand {
         let (app, _) = try manifest.loadValidManifest(printWarnings: false)
         guard let resource = app[name] else {
             let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""
-            Console.error("error: no resource named '\(name)' in \(manifest.file)\(hint)")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("no resource named '\(name)' in \(manifest.file)\(hint)")
         }
         guard resource.isRunnable else {
-            Console.error("error: '\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("'\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
         }
         let (bindings, problems, folder) = try manifest.bindings(for: app, mode: .inspect)
-        for problem in problems where problem.resource == name {
-            Console.error("error: \(problem)")
-            throw ExitCode(1)
-        }
+        if let problem = problems.first(where: { $0.resource == name }) { throw CommandFailure.invalid("\(problem)") }
         let environment: ResolvedEnvironment
         var resolver = EnvironmentResolver(manifest: app, bindings: bindings)
         // Containers see the host by its alias. Only a resource that may itself run in a container
@@ -48,8 +44,7 @@ struct EnvCommand: ParsableCommand {
         do {
             environment = try resolver.environment(of: name, replica: replica)
         } catch {
-            Console.error("error: \(name): \(error.message)")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("\(name): \(error.message)")
         }
         Console.out(EnvironmentFormatter.format(environment, as: format, showSecrets: showSecrets))
         let skipped = format == .shell ? EnvironmentFormatter.notShellNames(environment) : []
@@ -73,7 +68,7 @@ enum EnvironmentFormatter {
         case .shell:
             // `export my-cache=…` is a shell error; those names are left out (see `notShellNames`).
             return environment.filter { VariableName.isShellName($0.name) }
-                .map { "export \($0.name)=\(shellQuote($0.value.rendered(showSecrets: showSecrets)))\n" }.joined()
+                .map { "export \($0.name)=\(Shell.quote($0.value.rendered(showSecrets: showSecrets), always: true))\n" }.joined()
         case .json:
             let body = environment.map { "  \(JSON.string($0.name)): \(JSON.string($0.value.rendered(showSecrets: showSecrets)))" }
             return "{\n" + body.joined(separator: ",\n") + "\n}\n"
@@ -83,9 +78,5 @@ enum EnvironmentFormatter {
     /// The names `--format shell` leaves out: valid in an environment, but no shell variable.
     static func notShellNames(_ environment: ResolvedEnvironment) -> [String] {
         environment.map(\.name).filter { !VariableName.isShellName($0) }
-    }
-
-    static func shellQuote(_ value: String) -> String {
-        "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }

@@ -1,4 +1,5 @@
 import AppModel
+import Quoting
 
 /// Writes a `ResourceGraph` as Graphviz dot, Mermaid, or JSON.
 enum GraphFormatter {

@@ -1,3 +1,4 @@
+import AppRunner
 import AppState
 import ArgumentParser
 import Foundation
@@ -29,8 +30,7 @@ struct LogsCommand: AsyncParsableCommand {
         let selected = names.isEmpty ? available : names
         for name in selected where !available.contains(name) {
             let hint = available.isEmpty ? "" : " (logs exist for: \(available.joined(separator: ", ")))"
-            Console.error("error: no log for '\(name)' in \(folder.logsDirectory)\(hint)")
-            throw ExitCode(1)
+            throw CommandFailure.invalid("no log for '\(name)' in \(folder.logsDirectory)\(hint)")
         }
         let color = Console.useColor(fileDescriptor: 1)
         let width = (selected.map(\.count).max() ?? 0)

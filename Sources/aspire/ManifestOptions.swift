@@ -24,7 +24,9 @@ struct ManifestOptions: ParsableArguments {
         explicitFile = try Self.locate(explicitFile)
     }
 
-    /// `ManifestLocator.locate` in this process's environment and folder, or exit 2.
+    /// `ManifestLocator.locate` in this process's environment and folder, or exit 2 (an
+    /// `ExitCode`, not a `CommandFailure`: from `validate()` ArgumentParser passes only that
+    /// through unchanged).
     static func locate(_ explicit: String?) throws -> String {
         let located = ManifestLocator.locate(
             explicit: explicit, environment: ProcessInfo.processInfo.environment,
@@ -46,7 +48,7 @@ struct ManifestOptions: ParsableArguments {
         if result.hasErrors || (printWarnings && !result.diagnostics.isEmpty) {
             Console.error(renderer.render(result.diagnostics, sourceLines: result.sourceLines))
         }
-        guard let manifest = result.manifest, !result.hasErrors else { throw ExitCode(1) }
+        guard let manifest = result.manifest, !result.hasErrors else { throw CommandFailure(message: "", exitCode: 1) }
         return (manifest, result)
     }
 
@@ -54,8 +56,7 @@ struct ManifestOptions: ParsableArguments {
         do {
             return try ManifestLoader(environment: ProcessInfo.processInfo.environment).load(file)
         } catch {
-            Console.error("error: \(error.description)")
-            throw ExitCode(2)
+            throw CommandFailure.io(error.description)
         }
     }
 
@@ -67,8 +68,7 @@ struct ManifestOptions: ParsableArguments {
             let (bindings, problems) = try store.prepare(mode: mode)
             return (bindings, problems, folder)
         } catch {
-            Console.error("error: \(error.description)")
-            throw ExitCode(2)
+            throw CommandFailure.io(error.description)
         }
     }
 }

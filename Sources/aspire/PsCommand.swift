@@ -66,8 +66,7 @@ enum RunningApp {
     static func folder(for manifest: ManifestOptions) throws -> StateFolder {
         let path = URL(fileURLWithPath: manifest.file).standardizedFileURL
         guard FileManager.default.fileExists(atPath: path.path) else {
-            Console.error("error: cannot read \(manifest.file): no such file (pass the manifest with -f FILE)")
-            throw ExitCode(2)
+            throw CommandFailure.io("cannot read \(manifest.file): no such file (pass the manifest with -f FILE)")
         }
         return StateFolder(manifestDirectory: path.deletingLastPathComponent().path)
     }
@@ -85,15 +84,13 @@ enum RunningApp {
         return status
     }
 
-    /// Prints "no app is running for FILE" and returns exit code 1 to throw; when the state
-    /// folder is another user's, says whose app it is instead and returns 2 (it cannot be read).
-    static func notRunning(_ manifest: ManifestOptions, folder: StateFolder? = nil) -> ExitCode {
+    /// "no app is running for FILE" (exit 1) to throw; when the state folder is another user's,
+    /// whose app it is instead (exit 2: it cannot be read).
+    static func notRunning(_ manifest: ManifestOptions, folder: StateFolder? = nil) -> CommandFailure {
         if let folder, let foreign = ForeignApp.find(in: folder) {
-            Console.error("error: \(foreign.explanation(manifest: manifest.file, folder: folder))")
-            return ExitCode(2)
+            return .io(foreign.explanation(manifest: manifest.file, folder: folder))
         }
-        Console.error("error: no app is running for \(manifest.file); start it with `aspire up -f \(manifest.file)`")
-        return ExitCode(1)
+        return .invalid("no app is running for \(manifest.file); start it with `aspire up -f \(manifest.file)`")
     }
 
     /// Stops, starts or restarts resources through the control API and prints their states;
@@ -110,14 +107,12 @@ enum RunningApp {
         } catch {
             switch error.code {
             case .notListening:
-                Console.error("error: the app running for \(manifest.file) (aspire up, pid \(pid)) has no control socket at \(folder.controlSocketFile)")
-                throw ExitCode(1)
+                throw CommandFailure.invalid(
+                    "the app running for \(manifest.file) (aspire up, pid \(pid)) has no control socket at \(folder.controlSocketFile)")
             case .refused(let status, let body):
-                Console.error("error: \(body.error)")
-                throw ExitCode(status >= 500 ? 2 : 1)
+                throw status >= 500 ? CommandFailure.io(body.error) : CommandFailure.invalid(body.error)
             case .io(let what):
-                Console.error("error: \(what)")
-                throw ExitCode(2)
+                throw CommandFailure.io(what)
             }
         }
         switch format {
@@ -137,8 +132,7 @@ enum RunningApp {
             }
         }
         let failed = action == .stop ? [] : resources.filter(\.hasFailed)
-        for resource in failed { Console.error("error: \(resource.name): \(resource.state)") }
-        if !failed.isEmpty { throw ExitCode(1) }
+        if !failed.isEmpty { throw CommandFailure.invalid(lines: failed.map { "\($0.name): \($0.state)" }) }
     }
 }
 

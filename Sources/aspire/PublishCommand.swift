@@ -23,8 +23,7 @@ struct PublishCommand: AsyncParsableCommand {
         do {
             report = try Publisher.publish(app, options: options)
         } catch {
-            Console.error("error: \(error.description)")
-            throw ExitCode(2)
+            throw CommandFailure.io(error.description)
         }
         for note in report.notes { Console.error("note: \(note)") }
         for file in report.files {

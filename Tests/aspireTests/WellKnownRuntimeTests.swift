@@ -124,7 +124,7 @@ import Testing
         var info = stat()
         #expect(stat(directory + "/.aspire/data/kv/server.conf", &info) == 0 && info.st_mode & 0o777 == 0o600)
         let env = try CLI.run(["env", "client", "-f", path])
-        #expect(env.stdout.contains("ConnectionStrings__kv=\"localhost:"), "\(env.stdout)")
-        #expect(env.stdout.contains(",password=***\""), "\(env.stdout)")
+        #expect(env.stdout.contains("ConnectionStrings__kv='localhost:"), "\(env.stdout)")
+        #expect(env.stdout.contains(",password=***'"), "\(env.stdout)")
     }
 }

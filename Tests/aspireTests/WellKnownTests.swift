@@ -29,8 +29,8 @@ import Testing
             #expect(up.wait(timeout: 30) == 0, "\(up.output)")
         }
         let env = try CLI.run(["env", "writer", "-f", path])
-        #expect(env.stdout.contains("ConnectionStrings__catalogdb=\"Host=localhost;Port="))
-        #expect(env.stdout.contains(";Username=postgres;Password=***;Database=catalogdb\""))
+        #expect(env.stdout.contains("ConnectionStrings__catalogdb='Host=localhost;Port="))
+        #expect(env.stdout.contains(";Username=postgres;Password=***;Database=catalogdb'"))
         #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/pg"))
     }
 

@@ -1,4 +1,4 @@
-import AppState
+package import AppState
 import Foundation
 import Supervisor
 import Synchronization
@@ -12,17 +12,17 @@ import Synchronization
 /// Reading `.aspire/logs/<name>.log` as the supervisor writes it: one reader for `aspire logs`
 /// and the dashboard. Lines come back as written, with their UTC stamp; each consumer strips it
 /// (`withoutTimestamp`) or filters on it.
-enum LogFiles {
+package enum LogFiles {
     /// Longest line kept whole; longer ones are cut into pieces of this size.
-    static let maxLine = 64 * 1024
+    package static let maxLine = 64 * 1024
 
-    static func path(of name: String, in folder: StateFolder) -> String {
+    package static func path(of name: String, in folder: StateFolder) -> String {
         (folder.logsDirectory as NSString).appendingPathComponent(
             name.replacingOccurrences(of: "/", with: "_") + ".log")
     }
 
     /// The resources that have a log file, sorted.
-    static func names(in folder: StateFolder) -> [String] {
+    package static func names(in folder: StateFolder) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.logsDirectory)) ?? [])
             .filter { $0.hasSuffix(".log") }.map { String($0.dropLast(4)) }.sorted()
     }
@@ -30,13 +30,13 @@ enum LogFiles {
     /// The last `lines` whole lines of a file (every line when nil), and where they end, for a
     /// `LogFollower` to go on from without losing or repeating a line. With a count, it reads
     /// backwards at most `maxBytes`.
-    static func tail(_ path: String, lines: Int?, maxBytes: Int = 8 << 20) -> (lines: [String], end: LogFollower.Cursor?) {
+    package static func tail(_ path: String, lines: Int?, maxBytes: Int = 8 << 20) -> (lines: [String], end: LogFollower.Cursor?) {
         let (found, end) = tailBytes(path, lines: lines, maxBytes: maxBytes)
         return (found.map { String(decoding: $0, as: UTF8.self) }, end)
     }
 
     /// `tail`, with each line's bytes as written (`aspire logs --raw` prints them unchanged).
-    static func tailBytes(
+    package static func tailBytes(
         _ path: String, lines: Int?, maxBytes: Int = 8 << 20
     ) -> (lines: [[UInt8]], end: LogFollower.Cursor?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -66,7 +66,7 @@ enum LogFiles {
     }
 
     /// Whole lines of `bytes`; what follows the last newline is left in `partial`.
-    static func split(_ bytes: [UInt8], partial: inout [UInt8]) -> [[UInt8]] {
+    package static func split(_ bytes: [UInt8], partial: inout [UInt8]) -> [[UInt8]] {
         var lines: [[UInt8]] = []
         var lineStart = 0
         for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
@@ -82,12 +82,12 @@ enum LogFiles {
     }
 
     /// The console text of a log-file line.
-    static func withoutTimestamp(_ line: String) -> String {
+    package static func withoutTimestamp(_ line: String) -> String {
         let (time, text) = LogTimestamp.split(Substring(line))
         return time == nil ? line : String(text)
     }
 
-    static func read(_ fd: Int32, at offset: Int, count: Int) -> [UInt8] {
+    package static func read(_ fd: Int32, at offset: Int, count: Int) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
         return got > 0 ? Array(buffer.prefix(got)) : []
@@ -95,13 +95,13 @@ enum LogFiles {
 }
 
 /// One line of a resource's log file, as written (with its stamp).
-struct LogFileLine: Sendable, Equatable {
-    var resource: String
+package struct LogFileLine: Sendable, Equatable {
+    package var resource: String
     /// The line's bytes as written, without its newline.
-    var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// The line decoded as UTF-8 (invalid bytes become U+FFFD).
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Follows log files across the supervisor's rotation (`<name>.log` renamed to `<name>.log.1`),
@@ -110,16 +110,16 @@ struct LogFileLine: Sendable, Equatable {
 ///
 /// Pull-based: `next()` reads only when the consumer asks, so a slow browser leaves the backlog in
 /// the file, not in memory, and nothing runs once the consumer stops (no task of its own).
-final class LogFollower: Sendable {
+package final class LogFollower: Sendable {
     /// Bytes read from one file per poll.
-    static let readLimit = 256 * 1024
+    package static let readLimit = 256 * 1024
 
     /// How far one file has been read.
-    struct Cursor: Sendable {
-        var inode: UInt64
-        var offset: Int
+    package struct Cursor: Sendable {
+        package var inode: UInt64
+        package var offset: Int
         /// Bytes after the last newline read, waiting for the rest of their line.
-        var partial: [UInt8] = []
+        package var partial: [UInt8] = []
     }
 
     private struct State: Sendable {
@@ -128,12 +128,12 @@ final class LogFollower: Sendable {
         var head = 0
     }
 
-    let folder: StateFolder
+    package let folder: StateFolder
     /// The resources followed; nil = every log file, including ones created later.
-    let names: [String]?
+    package let names: [String]?
     private let state: Mutex<State>
 
-    init(folder: StateFolder, names: [String]?, from cursors: [String: Cursor] = [:]) {
+    package init(folder: StateFolder, names: [String]?, from cursors: [String: Cursor] = [:]) {
         self.folder = folder
         self.names = names
         var initial = State()
@@ -149,7 +149,7 @@ final class LogFollower: Sendable {
     }
 
     /// The next line, waiting (polling 5 times a second) until there is one; nil once cancelled.
-    func next() async -> LogFileLine? {
+    package func next() async -> LogFileLine? {
         await wait { state in
             let line = state.queue[state.head]
             state.head += 1
@@ -162,7 +162,7 @@ final class LogFollower: Sendable {
     }
 
     /// Every line read so far and not yet taken (at least one), waiting like `next()`.
-    func nextLines() async -> [LogFileLine]? {
+    package func nextLines() async -> [LogFileLine]? {
         await wait { state in
             defer {
                 state.queue.removeAll(keepingCapacity: true)

@@ -1,9 +1,9 @@
-import AppModel
+package import AppModel
 import Foundation
 
 /// The lines `up` prints first: where each resource can be reached.
-enum EndpointSummary {
-    static func text(_ manifest: Manifest, resolver: EnvironmentResolver, only: Set<String>?) -> String {
+package enum EndpointSummary {
+    package static func text(_ manifest: Manifest, resolver: EnvironmentResolver, only: Set<String>?) -> String {
         var rows: [(String, String)] = []
         for resource in manifest.resources where resource.isRunnable && (only?.contains(resource.name) ?? true) {
             for endpoint in resource.run.endpoints {

@@ -1,7 +1,7 @@
-import AppModel
-import AppState
+package import AppModel
+package import AppState
 import AppStatus
-import ControlPlane
+package import ControlPlane
 import Dashboard
 import Supervisor
 import Foundation
@@ -101,14 +101,14 @@ struct AppDashboardBackend: DashboardBackend {
 
 /// `.aspire/dashboard.json` (0600): the dashboard's port, kept across runs like the resources'
 /// ports, and the current login URL, for `aspire dashboard` to print.
-struct DashboardState: Codable, Sendable {
-    var port: Int
-    var loginURL: String?
+package struct DashboardState: Codable, Sendable {
+    package var port: Int
+    package var loginURL: String?
 
-    static func path(in folder: StateFolder) -> String { folder.file("dashboard.json") }
+    package static func path(in folder: StateFolder) -> String { folder.file("dashboard.json") }
 
     /// The port to use: `requested` when given, else last run's while it is free, else a fresh one.
-    static func port(in folder: StateFolder, requested: Int? = nil) -> Int {
+    package static func port(in folder: StateFolder, requested: Int? = nil) -> Int {
         if let requested { return requested }
         if let previous = folder.readJSON(DashboardState.self, from: path(in: folder)), PortProbe.isFree(previous.port)
         {
@@ -118,13 +118,13 @@ struct DashboardState: Codable, Sendable {
     }
 
     /// Forgets the last run's login URL (its token is dead), keeping the port.
-    static func forgetLoginURL(in folder: StateFolder) {
+    package static func forgetLoginURL(in folder: StateFolder) {
         guard let previous = folder.readJSON(DashboardState.self, from: path(in: folder)) else { return }
         try? folder.writeJSON(DashboardState(port: previous.port), to: path(in: folder), mode: 0o600)
     }
 
     /// Records the port and login URL (mode 0600: the URL holds the token).
-    static func save(port: Int, loginURL: String, in folder: StateFolder) {
+    package static func save(port: Int, loginURL: String, in folder: StateFolder) {
         try? folder.writeJSON(DashboardState(port: port, loginURL: loginURL), to: path(in: folder), mode: 0o600)
     }
 }
@@ -133,17 +133,32 @@ struct DashboardState: Codable, Sendable {
 
 /// Serves the dashboard for the running `up`: from the same status and control verbs as the
 /// control API, so the console, `ps` and the dashboard agree on states, names and URLs.
-struct DashboardLauncher: Sendable {
-    var manifest: Manifest
-    var folder: StateFolder
-    var environments: [String: [ResolvedEnvironment]]
-    var control: SupervisorControl
+package struct DashboardLauncher: Sendable {
+    package var manifest: Manifest
+    package var folder: StateFolder
+    package var environments: [String: [ResolvedEnvironment]]
+    package var control: SupervisorControl
     /// `--dashboard-port`; nil keeps last run's port.
-    var requestedPort: Int?
+    package var requestedPort: Int?
+    /// Where the login URL and warnings are written.
+    package var output: RunnerOutput
+
+    package init(
+        manifest: Manifest, folder: StateFolder, environments: [String: [ResolvedEnvironment]], control: SupervisorControl,
+        requestedPort: Int?, output: RunnerOutput = .standard
+    ) {
+        self.manifest = manifest
+        self.folder = folder
+        self.environments = environments
+        self.control = control
+        self.requestedPort = requestedPort
+        self.output = output
+    }
 
     /// Serves until cancelled; a port that cannot be bound is a warning, not the end of the app.
-    func run() async {
+    package func run() async {
         let control = control
+        let output = output
         let backend = makeDashboardBackend(
             manifest: manifest, folder: folder, environments: environments,
             status: { await control.status() },
@@ -155,12 +170,12 @@ struct DashboardLauncher: Sendable {
             try await server.run { bound in
                 let url = server.loginURL(port: bound)
                 DashboardState.save(port: bound, loginURL: url, in: folder)
-                Console.out("Dashboard: \(url)\n")
+                output.out("Dashboard: \(url)\n")
             }
         } catch is CancellationError {
         } catch {
             if !Task.isCancelled {
-                Console.error("warning: no dashboard on 127.0.0.1:\(port): \(error) (choose another with --dashboard-port)")
+                output.error("warning: no dashboard on 127.0.0.1:\(port): \(error) (choose another with --dashboard-port)")
             }
         }
     }
