@@ -1,5 +1,6 @@
 package import AppModel
 import AppState
+import AppStatus
 package import ControlPlane
 import Foundation
 
