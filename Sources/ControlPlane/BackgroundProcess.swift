@@ -25,7 +25,7 @@ package enum BackgroundProcess {
         let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard output >= 0 else { throw ControlSocketError("open \(outputPath)", errno: errno) }
         defer { close(output) }
-        do {
+        do throws(SpawnFailure) {
             let child = try ChildProcess.spawn(
                 [executable] + arguments, environment: environment, standardInput: .null,
                 standardOutput: .descriptor(output), standardError: .descriptor(output), tie: .detached)

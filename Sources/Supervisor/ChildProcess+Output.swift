@@ -53,13 +53,13 @@ struct OutputCollector {
             _ = watched.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
             let ready = Set(watched.filter { $0.revents != 0 }.map(\.fd))
 
-            if let fd = outputFD, ready.contains(fd) { outputFD = drain(fd, into: &output, buffer: &buffer) }
-            if let fd = errorFD, ready.contains(fd) { errorFD = drain(fd, into: &error, buffer: &buffer) }
+            if let fd = outputFD, ready.contains(fd) { outputFD = Self.drain(fd, into: &output, buffer: &buffer) }
+            if let fd = errorFD, ready.contains(fd) { errorFD = Self.drain(fd, into: &error, buffer: &buffer) }
             let exited = pidfd.map { ready.contains($0) } ?? Syscalls.hasExited(child.pid)
             if exited {
                 // Everything it wrote is in the pipes now; take what is there and stop.
-                if let fd = outputFD { outputFD = drain(fd, into: &output, buffer: &buffer) }
-                if let fd = errorFD { errorFD = drain(fd, into: &error, buffer: &buffer) }
+                if let fd = outputFD { outputFD = Self.drain(fd, into: &output, buffer: &buffer) }
+                if let fd = errorFD { errorFD = Self.drain(fd, into: &error, buffer: &buffer) }
                 return
             }
             if !killed && cancelFD >= 0 && ready.contains(cancelFD) {
@@ -76,7 +76,7 @@ struct OutputCollector {
     }
 
     /// Reads `fd` until it would block; nil once it is at end of file (or failed).
-    private func drain(_ fd: Int32, into bytes: inout [UInt8], buffer: inout [UInt8]) -> Int32? {
+    private static func drain(_ fd: Int32, into bytes: inout [UInt8], buffer: inout [UInt8]) -> Int32? {
         while true {
             let count = buffer.withUnsafeMutableBytes { Syscalls.read(fd, into: $0) }
             if count > 0 {

@@ -70,7 +70,7 @@ extension ChildProcess {
             arguments: arguments, environment: environment, workingDirectory: workingDirectory,
             standardOutput: standardOutput, standardError: standardError, user: user, tie: tie, timeout: timeout)
         let wake: (read: Int32, write: Int32)
-        do {
+        do throws(SystemCallError) {
             wake = try Syscalls.makePipe()
         } catch {
             throw job.failure(.pipe, errno: error.errno)
@@ -120,44 +120,45 @@ private struct Job: Sendable {
     /// Runs the job on this thread; a byte on `cancelFD` (when >= 0) kills it.
     func execute(cancelFD: Int32) throws(SpawnFailure) -> Outcome {
         var pipes: [(read: Int32, write: Int32)] = []
-        func capture() throws(SpawnFailure) -> ChildProcess.Stream {
-            do {
-                let pipe = try Syscalls.makePipe()
-                pipes.append(pipe)
-                return .descriptor(pipe.write)
-            } catch {
-                throw failure(.pipe, errno: error.errno)
-            }
-        }
         defer { for pipe in pipes { Syscalls.close(pipe.read) } }
-        let child: ChildProcess
-        do {
-            // Our copies of the write ends go once the child has its own (or could not start).
-            defer { for pipe in pipes { Syscalls.close(pipe.write) } }
-            let out: ChildProcess.Stream = try stream(for: standardOutput, capture: capture)
-            let err: ChildProcess.Stream =
-                standardError == .intoStandardOutput ? out : try stream(for: standardError, capture: capture)
-            child = try ChildProcess.spawn(
-                arguments, environment: environment, workingDirectory: workingDirectory, standardOutput: out,
-                standardError: err, user: user, tie: tie)
-        }
+        let child = try spawn(pipes: &pipes)
         let outputFD = standardOutput == .capture ? pipes.first?.read : nil
         let errorFD = standardError == .capture ? pipes.last?.read : nil
         var collector = OutputCollector(child: child, outputFD: outputFD, errorFD: errorFD, cancelFD: cancelFD)
         collector.collect(until: timeout.map { ContinuousClock.now + $0 })
         let status = child.waitUntilExit()
         let result = JobResult(
-            pid: child.pid, status: status, standardOutput: collector.output, standardError: collector.error, timedOut: collector.timedOut)
+            pid: child.pid, status: status, standardOutput: collector.output, standardError: collector.error,
+            timedOut: collector.timedOut)
         return Outcome(result: result, cancelled: collector.cancelled)
     }
 
-    private func stream(
-        for output: JobOutput, capture: () throws(SpawnFailure) -> ChildProcess.Stream
-    ) throws(SpawnFailure) -> ChildProcess.Stream {
-        switch output {
-        case .capture: try capture()
-        case .null, .intoStandardOutput: .null
-        case .inherit: .inherit
+    /// Starts the child with a pipe (appended to `pipes`) for each captured stream; our copies
+    /// of the write ends are closed once the child has its own (or could not start).
+    private func spawn(pipes: inout [(read: Int32, write: Int32)]) throws(SpawnFailure) -> ChildProcess {
+        var created: [(read: Int32, write: Int32)] = []
+        defer {
+            for pipe in created { Syscalls.close(pipe.write) }
+            pipes += created
         }
+        func stream(for output: JobOutput) throws(SpawnFailure) -> ChildProcess.Stream {
+            switch output {
+            case .null, .intoStandardOutput: return .null
+            case .inherit: return .inherit
+            case .capture:
+                do throws(SystemCallError) {
+                    let pipe = try Syscalls.makePipe()
+                    created.append(pipe)
+                    return .descriptor(pipe.write)
+                } catch {
+                    throw failure(.pipe, errno: error.errno)
+                }
+            }
+        }
+        let out = try stream(for: standardOutput)
+        let err = try standardError == .intoStandardOutput ? out : stream(for: standardError)
+        return try ChildProcess.spawn(
+            arguments, environment: environment, workingDirectory: workingDirectory, standardOutput: out,
+            standardError: err, user: user, tie: tie)
     }
 }

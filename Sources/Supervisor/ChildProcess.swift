@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// How a child is tied to `aspire` (see `aspire_spawn_mode` in the C shim).
 package enum ChildTie: Sendable, Hashable {
     /// A process group of its own, and SIGKILL when the thread that started it exits: a service,

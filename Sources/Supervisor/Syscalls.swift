@@ -95,7 +95,7 @@ enum Syscalls {
         let status = executable.withCString { file in
             argv.withPointer { argvPointer in
                 envp.withPointer { envpPointer in
-                    withOptionalCString(workingDirectory) { directory in
+                    withOptionalCString(workingDirectory) { directory -> Int32 in
                         var options = aspire_spawn_options(
                             file: file, argv: argvPointer, envp: envpPointer, workdir: directory, stdin_fd: stdinFD,
                             stdout_fd: stdoutFD, stderr_fd: stderrFD, uid: uid, gid: gid, mode: Int32(mode.rawValue))

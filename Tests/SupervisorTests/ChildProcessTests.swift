@@ -76,10 +76,12 @@ extension ProcessTests {
 
         @Test("a missing program is a SpawnFailure that names it")
         func notFound() {
-            #expect {
-                try ChildProcess.runBlocking(["/nonexistent/aspire-no-such-program"])
-            } throws: { error in
-                (error as? SpawnFailure)?.description == "command '/nonexistent/aspire-no-such-program' not found"
+            do throws(SpawnFailure) {
+                _ = try ChildProcess.runBlocking(["/nonexistent/aspire-no-such-program"])
+                Issue.record("the job started")
+            } catch {
+                #expect(error.step == .exec)
+                #expect(error.description == "command '/nonexistent/aspire-no-such-program' not found")
             }
         }
 
