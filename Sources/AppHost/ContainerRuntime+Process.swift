@@ -1,4 +1,5 @@
 import Foundation
+import Supervisor
 
 /// What a short engine command printed (stdout and stderr together) and how it exited.
 package struct ProcessOutput: Sendable, Hashable {
@@ -7,36 +8,21 @@ package struct ProcessOutput: Sendable, Hashable {
 }
 
 extension ContainerRuntime {
-    /// Runs the engine CLI with `arguments`, capturing its output; killed after `timeout`.
-    /// - Throws: When the CLI cannot be started at all.
+    /// Runs the engine CLI with `arguments`, capturing its output; its process group is killed
+    /// after `timeout`.
+    /// - Throws: `SpawnFailure` when the CLI cannot be started at all.
     package func run(_ arguments: [String], timeout: Duration) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        let killer = DispatchWorkItem { kill(pid, SIGKILL) }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: killer)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        killer.cancel()
-        return ProcessOutput(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let job = try ChildProcess.runBlocking(
+            [executable] + arguments, standardOutput: .capture, standardError: .intoStandardOutput, timeout: timeout)
+        return ProcessOutput(status: job.status.code, output: job.outputText)
     }
 
     /// Runs the engine CLI with its output going to ours (the resource's log when `up` runs
-    /// this inside the container helper). Returns the exit status.
+    /// this inside the container helper). It stays in our process group, so the signal that
+    /// stops the helper reaches it too. Returns the exit status.
     package func runInheritingOutput(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let job = try ChildProcess.runBlocking(
+            [executable] + arguments, standardOutput: .inherit, standardError: .inherit, tie: .callersGroup)
+        return job.status.code
     }
 }

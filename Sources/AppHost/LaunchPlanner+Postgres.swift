@@ -193,17 +193,11 @@ struct PostgresBinaries {
         {
             return major
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: postgres)
-        process.arguments = ["--version"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        guard let job = try? ChildProcess.runBlocking([postgres, "--version"], standardOutput: .capture, standardError: .null) else {
+            return nil
+        }
         // "postgres (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)"
-        let words = String(decoding: data, as: UTF8.self).split(separator: " ")
+        let words = job.outputText.split(separator: " ")
         guard let index = words.firstIndex(of: "(PostgreSQL)"), index + 1 < words.count else { return nil }
         return Int(words[index + 1].split(separator: ".").first ?? "")
     }

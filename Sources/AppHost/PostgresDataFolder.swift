@@ -102,30 +102,22 @@ package enum PostgresDataFolder {
         }
         defer { unlink(passwordFile) }
         if let user { chown(passwordFile, user.uid, user.gid) }
-        var arguments = [
+        let arguments = [
             binaries.initdb, "-D", data, "-U", "postgres", "--pwfile=\(passwordFile)", "--auth-host=scram-sha-256",
             "--auth-local=trust", "-E", "UTF8", "--no-sync",
         ]
-        if let user {
-            arguments = ["/usr/bin/setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--"] + arguments
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: home)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        // The spawner switches to `user` itself (as `setpriv --clear-groups` did) and then arms
+        // the death signal, which a user switch after it would clear.
+        let job: JobResult
         do {
-            try process.run()
+            job = try ChildProcess.runBlocking(
+                arguments, workingDirectory: home, standardOutput: .capture, standardError: .intoStandardOutput, user: user)
         } catch {
-            return "cannot run initdb: \(error.localizedDescription)"
+            return "cannot run initdb: \(error)"
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let last = text.split(separator: "\n").suffix(3).joined(separator: " / ")
-            return "initdb failed (exit \(process.terminationStatus)): \(last)"
+        guard job.status.isSuccess else {
+            let last = job.outputText.split(separator: "\n").suffix(3).joined(separator: " / ")
+            return "initdb failed (exit \(job.status.code)): \(last)"
         }
         return nil
     }

@@ -128,12 +128,14 @@ typedef struct {
     char *const *argv;
     char *const *envp;
     const char *workdir;
+    int stdin_fd;
     int stdout_fd;
     int stderr_fd;
     int report_fd;
     pid_t parent;
     int64_t uid;
     int64_t gid;
+    int mode;
 } child_arguments;
 
 /// The child, between clone and exec. It runs on its own stack but in the parent's memory
@@ -151,7 +153,11 @@ static int child_main(void *raw) {
         if (sig == SIGKILL || sig == SIGSTOP) continue;
         syscall(SYS_rt_sigaction, sig, default_action, NULL, (size_t)(NSIG / 8));
     }
-    if (setpgid(0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
+    if (args->mode == ASPIRE_SPAWN_DETACHED) {
+        if (setsid() < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
+    } else if (args->mode == ASPIRE_SPAWN_OWN_GROUP && setpgid(0, 0) != 0) {
+        child_fail(report_fd, ASPIRE_SPAWN_STEP_SETPGID, errno);
+    }
     // Credentials first: a credential change clears PR_SET_PDEATHSIG. Raw syscalls, because
     // glibc's setuid() would broadcast to the parent's threads, whose memory we share.
     if (args->gid >= 0) {
@@ -163,14 +169,16 @@ static int child_main(void *raw) {
     if (args->uid >= 0 && syscall(SYS_setresuid, (uid_t)args->uid, (uid_t)args->uid, (uid_t)args->uid) != 0) {
         child_fail(report_fd, ASPIRE_SPAWN_STEP_CREDENTIALS, errno);
     }
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_PDEATHSIG, errno);
-    // The parent may have died before prctl: then nobody would ever kill us.
-    if (getppid() != args->parent) _exit(127);
+    if (args->mode != ASPIRE_SPAWN_DETACHED) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_PDEATHSIG, errno);
+        // The parent may have died before prctl: then nobody would ever kill us.
+        if (getppid() != args->parent) _exit(127);
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    int null_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int null_in = args->stdin_fd >= 0 ? args->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
     int out = args->stdout_fd >= 0 ? args->stdout_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
     int err = args->stderr_fd >= 0 ? args->stderr_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null_in < 0 || out < 0 || err < 0) child_fail(report_fd, ASPIRE_SPAWN_STEP_STDIO, errno);
@@ -193,27 +201,28 @@ static int child_main(void *raw) {
 /// The child's stack: room for the PATH search buffer and the calls above.
 #define CHILD_STACK_SIZE (256 * 1024)
 
-static int spawn_registered(
-    const char *file, char *const *argv, char *const *envp, const char *workdir,
-    int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result);
+static int spawn_registered(const aspire_spawn_options *options, aspire_spawn_result *result);
 
 int aspire_process_spawn(
     const char *file, char *const *argv, char *const *envp, const char *workdir,
     int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result) {
+    aspire_spawn_options options = {file, argv, envp, workdir, -1, stdout_fd, stderr_fd, uid, gid, ASPIRE_SPAWN_OWN_GROUP};
+    return aspire_process_spawn_with(&options, result);
+}
+
+int aspire_process_spawn_with(const aspire_spawn_options *options, aspire_spawn_result *result) {
     result->pid = 0;
     result->step = ASPIRE_SPAWN_OK;
     result->error = 0;
     // Until the pid is registered, the orphan reaper must not reap (it could take this child).
     aspire_children_spawn_begin();
-    int status = spawn_registered(file, argv, envp, workdir, stdout_fd, stderr_fd, uid, gid, result);
+    int status = spawn_registered(options, result);
     aspire_children_spawn_end(status == 0 ? result->pid : 0);
     return status;
 }
 
-/// `aspire_process_spawn` between the registry's begin and end.
-static int spawn_registered(
-    const char *file, char *const *argv, char *const *envp, const char *workdir,
-    int stdout_fd, int stderr_fd, int64_t uid, int64_t gid, aspire_spawn_result *result) {
+/// `aspire_process_spawn_with` between the registry's begin and end.
+static int spawn_registered(const aspire_spawn_options *options, aspire_spawn_result *result) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) {
         result->step = ASPIRE_SPAWN_STEP_PIPE;
@@ -235,7 +244,9 @@ static int spawn_registered(
         close(report[1]);
         return -1;
     }
-    child_arguments args = {file, argv, envp, workdir, stdout_fd, stderr_fd, report[1], getpid(), uid, gid};
+    child_arguments args = {
+        options->file, options->argv, options->envp, options->workdir, options->stdin_fd, options->stdout_fd,
+        options->stderr_fd, report[1], getpid(), options->uid, options->gid, options->mode};
 
     // Block every signal so no handler of ours runs in the child before it resets them.
     sigset_t all, previous;

@@ -5,20 +5,20 @@
 #endif
 
 /// Why a child could not be started, reported by the child itself between fork and exec.
-struct SpawnFailure: Error, Sendable, Hashable, CustomStringConvertible {
+package struct SpawnFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The step that failed (the raw values match `aspire_spawn_step`).
-    enum Step: Int32, Sendable, Hashable {
+    package enum Step: Int32, Sendable, Hashable {
         case pipe = 1
         case fork, setProcessGroup, deathSignal, standardIO, workingDirectory, exec, unknown, credentials
     }
 
-    var step: Step
-    var errno: Int32
-    var executable: String
-    var workingDirectory: String
+    package var step: Step
+    package var errno: Int32
+    package var executable: String
+    package var workingDirectory: String
 
     /// One clear line, without the service name (the caller prefixes it).
-    var description: String {
+    package var description: String {
         switch (step, errno) {
         case (.exec, ENOENT):
             "command '\(executable)' not found"

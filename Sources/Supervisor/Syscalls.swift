@@ -67,30 +67,40 @@ enum Syscalls {
 
     // MARK: - Processes
 
-    /// Starts a child (see `aspire_process_spawn`); call only on the loop thread.
+    /// Starts a child (see `aspire_process_spawn_with`): every child of `aspire` starts here.
     ///
+    /// - Important: unless `tie` is `.detached`, the child is SIGKILLed when the calling *thread*
+    ///   exits, so call this only from a thread that outlives the child (the loop thread, a
+    ///   spawner thread, or a thread that waits for the child).
     /// - Parameters:
+    ///   - stdinFD: the child's stdin, or -1 for /dev/null.
     ///   - stdoutFD: the write end for the child's stdout, or -1 for /dev/null.
     ///   - stderrFD: the write end for the child's stderr, or -1 for /dev/null.
     /// - Returns: the child's pid, or why it could not start.
     static func spawn(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-        stdoutFD: Int32, stderrFD: Int32, user: ProcessUser? = nil
+        stdinFD: Int32 = -1, stdoutFD: Int32, stderrFD: Int32, user: ProcessUser? = nil, tie: ChildTie = .ownGroup
     ) -> Result<Int32, SpawnFailure> {
         let uid = user.map { Int64($0.uid) } ?? -1
         let gid = user.map { Int64($0.gid) } ?? -1
+        let mode: aspire_spawn_mode =
+            switch tie {
+            case .ownGroup: ASPIRE_SPAWN_OWN_GROUP
+            case .callersGroup: ASPIRE_SPAWN_SAME_GROUP
+            case .detached: ASPIRE_SPAWN_DETACHED
+            }
         let argv = CStringArray([executable] + arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         var result = aspire_spawn_result()
-        let status = argv.withPointer { argvPointer in
-            envp.withPointer { envpPointer in
-                if let workingDirectory {
-                    workingDirectory.withCString { directory in
-                        aspire_process_spawn(
-                            executable, argvPointer, envpPointer, directory, stdoutFD, stderrFD, uid, gid, &result)
+        let status = executable.withCString { file in
+            argv.withPointer { argvPointer in
+                envp.withPointer { envpPointer in
+                    withOptionalCString(workingDirectory) { directory -> Int32 in
+                        var options = aspire_spawn_options(
+                            file: file, argv: argvPointer, envp: envpPointer, workdir: directory, stdin_fd: stdinFD,
+                            stdout_fd: stdoutFD, stderr_fd: stderrFD, uid: uid, gid: gid, mode: Int32(mode.rawValue))
+                        return aspire_process_spawn_with(&options, &result)
                     }
-                } else {
-                    aspire_process_spawn(executable, argvPointer, envpPointer, nil, stdoutFD, stderrFD, uid, gid, &result)
                 }
             }
         }
@@ -99,6 +109,12 @@ enum Syscalls {
             SpawnFailure(
                 step: SpawnFailure.Step(rawValue: result.step) ?? .unknown, errno: result.error,
                 executable: executable, workingDirectory: workingDirectory ?? "."))
+    }
+
+    /// `body` with a C string for `string`, or NULL.
+    private static func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+        guard let string else { return body(nil) }
+        return string.withCString { body($0) }
     }
 
     /// A pidfd for our child, or nil when the kernel has none (then exits are polled).
@@ -123,6 +139,21 @@ enum Syscalls {
         case 1: return .exited(value)
         case 2: return .signaled(value)
         default: return .exited(-1)
+        }
+    }
+
+    /// Reaps our child if it has ended: `.running` while it runs, `.failed(errno)` when it is
+    /// not (or no longer) a child of ours.
+    static func tryReap(_ pid: Int32) -> ReapOutcome {
+        var status: Int32 = 0
+        let outcome = aspire_process_reap(pid, 0, &status)
+        if outcome == 0 { return .running }
+        if outcome < 0 { return .failed(-outcome) }
+        var value: Int32 = 0
+        switch aspire_wait_status_decode(status, &value) {
+        case 1: return .ended(.exited(value))
+        case 2: return .ended(.signaled(value))
+        default: return .ended(.exited(-1))
         }
     }
 

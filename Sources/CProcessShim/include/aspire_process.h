@@ -78,6 +78,44 @@ int aspire_process_spawn(
     int64_t gid,
     aspire_spawn_result *_Nonnull result);
 
+/// How a child started by `aspire_process_spawn_with` is tied to us.
+typedef enum {
+    /// Its own process group (setpgid(0, 0)) and SIGKILL when the forking thread exits: every
+    /// service of the supervisor and every short job (its whole group can be killed at once).
+    ASPIRE_SPAWN_OWN_GROUP = 0,
+    /// Our process group (it gets the signals our group gets) and SIGKILL when the forking
+    /// thread exits: a job whose output and signals are the caller's, e.g. an image pull.
+    ASPIRE_SPAWN_SAME_GROUP = 1,
+    /// A session of its own (setsid: no controlling terminal, so Ctrl-C and hang-up never reach
+    /// it) and no death signal: it outlives us on purpose (`up --detach`'s background `up`).
+    ASPIRE_SPAWN_DETACHED = 2,
+} aspire_spawn_mode;
+
+/// Everything `aspire_process_spawn_with` needs; pointers are only read during the call.
+typedef struct {
+    const char *_Nonnull file;
+    char *_Nullable const *_Nonnull argv;
+    char *_Nullable const *_Nonnull envp;
+    /// The child's working directory, or NULL for ours.
+    const char *_Nullable workdir;
+    /// Descriptors for the child's stdin, stdout and stderr; a negative one means /dev/null.
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    /// The user and group to switch to, or -1 to keep ours.
+    int64_t uid;
+    int64_t gid;
+    /// An `aspire_spawn_mode`.
+    int mode;
+} aspire_spawn_options;
+
+/// `aspire_process_spawn` with every option: stdin, and how the child is tied to us (`mode`).
+/// In `ASPIRE_SPAWN_DETACHED` the child calls setsid() (step `ASPIRE_SPAWN_STEP_SETPGID` when it
+/// fails) and arms no death signal, so it may be started from any thread.
+///
+/// - Returns: 0 on success, -1 on failure (see `result->step` and `result->error`).
+int aspire_process_spawn_with(const aspire_spawn_options *_Nonnull options, aspire_spawn_result *_Nonnull result);
+
 /// A pidfd for `pid` (close-on-exec), or `-errno` (e.g. -ENOSYS on kernels before 5.3).
 int aspire_pidfd_open(pid_t pid);
 
