@@ -110,7 +110,7 @@ extension ProcessTests.Orphans {
         arguments: [SIGTERM, SIGINT])
     func signalSweepsGrandchildren(signal: Int32) async throws {
         let sandbox = try Sandbox()
-        await #expect(processExitsWith: .success) { [directory = sandbox.directory as String, signal] in
+        await #expect(processExitsWith: .success) { [directory = sandbox.directory as String, number = signal as Int32] in
             let supervisor = grandchildSupervisor(directory)
             // Wired as the CLI does: every SIGINT/SIGTERM asks for a graceful shutdown.
             let ended = await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group -> Bool in
@@ -125,7 +125,7 @@ extension ProcessTests.Orphans {
                 // The first signal could come before the listener is installed: send it again
                 // only when no shutdown started (a second one would skip the grace period).
                 while !(await supervisor.shutdown.isFulfilled) {
-                    kill(getpid(), signal)
+                    kill(getpid(), number)
                     _ = await eventually(timeout: .seconds(2)) { await supervisor.shutdown.isFulfilled }
                 }
                 defer { group.cancelAll() }
