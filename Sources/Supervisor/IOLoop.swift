@@ -46,11 +46,15 @@ final class IOLoop: Sendable {
     private let state = Locked(State())
     private let finished = OneShot<Void>()
     private let spawners: SpawnerThreads
+    /// Added to every child's environment (the run's cookie, see `Sentinel`).
+    private let spawnEnvironment: [String: String]
 
     /// Creates the epoll set and starts the thread.
     ///
+    /// - Parameter spawnEnvironment: variables added to every spawned child's environment.
     /// - Throws: `SystemCallError` when the kernel refuses epoll or eventfd.
-    init() throws {
+    init(spawnEnvironment: [String: String] = [:]) throws {
+        self.spawnEnvironment = spawnEnvironment
         epollFD = try Syscalls.epollCreate()
         do {
             wakeFD = try Syscalls.eventFDCreate()
@@ -229,6 +233,7 @@ extension IOLoop {
     ///   directory, …); `SystemCallError` when pipes could not be made; `CancellationError` when
     ///   the loop is stopping.
     func spawn(_ request: SpawnRequest) async throws -> SpawnedProcess {
+        let environment = request.environment.merging(spawnEnvironment) { _, added in added }
         let result: Result<SpawnedProcess, any Error> = try await spawners.perform {
             var outPipe: (read: Int32, write: Int32)?
             var errPipe: (read: Int32, write: Int32)?
@@ -243,7 +248,7 @@ extension IOLoop {
             }
             let spawned = Syscalls.spawn(
                 executable: request.executable, arguments: request.arguments,
-                environment: request.environment, workingDirectory: request.workingDirectory,
+                environment: environment, workingDirectory: request.workingDirectory,
                 stdoutFD: outPipe?.write ?? -1, stderrFD: errPipe?.write ?? -1, user: request.user)
             if let outPipe { Syscalls.close(outPipe.write) }
             if let errPipe { Syscalls.close(errPipe.write) }

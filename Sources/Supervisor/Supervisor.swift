@@ -96,10 +96,13 @@ package actor Supervisor {
         }
 
         let logFiles = try openLogFiles(for: selected)
+        // Outlives us by a sweep: whatever carries its cookie dies with the run, even on kill -9.
+        let sentinel = options.adoptOrphans ? Sentinel() : nil
         let loop: IOLoop
         do {
-            loop = try IOLoop()
+            loop = try IOLoop(spawnEnvironment: sentinel?.environment ?? [:])
         } catch {
+            await sentinel?.stop()
             throw SupervisorError.setup("cannot start the I/O thread: \(error)")
         }
         for (index, spec) in selected.enumerated() {
@@ -148,6 +151,7 @@ package actor Supervisor {
         }
 
         await loop.stop()
+        await sentinel?.stop()
         await flushConsole()
         return outcome()
     }

@@ -87,3 +87,16 @@ extension Syscalls {
         aspire_kill(pid, signal) == 0
     }
 }
+
+extension Syscalls {
+    /// Forks the sentinel (see `aspire_sentinel_start`) that SIGKILLs every process whose
+    /// environment holds `marker` once the returned descriptor is closed or this process dies.
+    ///
+    /// - Returns: the sentinel's pid and the pipe's write end.
+    static func startSentinel(marker: String) throws(SystemCallError) -> (pid: Int32, fd: Int32) {
+        var pid: pid_t = 0
+        let fd = aspire_sentinel_start(marker, &pid)
+        guard fd >= 0 else { throw SystemCallError(call: "fork (sentinel)", errno: -fd) }
+        return (pid, fd)
+    }
+}

@@ -86,6 +86,92 @@ extension ProcessTests {
     }
 }
 
+/// Every way a run of `up` can end, against a child that leaves two grandchildren behind: a
+/// daemon (double fork + `setsid`, ignoring SIGTERM) and a plain background job. Each test runs
+/// the supervisor in an exit test (a process of its own: the subreaper setting is process-wide,
+/// and `kill -9` must hit the supervisor's process, not the test runner).
+extension ProcessTests.Orphans {
+    @Test("kill -9 of up leaves neither a setsid'd daemon nor a plain grandchild behind")
+    func killNineSweepsGrandchildren() async throws {
+        let sandbox = try Sandbox()
+        await #expect(processExitsWith: .signal(SIGKILL)) { [directory = sandbox.directory as String] in
+            let supervisor = grandchildSupervisor(directory)
+            async let outcome = supervisor.run()
+            _ = await eventually(timeout: .seconds(10)) { grandchildPIDs(directory).count == 2 }
+            kill(getpid(), SIGKILL)
+            _ = try? await outcome
+        }
+        let pids = grandchildPIDs(sandbox.directory)
+        #expect(pids.count == 2)
+        #expect(await eventually(timeout: .seconds(5)) { pids.allSatisfy { !isAlive($0) } }, "\(pids)")
+    }
+
+    @Test("SIGTERM or Ctrl-C to up leaves neither a setsid'd daemon nor a plain grandchild behind",
+        arguments: [SIGTERM, SIGINT])
+    func signalSweepsGrandchildren(signal: Int32) async throws {
+        let sandbox = try Sandbox()
+        await #expect(processExitsWith: .success) { [directory = sandbox.directory as String, number = signal as Int32] in
+            let supervisor = grandchildSupervisor(directory)
+            // Wired as the CLI does: every SIGINT/SIGTERM asks for a graceful shutdown.
+            let ended = await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group -> Bool in
+                group.addTask { try await supervisor.run() }
+                group.addTask {
+                    for await _ in UnixSignals(.interrupt, .terminate) { await supervisor.requestShutdown() }
+                    return nil
+                }
+                guard await eventually(timeout: .seconds(10), { grandchildPIDs(directory).count == 2 }) else {
+                    exit(10)
+                }
+                // The first signal could come before the listener is installed: send it again
+                // only when no shutdown started (a second one would skip the grace period).
+                while !(await supervisor.shutdown.isFulfilled) {
+                    kill(getpid(), number)
+                    _ = await eventually(timeout: .seconds(2)) { await supervisor.shutdown.isFulfilled }
+                }
+                defer { group.cancelAll() }
+                while let value = try? await group.next() {
+                    if value != nil { return true }
+                }
+                return false
+            }
+            guard ended else { exit(11) }
+            guard grandchildPIDs(directory).allSatisfy({ !isAlive($0) }) else { exit(12) }
+            exit(0)
+        }
+        let pids = grandchildPIDs(sandbox.directory)
+        #expect(pids.count == 2)
+        #expect(pids.allSatisfy { !isAlive($0) }, "\(pids)")
+    }
+}
+
+/// A supervisor (subreaper and sentinel on, as in `up`) whose one child starts a daemon
+/// (`daemon.pid`: double fork, `setsid`, SIGTERM ignored) and a plain background job
+/// (`plain.pid`), then sleeps.
+func grandchildSupervisor(_ directory: String) -> Supervisor {
+    let script =
+        "(setsid sh -c 'trap \"\" TERM; echo $$ > \(directory)/daemon.pid; exec sleep 1000' &); "
+        + "sleep 1000 & echo $! > \(directory)/plain.pid; exec sleep 1000"
+    let plan = LaunchPlan(
+        appName: "orphans", stateDirectory: directory + "/state",
+        services: [
+            ServiceSpec(
+                name: "parent", replicas: [ReplicaSpec(environment: ["PATH": "/usr/bin:/bin"])],
+                executable: "/bin/sh", arguments: ["-c", script], workingDirectory: "/tmp")
+        ], gracePeriod: .milliseconds(300))
+    return Supervisor(
+        plan: plan, options: SupervisorOptions(console: InMemoryConsoleSink(), adoptOrphans: true),
+        logger: Logger(label: "orphans") { _ in SwiftLogNoOpLogHandler() })
+}
+
+/// The pids `grandchildSupervisor`'s child recorded so far.
+func grandchildPIDs(_ directory: String) -> [Int32] {
+    ["daemon.pid", "plain.pid"].compactMap { name in
+        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+}
+
 /// The parent pid of `pid`, from /proc.
 func parentPID(of pid: Int32) -> Int32? {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

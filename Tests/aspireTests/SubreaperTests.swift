@@ -37,6 +37,43 @@ import Testing
         #expect(log.contains("left behind by resources (pid \(pid))"), "\(log)")
     }
 
+    @Test("kill -9 of up takes its setsid'd daemon and plain grandchild along (the sentinel)")
+    func daemonGoneAfterKillNine() throws {
+        let path = try CLI.writeManifest(
+            """
+            name: daemons
+            resources:
+              launcher:
+                type: executable
+                command: sh
+                args: ["-c", "(setsid sh -c 'trap \\"\\" TERM; echo $$$$ > daemon.pid; exec sleep 1000' &); sleep 1000 & echo $$! > plain.pid; exec sleep 300"]
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        defer { _ = try? CLI.run(["down", "-f", path]) }
+        let up = try CLI.run(["up", "-d", "-f", path, "--no-dashboard"])
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        var pids: [Int32] = []
+        #expect(
+            UpTests.eventually {
+                pids = ["daemon.pid", "plain.pid"].compactMap { name in
+                    (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8))
+                        .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                }
+                return pids.count == 2
+            })
+        try #require(pids.count == 2)
+        let supervisor = try #require(
+            (try? String(contentsOfFile: directory + "/.aspire/run.lock", encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        // The cookie is a spawn-time internal: the daemon has it, `aspire env` does not show it.
+        let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pids[0])/environ"))) ?? Data()
+        #expect(String(decoding: environ, as: UTF8.self).contains("ASPIRE_RUN_COOKIE="))
+        let env = try CLI.run(["env", "-f", path])
+        #expect(!env.stdout.contains("ASPIRE_RUN_COOKIE"), "\(env.stdout)")
+        #expect(kill(supervisor, SIGKILL) == 0)
+        #expect(UpTests.eventually(timeout: 5) { pids.allSatisfy { !UpTests.alive($0) } }, "survivors among \(pids)")
+    }
+
     static func parent(of pid: Int32) -> Int32? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
