@@ -169,6 +169,24 @@ import Testing
         #expect(try await blocking { try client.status() }.app == "stub")
     }
 
+    @Test("200 connections open at once all get their answer")
+    func concurrentClients() async throws {
+        let server = try Running()
+        defer { Task { await server.stop() } }
+        #expect(await server.ready())
+        let answered = try await blocking {
+            var connections: [Int32] = []
+            defer { for fd in connections { close(fd) } }
+            for _ in 0..<200 {
+                let fd = try UnixSocket.connect(path: server.socket, timeout: .seconds(10))
+                connections.append(fd)
+                Self.send(fd, "GET /v1/status HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            }
+            return connections.filter { Self.readAll($0).contains("\"stub\"") }.count
+        }
+        #expect(answered == 200)
+    }
+
     @Test("a socket path longer than sun_path is served through /proc/self/fd")
     func longPath() async throws {
         let server = try Running(folderName: "/" + String(repeating: "d", count: 60) + "/" + String(repeating: "e", count: 60))
@@ -186,6 +204,11 @@ import Testing
         let fd = try UnixSocket.connect(path: socket, timeout: .seconds(5))
         defer { close(fd) }
         _ = send(fd, text)
+        return readAll(fd)
+    }
+
+    /// Reads until the server closes the connection (or an error, or the receive timeout).
+    static func readAll(_ fd: Int32) -> String {
         var answer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
