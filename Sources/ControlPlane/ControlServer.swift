@@ -72,7 +72,7 @@ package final class ControlServer: Sendable {
             configuration: ApplicationConfiguration(address: .unixDomainSocket(path: address.path), serverName: nil),
             // Before the first connection is served: the folder is 0700 already, the socket
             // becomes 0600 (bind made it 0777 minus the umask).
-            onServerRunning: { _ in chmod(socketPath, 0o600) },
+            onServerRunning: { _ in _ = chmod(socketPath, 0o600) },
             logger: Logger(label: "aspire.control", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         do {
@@ -101,7 +101,7 @@ struct ControlResponder: HTTPResponder {
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: ControlRequest.maximumBodyBytes)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
+            } catch is NIOTooManyBytesError {
                 return ControlRouter.error(413, "request too large", code: "tooLarge").hummingbird
             }
             let control = ControlRequest(
@@ -115,12 +115,10 @@ struct ControlResponder: HTTPResponder {
 extension ControlResponse {
     /// The same answer as a Hummingbird response (never cached: it is live state).
     var hummingbird: Response {
-        var fields = HTTPFields()
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            if let field = HTTPField.Name(name) { fields[field] = value }
-        }
-        fields[.cacheControl] = "no-store"
-        fields[.contentLength] = String(body.count)
+        // ControlRouter sets only these two.
+        var fields: HTTPFields = [.cacheControl: "no-store", .contentLength: String(body.count)]
+        if let type = headers["Content-Type"] { fields[.contentType] = type }
+        if let allow = headers["Allow"] { fields[.allow] = allow }
         return Response(
             status: HTTPResponse.Status(code: status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

@@ -1,5 +1,5 @@
 import Hummingbird
-package import Logging
+import Logging
 import NIOCore
 
 #if canImport(Glibc)

@@ -72,8 +72,8 @@ import Testing
         let shutdown = try await blocking { try client.shutdown() }
         #expect(shutdown.shuttingDown)
 
-        let refusal = await blocking { () -> ControlClientError? in
-            do {
+        let refusal = try await blocking { () -> ControlClientError? in
+            do throws(ControlClientError) {
                 _ = try client.perform(.restart, on: ["nope"])
                 return nil
             } catch {
@@ -163,7 +163,7 @@ import Testing
         }
         // The server closes the slow connection: reading it ends (EOF or reset), well before
         // its own 10 s receive timeout.
-        let ended = await blocking { Self.readUntilClosed(slow) }
+        let ended = try await blocking { Self.readUntilClosed(slow) }
         #expect(ended, "the slow connection was not closed")
         #expect(ContinuousClock.now - started < .seconds(8))
         #expect(try await blocking { try client.status() }.app == "stub")
@@ -252,12 +252,6 @@ import Testing
 func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}
-
-func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
 }
 
