@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: - YAML: libyaml behind a tiny C shim, then a safe Swift view.
@@ -56,7 +57,12 @@ let package = Package(
         // MARK: - Control plane: the running app's API on a Unix socket (ps, restart, stop, start).
         .target(
             name: "ControlPlane",
-            dependencies: ["AppStatus", "Supervisor", "AppState", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AppStatus", "Supervisor", "AppState", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -118,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: ["AppStatus", "Dashboard", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -127,7 +127,7 @@ package struct ControlClient: Sendable {
             let body =
                 (try? JSONDecoder().decode(ControlErrorBody.self, from: Data(payload)))
                 ?? ControlErrorBody(
-                    error: "the app answered \(status) \(HTTPResponse.reason(status))", code: "http\(status)")
+                    error: "the app answered \(status) \(ControlResponse.reason(status))", code: "http\(status)")
             throw ControlClientError(.refused(status: status, body: body))
         }
         return payload

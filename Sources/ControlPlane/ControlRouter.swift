@@ -12,7 +12,7 @@ package struct ControlRouter: Sendable {
     }
 
     /// The answer to one request.
-    package func respond(to request: HTTPRequest) async -> HTTPResponse {
+    package func respond(to request: ControlRequest) async -> ControlResponse {
         let segments = request.pathSegments
         guard segments.first == "v1" else {
             return Self.error(404, "no such endpoint: \(request.path)", code: "notFound")
@@ -61,7 +61,7 @@ package struct ControlRouter: Sendable {
         return .milliseconds(Int64(seconds * 1000))
     }
 
-    private func perform(_ action: ControlAction, on names: [String]) async -> HTTPResponse {
+    private func perform(_ action: ControlAction, on names: [String]) async -> ControlResponse {
         guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
             return Self.error(400, "name at least one resource", code: "badRequest")
         }
@@ -76,23 +76,23 @@ package struct ControlRouter: Sendable {
     // MARK: - Responses
 
     /// A JSON answer.
-    package static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
+    package static func json(_ status: Int, _ value: some Encodable) -> ControlResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else {
-            return HTTPResponse(
+            return ControlResponse(
                 status: 500, headers: ["Content-Type": "application/json"],
                 body: Array("{\"code\":\"internal\",\"error\":\"cannot encode the answer\"}\n".utf8))
         }
-        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(data) + [10])
+        return ControlResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(data) + [10])
     }
 
     /// An error answer with a `ControlErrorBody`.
-    package static func error(_ status: Int, _ message: String, code: String) -> HTTPResponse {
+    package static func error(_ status: Int, _ message: String, code: String) -> ControlResponse {
         json(status, ControlErrorBody(error: message, code: code))
     }
 
-    private static func methodNotAllowed(_ allowed: String) -> HTTPResponse {
+    private static func methodNotAllowed(_ allowed: String) -> ControlResponse {
         var response = error(405, "use \(allowed) here", code: "methodNotAllowed")
         response.headers["Allow"] = allowed
         return response

@@ -1,62 +1,84 @@
 import Foundation
+import Hummingbird
+import HummingbirdCore
 package import Logging
+import NIOCore
 import Supervisor
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The control API on a Unix socket: HTTP/1.1, JSON, one request per connection.
+/// The control API on a Unix socket: Hummingbird (HTTP/1.1, JSON) bound to `.aspire/control.sock`.
 ///
-/// `init` binds `.aspire/control.sock` (mode 0600, in the 0700 state folder) so a failure shows
-/// at once; `run()` serves until its task is cancelled, then removes the socket. One task waits
-/// for connections; each connection is a child task of it. A connection from another uid than
-/// ours (`SO_PEERCRED`) gets 403 and nothing else. Never listens on TCP.
+/// `init` checks that the socket can be bound, so a failure shows at once; `run()` binds it,
+/// makes it 0600 (in the 0700 state folder) before the first connection is served, and serves
+/// until its task is cancelled, then removes the socket. `PeerCredentialsMiddleware` answers 403
+/// to any uid but ours (`SO_PEERCRED`). Never listens on TCP.
 package final class ControlServer: Sendable {
     /// The socket's path.
     package let socketPath: String
-    private let listener: Int32
     private let router: ControlRouter
     private let logger: Logger
-    private let closed = Locked(false)
-    /// How long a client may take to send its request, and to read the answer.
+    /// How long a connection may stay without a complete request head (or idle between requests).
     private let ioTimeout: Duration
 
-    /// Binds the socket (replacing a stale one left by a killed `up`).
+    /// Checks that the socket can be bound (replacing a stale one left by a killed `up`).
     ///
     /// - Parameters:
     ///   - socketPath: where to listen, normally `StateFolder.controlSocketFile`.
     ///   - handler: what the requests do.
-    ///   - logger: for connection problems (at debug level; nothing is printed per request).
-    ///   - ioTimeout: how long a client may take to send a request or read its answer.
+    ///   - logger: for refused connections (at notice level; nothing is printed per request).
+    ///   - ioTimeout: how long a client may take to send a request head; a connection that has
+    ///     not sent a whole head by then (a slowloris) is closed.
     /// - Throws: `ControlSocketError` when the socket cannot be created.
     /// - Important: call it only while holding the app's run lock: it removes whatever is at
     ///   `socketPath`.
     package init(
         socketPath: String, handler: any ControlHandler, logger: Logger, ioTimeout: Duration = .seconds(5)
     ) throws(ControlSocketError) {
+        try UnixSocket.probeBind(path: socketPath)
         self.socketPath = socketPath
-        listener = try UnixSocket.listen(path: socketPath)
         router = ControlRouter(handler: handler)
         self.logger = logger
         self.ioTimeout = ioTimeout
     }
 
-    deinit {
-        close()
-    }
-
-    /// Serves until the calling task is cancelled; requests in flight are cancelled and awaited.
-    /// Removes the socket file before returning.
+    /// Serves until the calling task is cancelled; removes the socket file before returning.
     package func run() async {
-        defer { close() }
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                guard await SocketWaiter.ready(listener, .read) else { break }
-                while let connection = UnixSocket.accept(listener) {
-                    group.addTask { await self.serve(connection) }
-                }
-            }
+        // A path longer than sun_path is bound through /proc/self/fd/N/ of its folder (kept open
+        // while bound).
+        let address: UnixSocket.ShortAddress
+        do {
+            address = try UnixSocket.ShortAddress(path: socketPath)
+        } catch {
+            logger.error("control API: \(error.description)")
+            return
+        }
+        defer {
+            unlink(socketPath)
+            address.close()
+        }
+        let responder = ControlResponder(router: router, peerCheck: PeerCredentialsMiddleware(logger: logger))
+        let configuration = HTTP1Channel.Configuration(
+            idleTimeout: TimeAmount(ioTimeout),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: ControlRequest.maximumHeadBytes, maxHeaderListSize: ControlRequest.maximumHeadBytes,
+                maxHeaderFieldCount: 100))
+        let socketPath = self.socketPath
+        let application = Application(
+            responder: responder,
+            server: .http1(configuration: configuration),
+            configuration: ApplicationConfiguration(address: .unixDomainSocket(path: address.path), serverName: nil),
+            // Before the first connection is served: the folder is 0700 already, the socket
+            // becomes 0600 (bind made it 0777 minus the umask).
+            onServerRunning: { _ in _ = chmod(socketPath, 0o600) },
+            logger: Logger(label: "aspire.control", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        do {
+            try await application.run()
+        } catch {
+            if !Task.isCancelled { logger.error("control API stopped: \(error)") }
         }
     }
 
@@ -65,96 +87,40 @@ package final class ControlServer: Sendable {
         guard let peer else { return false }
         return peer.uid == ownUID
     }
+}
 
-    // MARK: - One connection
+/// Turns Hummingbird requests into `ControlRequest`s for `ControlRouter`, behind the peer check.
+struct ControlResponder: HTTPResponder {
+    typealias Context = ControlRequestContext
 
-    private func serve(_ fd: Int32) async {
-        defer { Glibc.close(fd) }
-        let peer = UnixSocket.peerCredentials(fd)
-        guard Self.isAllowed(peer: peer) else {
-            let who = peer.map { "uid \($0.uid), pid \($0.pid)" } ?? "unknown peer"
-            logger.notice("control API: refused a connection from \(who)")
-            let response = ControlRouter.error(
-                403, "forbidden: only uid \(geteuid()) may use this app's control API (this connection is \(who))",
-                code: "forbidden")
-            // Read (and drop) the request first: closing with it unread would reset the
-            // connection, and the client would see no answer at all instead of the 403.
-            _ = try? await readRequest(fd)
-            await send(response, to: fd)
-            return
-        }
-        let response: HTTPResponse
-        do {
-            guard let request = try await readRequest(fd) else { return }
-            response = await router.respond(to: request)
-        } catch let error as HTTPRequest.ParseError {
-            response =
-                switch error {
-                case .tooLarge: ControlRouter.error(413, "request too large", code: "tooLarge")
-                case .unsupportedVersion: ControlRouter.error(505, "use HTTP/1.1 or HTTP/1.0", code: "badRequest")
-                case .malformed(let why): ControlRouter.error(400, "malformed request: \(why)", code: "badRequest")
-                }
-        } catch {
-            logger.debug("control API: dropped a connection: \(error)")
-            return
-        }
-        await send(response, to: fd)
-    }
+    let router: ControlRouter
+    let peerCheck: PeerCredentialsMiddleware
 
-    private enum ReadFailure: Error {
-        case timedOut
-        case failed(Int32)
-    }
-
-    /// Reads one request; nil when the client closed the connection first.
-    private func readRequest(_ fd: Int32) async throws -> HTTPRequest? {
-        let deadline = ContinuousClock.now + ioTimeout
-        var buffer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            if let request = try HTTPRequest.parse(buffer) { return request }
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                buffer += chunk[0..<count]
-            } else if count == 0 {
-                return nil
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                guard try await SocketWaiter.wait(fd, for: .read, until: deadline) else { throw ReadFailure.timedOut }
-            } else if errno != EINTR {
-                throw ReadFailure.failed(errno)
+    func respond(to request: Request, context: Context) async throws -> Response {
+        try await peerCheck.handle(request, context: context) { request, _ in
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: ControlRequest.maximumBodyBytes)
+            } catch is NIOTooManyBytesError {
+                return ControlRouter.error(413, "request too large", code: "tooLarge").hummingbird
             }
+            let control = ControlRequest(
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                body: Array(buffer: body))
+            return await router.respond(to: control).hummingbird
         }
     }
+}
 
-    /// Writes the whole response (best effort: a client that went away is not an error).
-    private func send(_ response: HTTPResponse, to fd: Int32) async {
-        let deadline = ContinuousClock.now + ioTimeout
-        let bytes = response.serialized
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                Glibc.send(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if count > 0 {
-                offset += count
-            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                guard (try? await SocketWaiter.wait(fd, for: .write, until: deadline)) == true else { return }
-            } else if count < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
-    }
-
-    /// Closes the listener and removes the socket file, once.
-    private func close() {
-        let first = closed.withLock { closed in
-            defer { closed = true }
-            return !closed
-        }
-        guard first else { return }
-        Glibc.close(listener)
-        unlink(socketPath)
+extension ControlResponse {
+    /// The same answer as a Hummingbird response (never cached: it is live state).
+    var hummingbird: Response {
+        // ControlRouter sets only these two.
+        var fields: HTTPFields = [.cacheControl: "no-store", .contentLength: String(body.count)]
+        if let type = headers["Content-Type"] { fields[.contentType] = type }
+        if let allow = headers["Allow"] { fields[.allow] = allow }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -18,51 +18,48 @@ package struct ControlSocketError: Error, Sendable, Hashable, CustomStringConver
     package var description: String { "\(operation): \(String(cString: strerror(errno)))" }
 }
 
-/// Who is at the other end of a Unix socket (from `SO_PEERCRED`).
-package struct PeerCredentials: Sendable, Hashable {
-    package var pid: Int32
-    package var uid: UInt32
-    package var gid: UInt32
-
-    package init(pid: Int32, uid: UInt32, gid: UInt32) {
-        self.pid = pid
-        self.uid = uid
-        self.gid = gid
-    }
-}
-
-/// Plain `AF_UNIX` stream sockets: listen, accept, connect, peer credentials.
+/// Plain `AF_UNIX` stream sockets, for the blocking client (`ControlClient`) and the server's checks.
 package enum UnixSocket {
     /// `sockaddr_un.sun_path`'s size; longer paths go through `/proc/self/fd`.
-    private static let maximumPathBytes = 108
+    static let maximumPathBytes = 108
 
-    /// Binds a listening socket at `path` (replacing a stale one), mode 0600, non-blocking.
+    /// Binds a socket at `path` and removes it again: whether the server will be able to (the
+    /// folder exists and is ours), checked before `up` goes on, so a failure shows at once.
     ///
     /// - Important: replaces whatever is at `path`; call it only while holding the app's run lock.
     /// - Throws: `ControlSocketError` naming the failed call.
-    package static func listen(path: String) throws(ControlSocketError) -> Int32 {
+    package static func probeBind(path: String) throws(ControlSocketError) {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ControlSocketError("socket", errno: errno) }
+        defer { close(fd) }
         unlink(path)
-        let bound = withAddress(path) { bind(fd, $0, $1) }
-        guard bound == 0 else {
-            let error = errno
-            close(fd)
-            throw ControlSocketError("bind \(path)", errno: error)
+        guard withAddress(path, { bind(fd, $0, $1) }) == 0 else { throw ControlSocketError("bind \(path)", errno: errno) }
+        unlink(path)
+    }
+
+    /// A path to bind or connect to that fits `sun_path`: the path itself, or, for a longer one,
+    /// `/proc/self/fd/N/NAME` through its folder opened as N (open until `close()`).
+    package struct ShortAddress: Sendable {
+        package let path: String
+        private let folderFD: Int32
+
+        /// - Throws: `ControlSocketError` when a long path's folder cannot be opened.
+        package init(path: String) throws(ControlSocketError) {
+            guard path.utf8.count >= UnixSocket.maximumPathBytes else {
+                self.path = path
+                folderFD = -1
+                return
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard folderFD >= 0 else { throw ControlSocketError("open \(folder)", errno: errno) }
+            self.path = "/proc/self/fd/\(folderFD)/\((path as NSString).lastPathComponent)"
         }
-        guard chmod(path, 0o600) == 0 else {
-            let error = errno
-            close(fd)
-            unlink(path)
-            throw ControlSocketError("chmod \(path)", errno: error)
+
+        /// Closes the folder of a long path.
+        package func close() {
+            if folderFD >= 0 { Glibc.close(folderFD) }
         }
-        guard Glibc.listen(fd, 32) == 0, setNonBlocking(fd) else {
-            let error = errno
-            close(fd)
-            unlink(path)
-            throw ControlSocketError("listen \(path)", errno: error)
-        }
-        return fd
     }
 
     /// Connects to the socket at `path`, blocking, with `timeout` on every read and write.
@@ -84,31 +81,6 @@ package enum UnixSocket {
             throw ControlSocketError("connect \(path)", errno: error)
         }
         return fd
-    }
-
-    /// Accepts one pending connection of a non-blocking listener, itself non-blocking.
-    ///
-    /// - Returns: the connection, nil when none is pending (or on a transient error).
-    package static func accept(_ listener: Int32) -> Int32? {
-        let fd = Glibc.accept(listener, nil, nil)
-        guard fd >= 0 else { return nil }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        guard setNonBlocking(fd) else {
-            close(fd)
-            return nil
-        }
-        return fd
-    }
-
-    /// The uid, gid and pid of the process that connected (`SO_PEERCRED`), nil if unavailable.
-    package static func peerCredentials(_ fd: Int32) -> PeerCredentials? {
-        // struct ucred { pid_t pid; uid_t uid; gid_t gid; }: three 32-bit fields (Glibc does not
-        // import the struct without _GNU_SOURCE).
-        var fields = [UInt32](repeating: 0, count: 3)
-        var length = socklen_t(MemoryLayout<UInt32>.size * 3)
-        let status = fields.withUnsafeMutableBytes { getsockopt(fd, SOL_SOCKET, SO_PEERCRED, $0.baseAddress, &length) }
-        guard status == 0, length == socklen_t(MemoryLayout<UInt32>.size * 3) else { return nil }
-        return PeerCredentials(pid: Int32(bitPattern: fields[0]), uid: fields[1], gid: fields[2])
     }
 
     /// Calls `body` with a `sockaddr_un` for `path`; a path too long for `sun_path` is reached
@@ -139,10 +111,5 @@ package enum UnixSocket {
                 body($0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-    }
-
-    private static func setNonBlocking(_ fd: Int32) -> Bool {
-        let flags = fcntl(fd, F_GETFL)
-        return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0
     }
 }
