@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AppStatus", "ControlPlane", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

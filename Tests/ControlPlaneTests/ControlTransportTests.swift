@@ -1,3 +1,4 @@
+import AppStatus
 import ControlPlane
 import Dispatch
 import Foundation
