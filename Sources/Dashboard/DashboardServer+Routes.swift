@@ -8,7 +8,7 @@ extension DashboardServer {
     ///
     /// - Returns: A router for `Application(router:)`; the tests drive it with `app.test(.router)`.
     package func makeRouter() -> Router<DashboardContext> {
-        let router = Router(context: DashboardContext.self)
+        let router = Router(context: DashboardContext.self, options: .autoGenerateHeadEndpoints)
         // Middleware applies to the routes added after it, and to unknown paths: add it first.
         router.add(
             middleware: SessionMiddleware(

@@ -1,5 +1,6 @@
 package import Hummingbird
 package import Logging
+import HummingbirdCore
 import NIOCore
 
 /// The web dashboard of a running app: a Hummingbird application on 127.0.0.1 only, behind a

@@ -80,7 +80,7 @@ extension CampaignTests {
             try? FileManager.default.removeItem(atPath: app.directory)
         }
         let baseline = try #require(Campaign.memoryKB(app.pid, "VmHWM"))
-        FileManager.default.createFile(atPath: app.directory + "/go", contents: nil)
+        _ = FileManager.default.createFile(atPath: app.directory + "/go", contents: nil)
         let log = app.directory + "/.aspire/logs/big.log"
         #expect(UpTests.eventually(timeout: 60) {
             ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("after-the-line")

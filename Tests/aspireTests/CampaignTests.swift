@@ -55,7 +55,7 @@ import Testing
         }
         // ps must get its answer from the control API: without status.json there is no fallback
         // (it is rewritten only when a state changes, and nothing changes here).
-        try FileManager.default.removeItem(atPath: app.directory + "/.aspire/status.json")
+        try? FileManager.default.removeItem(atPath: app.directory + "/.aspire/status.json")
         let ps = try CLI.run(["ps", "-f", app.path, "--format", "json"])
         #expect(ps.status == 0, "\(ps.stderr)")
         #expect(ps.stdout.contains("\"name\" : \"api\""), "\(ps.stdout)")
