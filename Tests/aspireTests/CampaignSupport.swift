@@ -76,12 +76,14 @@ enum Campaign {
             }
         }
 
-        /// Reads until the server closes the connection or `timeout` passes; returns all received.
+        /// Reads until the server closes the connection (or `text` has arrived) or `timeout`
+        /// passes; returns all received.
         @discardableResult
-        func readToEnd(timeout: Double = 60) -> String {
+        func readToEnd(timeout: Double = 60, until text: String? = nil) -> String {
             let deadline = Date().addingTimeInterval(timeout)
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while Date() < deadline {
+                if let text, String(decoding: received, as: UTF8.self).contains(text) { break }
                 var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&descriptor, 1, 100) > 0 else { continue }
                 let count = recv(fd, &buffer, buffer.count, 0)

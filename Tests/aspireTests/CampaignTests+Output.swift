@@ -41,7 +41,7 @@ extension CampaignTests {
         #expect(after < 256 * 1_024, "VmRSS \(after) kB")
         let other = try Campaign.Connection(port: port)
         other.write(Campaign.request("GET", "/api/resources", headers: [cookie]))
-        let answer = other.readToEnd(timeout: 20)
+        let answer = other.readToEnd(timeout: 20, until: "chatty")
         #expect(Campaign.status(of: answer) == 200 && answer.contains("chatty"), "\(answer.prefix(300))")
         #expect(readers.count == 20)
     }
