@@ -24,8 +24,9 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     /// requests) before it is closed: a client that sends half a request and stalls is cut off.
     package let requestTimeout: Duration
     let logger: Logger
-    /// Wrong login tokens per client address (a token bucket; 429 when empty).
-    let limiter: LoginLimiter
+    /// Wrong login tokens per client address (a token bucket; 429 when empty). A `var` so that
+    /// tests can slow its refill and not depend on how fast a loaded machine runs them.
+    var limiter: LoginLimiter
 
     /// The default ``requestTimeout``; the control API allows the same.
     package static var defaultRequestTimeout: Duration { .seconds(5) }
