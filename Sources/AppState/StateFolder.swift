@@ -27,14 +27,16 @@ package struct StateFolder: Sendable, Hashable {
     /// the existing one is ours: `.aspire` and its folders `env`, `logs` and (when it exists)
     /// `data` must be real directories (not symbolic links) owned by this user. A mode other
     /// than 0700 is tightened to 0700 (0711, which aspire itself sets so that a native postgres
-    /// run as another user reaches its data, is kept).
+    /// run as another user reaches its data, is kept). Every entry of `logs` must be a regular
+    /// file of this user's.
     ///
-    /// - Throws: `StateError` `.notOurs` (a link, not a directory, another user's) or
-    ///   `.cannotCreate`; both exit with code 2.
+    /// - Throws: `StateError` `.notOurs` (a link, not a directory, another user's), `.notOurFile`
+    ///   (a log file that is a link, a FIFO, another user's) or `.cannotCreate`; all exit with code 2.
     package func create() throws(StateError) {
         for directory in [path, envDirectory, logsDirectory] {
             try Self.ensureOwnedDirectory(directory, create: true)
         }
+        try Self.ensureOwnedFiles(in: logsDirectory)
         try Self.ensureOwnedDirectory(dataDirectory, create: false)
         let ignore = file(".gitignore")
         if !FileManager.default.fileExists(atPath: ignore) {
@@ -76,6 +78,33 @@ package struct StateFolder: Sendable, Hashable {
             throw StateError(.notOurs(directory, reason: "changed while it was checked"))
         }
         guard fchmod(fd, 0o700) == 0 else { throw StateError(.cannotCreate(directory), errno: errno) }
+    }
+
+    /// Makes sure every entry of `directory` is a regular file of this user's. Log files are
+    /// appended to in place: a link among them would send a child's output elsewhere (the open
+    /// refuses it with `O_NOFOLLOW`, but as a failed start, not as this one line), and opening a
+    /// FIFO for writing would block `up`.
+    static func ensureOwnedFiles(in directory: String) throws(StateError) {
+        guard let folder = opendir(directory) else { return }  // the files' own opens say why
+        defer { closedir(folder) }
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            var info = stat()
+            guard fstatat(dirfd(folder), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            let file = (directory as NSString).appendingPathComponent(name)
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK: throw StateError(.notOurFile(file, reason: "is a symbolic link"))
+            default: throw StateError(.notOurFile(file, reason: "is not a regular file"))
+            }
+            guard info.st_uid == geteuid() else {
+                let reason = "belongs to uid \(info.st_uid), not to this user (uid \(geteuid()))"
+                throw StateError(.notOurFile(file, reason: reason))
+            }
+        }
     }
 
     /// Writes `contents` atomically with `mode` (0600 for anything secret): a temporary file
@@ -170,6 +199,8 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
         case noFreePort
         /// The state folder (or one of its folders) is not a directory of this user's.
         case notOurs(String, reason: String)
+        /// A file in the state folder that aspire appends to (a log) is not a regular file of this user's.
+        case notOurFile(String, reason: String)
     }
 
     package var code: Code
@@ -206,6 +237,8 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
         case .notOurs(let path, let reason):
             return
                 "refusing the state folder: \(path) \(reason); it must be a directory of this user's (remove or fix it)"
+        case .notOurFile(let path, let reason):
+            return "refusing the state folder: \(path) \(reason); it must be a regular file of this user's (remove it)"
         }
     }
 }

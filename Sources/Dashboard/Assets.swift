@@ -1,5 +1,19 @@
 /// The dashboard's static files, compiled into the binary: no CDN, no network.
 enum Assets {
+    /// One static file and its content type.
+    struct File: Sendable {
+        let body: String
+        let contentType: String
+    }
+
+    /// Everything under `/assets/`: exactly these paths are open without a session (they hold no
+    /// data); any other `/assets/…` path is an unknown path like any other (401 without a session).
+    static let byPath: [String: File] = [
+        "/assets/app.css": File(body: css, contentType: "text/css; charset=utf-8"),
+        "/assets/app.js": File(body: script, contentType: "text/javascript; charset=utf-8"),
+        "/assets/icon.svg": File(body: icon, contentType: "image/svg+xml"),
+    ]
+
     /// `/assets/icon.svg`.
     static let icon = """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4f46e5"/>\

@@ -8,15 +8,17 @@ extension DashboardServer {
     /// The dashboard's routes behind ``SessionMiddleware`` (docs/dashboard.md lists them).
     ///
     /// - Returns: A router for `Application(router:)`; the tests drive it with `app.test(.router)`.
-    package func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    package func makeRouter() -> Router<DashboardContext> {
+        let router = Router(context: DashboardContext.self, options: .autoGenerateHeadEndpoints)
         // Middleware applies to the routes added after it, and to unknown paths: add it first.
-        router.add(middleware: SessionMiddleware(cookieName: cookieName, session: session, token: token, title: title))
+        router.add(
+            middleware: SessionMiddleware(
+                cookieName: cookieName, session: session, token: token, title: title, limiter: limiter))
 
-        router.get("/login") { request, _ in self.login(request) }
-        router.get("/assets/app.css") { _, _ in Reply.body(Assets.css, contentType: "text/css; charset=utf-8") }
-        router.get("/assets/app.js") { _, _ in Reply.body(Assets.script, contentType: "text/javascript") }
-        router.get("/assets/icon.svg") { _, _ in Reply.body(Assets.icon, contentType: "image/svg+xml") }
+        router.get("/login") { request, context in self.login(request, client: context.clientKey) }
+        for (path, asset) in Assets.byPath {
+            router.get(RouterPath(path)) { _, _ in Reply.body(asset.body, contentType: asset.contentType) }
+        }
 
         // Pages.
         router.get("/") { _, _ in
@@ -57,9 +59,13 @@ extension DashboardServer {
     // MARK: - Login
 
     /// `GET /login?t=TOKEN[&next=/PATH]`: sets the session cookie and redirects to `/` (or to `next`,
-    /// when it is a path on this server).
-    func login(_ request: Request) -> Response {
+    /// when it is a path on this server). Wrong tokens count against `client`'s login limit.
+    func login(_ request: Request, client: String) -> Response {
+        if let seconds = limiter.retryAfter(client) {
+            return Reply.tooManyAttempts(seconds, html: Pages.tooManyAttempts(title: title, seconds: seconds))
+        }
         guard let given = request.uri.queryParameters["t"], Secrets.equal(given, token) else {
+            limiter.charge(client)
             return Reply.html(Pages.unauthorized(title: title, badToken: true), status: .unauthorized)
         }
         var response = Response.redirect(to: Self.localPath(request.uri.queryParameters["next"]) ?? "/", type: .normal)

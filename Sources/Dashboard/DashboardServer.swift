@@ -1,5 +1,7 @@
 package import Hummingbird
 package import Logging
+import HummingbirdCore
+import NIOCore
 
 /// The web dashboard of a running app: a Hummingbird application on 127.0.0.1 only, behind a
 /// login token like Aspire's.
@@ -18,7 +20,16 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     let session: String
     /// Shown in the page titles, e.g. the app's name.
     package let title: String
+    /// How long a connection may take to send a whole request (and may sit idle between
+    /// requests) before it is closed: a client that sends half a request and stalls is cut off.
+    package let requestTimeout: Duration
     let logger: Logger
+    /// Wrong login tokens per client address (a token bucket; 429 when empty). A `var` so that
+    /// tests can slow its refill and not depend on how fast a loaded machine runs them.
+    var limiter: LoginLimiter
+
+    /// The default ``requestTimeout``; the control API allows the same.
+    package static var defaultRequestTimeout: Duration { .seconds(5) }
 
     /// Creates a dashboard; nothing listens until ``run(onRunning:)``.
     ///
@@ -27,14 +38,20 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     ///   - port: The loopback port to bind; keep it stable across runs (0 picks a free one).
     ///   - token: The login token; nil makes a random 128-bit one (a new one each run, as Aspire does).
     ///   - title: Shown in page titles, typically the app's name.
+    ///   - requestTimeout: How long a request may take to arrive (tests shorten it).
     ///   - logger: Hummingbird's logger; nil logs nothing (the console belongs to `aspire up`).
-    package init(backend: Backend, port: Int, token: String? = nil, title: String = "aspire", logger: Logger? = nil) {
+    package init(
+        backend: Backend, port: Int, token: String? = nil, title: String = "aspire",
+        requestTimeout: Duration = defaultRequestTimeout, logger: Logger? = nil
+    ) {
         self.backend = backend
         self.port = port
         self.token = token ?? Secrets.randomHex(bytes: 16)
         self.session = Secrets.randomHex(bytes: 32)
         self.title = title
+        self.requestTimeout = requestTimeout
         self.logger = logger ?? Logger(label: "aspire.dashboard", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.limiter = LoginLimiter()
     }
 
     /// The URL `aspire up` prints: opening it logs the browser in.
@@ -56,9 +73,14 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     /// - Returns: An application to `run()`, or to drive in tests with `app.test(.router)`.
     package func makeApplication(
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> Application<RouterResponder<BasicRequestContext>> {
-        Application(
+    ) -> Application<RouterResponder<DashboardContext>> {
+        let (seconds, attoseconds) = requestTimeout.components
+        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return Application(
             router: makeRouter(),
+            // The idle timeout also bounds a request's arrival: it runs from the connection (or the
+            // last request part) until the request's end, and pauses while a response is written.
+            server: .http1(configuration: .init(idleTimeout: timeout)),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

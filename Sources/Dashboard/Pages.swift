@@ -216,6 +216,15 @@ enum Pages {
     }
 
     /// A 404 page.
+    /// The 429 page of `/login` while this address has made too many wrong attempts.
+    static func tooManyAttempts(title: String, seconds: Int) -> String {
+        let body = """
+            <h1>Too many login attempts</h1>
+            <p>This address sent too many wrong login tokens. Open the login URL again in \(seconds) s.</p>
+            """
+        return layout(title: title, page: "Log in", tab: nil, body: body)
+    }
+
     static func notFound(title: String, message: String) -> String {
         layout(title: title, page: "Not found", tab: nil, body: "<h1>Not found</h1>\n<p>\(HTML.escape(message))</p>")
     }

@@ -28,6 +28,18 @@ enum Reply {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// 429 with `Retry-After`: too many wrong login tokens from this client (``LoginLimiter``).
+    ///
+    /// - Parameters:
+    ///   - seconds: When the next attempt will be looked at.
+    ///   - html: The page to show a browser; nil answers JSON.
+    static func tooManyAttempts(_ seconds: Int, html: String?) -> Response {
+        let message = "too many wrong login tokens from this address; try again in \(seconds) s"
+        var response = html.map { Self.html($0, status: .tooManyRequests) } ?? error(.tooManyRequests, message)
+        response.headers[.retryAfter] = String(seconds)
+        return response
+    }
+
     /// `{"error": message}` with a status.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         body("{\"error\":\(JSON.string(message))}\n", contentType: "application/json; charset=utf-8", status: status)

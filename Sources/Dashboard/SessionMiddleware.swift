@@ -4,13 +4,17 @@ import Hummingbird
 /// Lets a request through only with the session cookie (or `Authorization: Bearer TOKEN`), checks
 /// state-changing requests for CSRF, and adds the security headers to every response.
 ///
-/// Open without a session: `/login` and `/assets/…` (which hold no data). Everything else,
-/// including unknown paths, answers 401: JSON under `/api/`, a small page elsewhere.
-struct SessionMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Open without a session: `/login` and the three files of ``Assets/byPath`` (which hold no
+/// data), to GET and HEAD. Everything else, including unknown paths under `/assets/`, answers
+/// 401: JSON under `/api/`, a small page elsewhere. Wrong Bearer tokens count against the
+/// client's login limit, as wrong login tokens do.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = DashboardContext
     let cookieName: String
     let session: String
     let token: String
     let title: String
+    let limiter: LoginLimiter
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -31,8 +35,15 @@ struct SessionMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        if path == "/login" || path.hasPrefix("/assets/") || hasBearerToken(request) {
+        if path == "/login" || Self.isOpenAsset(request) {
             return try await next(request, context)
+        }
+        if let bearer = bearerToken(request) {
+            if let seconds = limiter.retryAfter(context.clientKey) {
+                return Reply.tooManyAttempts(seconds, html: nil)
+            }
+            if Secrets.equal(bearer, token) { return try await next(request, context) }
+            limiter.charge(context.clientKey)
         }
         guard hasSession(request) else {
             if path.hasPrefix("/api/") {
@@ -53,9 +64,15 @@ struct SessionMiddleware<Context: RequestContext>: RouterMiddleware {
         return Secrets.equal(cookie.value, session)
     }
 
-    func hasBearerToken(_ request: Request) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        return Secrets.equal(header.dropFirst("Bearer ".count), token)
+    /// The token of an `Authorization: Bearer …` header, right or wrong.
+    func bearerToken(_ request: Request) -> Substring? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return header.dropFirst("Bearer ".count)
+    }
+
+    /// A GET or HEAD of one of the dashboard's files.
+    static func isOpenAsset(_ request: Request) -> Bool {
+        (request.method == .get || request.method == .head) && Assets.byPath[request.uri.path] != nil
     }
 
     /// Why a cookie-authenticated POST is refused, or nil when it may go on.
@@ -85,7 +102,7 @@ enum SecurityHeaders {
         "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
     ].joined(separator: "; ")
 
-    /// Adds the CSP, nosniff, no-referrer, DENY framing, and no-store (no-cache for assets).
+    /// Adds the CSP, nosniff, no-referrer, DENY framing, and no-store (no-cache for an asset).
     static func add(to response: inout Response, path: String) {
         response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -93,7 +110,7 @@ enum SecurityHeaders {
             if let name = HTTPField.Name(name) { response.headers[name] = value }
         }
         if response.headers[.cacheControl] == nil {
-            response.headers[.cacheControl] = path.hasPrefix("/assets/") ? "no-cache" : "no-store"
+            response.headers[.cacheControl] = Assets.byPath[path] != nil && response.status == .ok ? "no-cache" : "no-store"
         }
     }
 }

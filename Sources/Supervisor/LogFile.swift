@@ -66,7 +66,7 @@ final class LogFile: Sendable {
             }
             if state.fd < 0 {
                 // Not open (a rotation or an earlier reopen failed): try again on every batch.
-                let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+                let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
                 if fd < 0 { return drop(bytes, errno: errno, state: &state) }
                 state.fd = fd
                 state.size = Self.size(of: fd)
