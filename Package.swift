@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: - YAML: libyaml behind a tiny C shim, then a safe Swift view.
@@ -61,6 +62,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Telemetry: the OTLP types (generated, Sources/OTLP/README.md), zlib, the receiver and its store.
+        .target(
+            name: "OTLP", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["README.md"], swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(name: "CZlibShim", linkerSettings: [.linkedLibrary("z")]),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "OTLP", "CZlibShim",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
         .target(name: "Publishing", dependencies: ["AppModel", "AppState", "YAMLSource"], swiftSettings: swiftSettings),
 
@@ -71,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "YAMLSource",
+                "AppModel", "AppState", "AppHost", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Supervisor", "Telemetry", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,6 +116,12 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "OTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@ import ControlPlane
 import Foundation
 import Logging
 import Supervisor
+import Telemetry
 
 /// `aspire up`: run the app — resources in dependency order, injected environment, probes,
 /// restarts, prefixed logs — until Ctrl-C/SIGTERM, or until every resource has finished.
@@ -57,7 +58,9 @@ struct UpCommand: AsyncParsableCommand {
         }
         ContainerCleanup.removeLeftovers(of: app)  // containers a killed `up` of this app left behind
         defer { ContainerCleanup.removeLeftovers(of: app, announce: false) }  // and any that outlive this run's stop
-        let (bindings, problems, _) = try manifest.bindings(for: app, mode: .run)
+        let (prepared, problems, _) = try manifest.bindings(for: app, mode: .run)
+        var bindings = prepared
+        bindings.runID = SecretGenerator.generate(Parameter.Generate(length: 8, upper: false))  // service.instance.id
         var hostEnvironment = ProcessInfo.processInfo.environment
         hostEnvironment[Self.detachedChildVariable] = nil
         let planner = LaunchPlanner(manifest: app, bindings: bindings, folder: folder, hostEnvironment: hostEnvironment)
@@ -110,6 +113,7 @@ struct UpCommand: AsyncParsableCommand {
             : DashboardLauncher(
                 manifest: app, folder: folder, environments: environments, control: control,
                 requestedPort: dashboardPort)
+        let telemetry = TelemetryStore()
         let outcome = try await withThrowingTaskGroup(of: SupervisorOutcome?.self) { group in
             group.addTask { try await supervisor.run() }
             group.addTask {
@@ -119,6 +123,16 @@ struct UpCommand: AsyncParsableCommand {
             group.addTask {
                 await recorder.run()
                 return nil
+            }
+            if let endpoint = bindings.telemetry {  // OTLP/HTTP receiver (docs/telemetry.md)
+                group.addTask {
+                    do {
+                        try await TelemetryReceiver.start(port: endpoint.port, apiKey: endpoint.apiKey, store: telemetry)
+                    } catch {
+                        if !Task.isCancelled { Console.error("warning: no OTLP receiver on 127.0.0.1:\(endpoint.port): \(error)") }
+                    }
+                    return nil
+                }
             }
             if let dashboard {
                 group.addTask {
