@@ -1,4 +1,5 @@
 import Foundation
+import OTLP
 import SwiftProtobuf
 
 /// Which OTLP signal a request carries (`/v1/traces`, `/v1/logs`, `/v1/metrics`).

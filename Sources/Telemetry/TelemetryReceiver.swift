@@ -1,5 +1,6 @@
 package import Hummingbird
 import Foundation
+import HTTPTypes
 package import Logging
 
 /// The OTLP/HTTP receiver `aspire up` serves on 127.0.0.1: `POST /v1/traces`, `/v1/logs` and
@@ -16,6 +17,7 @@ package struct TelemetryReceiver: Sendable {
 
     /// The header OTLP exporters send the key in (`OTEL_EXPORTER_OTLP_HEADERS=x-otlp-api-key=…`).
     package static let apiKeyHeader = "x-otlp-api-key"
+    static let apiKeyField = HTTPField.Name(apiKeyHeader)
 
     /// - Parameters:
     ///   - port: The loopback port; kept stable across runs by the caller.
@@ -66,7 +68,7 @@ package struct TelemetryReceiver: Sendable {
         var request = request
         let contentType = request.headers[.contentType]
         let encoding = OTLPEncoding(contentType: contentType)
-        guard let key = request.headers[HTTPField.Name(Self.apiKeyHeader)!], Self.equal(key, apiKey) else {
+        guard let field = Self.apiKeyField, let key = request.headers[field], Self.equal(key, apiKey) else {
             return Self.response(OTLPIngest.error(401, "missing or wrong \(Self.apiKeyHeader) header", encoding: encoding))
         }
         guard let encoding else {
@@ -86,7 +88,7 @@ package struct TelemetryReceiver: Sendable {
         }
         let reply = await ingest.handle(
             signal: signal, encoding: encoding, contentEncoding: request.headers[.contentEncoding],
-            body: Array(buffer: body))
+            body: body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? [])
         return Self.response(reply)
     }
 
