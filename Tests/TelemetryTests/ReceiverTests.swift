@@ -88,7 +88,8 @@ import Testing
                 "OTEL_EXPORTER_OTLP_HEADERS": "x-otlp-api-key=\(Self.key)",
             ])
             let sent = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String])
-            let traceID = try #require(TraceID(hex: try #require(sent["trace_id"])))
+            let traceHexID = try #require(sent["trace_id"])
+            let traceID = try #require(TraceID(hex: traceHexID))
 
             // Everything was acknowledged before the script exited; no waiting needed, but be lenient under load.
             #expect(await eventually { await store.spans(of: traceID)?.count == 4 })

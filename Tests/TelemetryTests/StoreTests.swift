@@ -1,5 +1,6 @@
 import Foundation
 import OTLP
+import SwiftProtobuf
 import Telemetry
 import Testing
 
@@ -45,7 +46,8 @@ import Testing
         // A late span of an evicted trace starts it again, evicting the next oldest.
         _ = try await ingest.post(.traces, traceRequest("api", [span(trace: 0, span: 2)]))
         #expect(await ingest.store.sizes().traces == 10)
-        #expect(await ingest.store.traceSummary(try #require(TraceID(hex: traceHex(15)))) == nil)
+        let evicted = try #require(TraceID(hex: traceHex(15)))
+        #expect(await ingest.store.traceSummary(evicted) == nil)
     }
 
     @Test("a full trace rejects further spans as a partial success")
@@ -138,7 +140,8 @@ import Testing
         let ingest = ingest(limits)
         let many = (0..<10).map { attribute("k\($0)", "v\($0)") }
         _ = try await ingest.post(.traces, traceRequest("api", [span(trace: 1, span: 1, attributes: many)]))
-        let spans = try #require(await ingest.store.spans(of: try #require(TraceID(hex: traceHex(1)))))
+        let id = try #require(TraceID(hex: traceHex(1)))
+        let spans = try #require(await ingest.store.spans(of: id))
         #expect(spans.first?.attributes.map(\.key) == ["k0", "k1", "k2", "k3"])
         #expect(spans.first?.droppedCount == 6)
     }
