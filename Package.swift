@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: - YAML: libyaml behind a tiny C shim, then a safe Swift view.
@@ -73,6 +75,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Telemetry: the OTLP types (generated, Sources/OTLP/README.md), zlib, the receiver and its store.
+        .target(
+            name: "OTLP", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["README.md"], swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(name: "CZlibShim", linkerSettings: [.linkedLibrary("z")]),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "OTLP", "CZlibShim",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
         .target(name: "Publishing", dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"], swiftSettings: swiftSettings),
 
@@ -84,7 +103,7 @@ let package = Package(
         .target(
             name: "AppRunner",
             dependencies: [
-                "AppModel", "AppState", "AppStatus", "AppHost", "ControlPlane", "Dashboard", "Supervisor",
+                "AppModel", "AppState", "AppStatus", "AppHost", "ControlPlane", "Dashboard", "Supervisor", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -95,7 +114,7 @@ let package = Package(
             name: "aspire",
             dependencies: [
                 "AppModel", "AppState", "AppStatus", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Quoting",
-                "Supervisor", "YAMLSource",
+                "Supervisor", "Telemetry", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,6 +148,12 @@ let package = Package(
         .testTarget(
             name: "ControlPlaneTests",
             dependencies: ["AppStatus", "ControlPlane", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "OTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

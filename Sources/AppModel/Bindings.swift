@@ -16,6 +16,10 @@ package struct Bindings: Sendable, Hashable {
     package var hostEnvironment: [String: String] = [:]
     /// Variables read from each resource's `envFile`, in file order.
     package var envFiles: [String: [(String, String)]] = [:]
+    /// The OTLP receiver children export to; nil = none (only the service name and instance id are injected).
+    package var telemetry: TelemetryEndpoint?
+    /// Makes `service.instance.id` unique per run (`up` sets a fresh one); nil = the resource's name.
+    package var runID: String?
 
     package init() {}
 
@@ -27,6 +31,17 @@ package struct Bindings: Sendable, Hashable {
     package func hash(into hasher: inout Hasher) {
         hasher.combine(hostPorts)
         hasher.combine(parameters)
+    }
+}
+
+/// Where `up`'s OTLP/HTTP receiver listens (on loopback), and the key each request must carry.
+package struct TelemetryEndpoint: Sendable, Hashable {
+    package var port: Int
+    package var apiKey: String
+
+    package init(port: Int, apiKey: String) {
+        self.port = port
+        self.apiKey = apiKey
     }
 }
 

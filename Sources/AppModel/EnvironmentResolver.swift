@@ -40,10 +40,8 @@ package struct EnvironmentResolver: Sendable {
             guard let variable = endpoint.env else { continue }
             env.set(variable, String(try listenPort(of: EndpointID(name, endpoint.name), replica: replica)))
         }
-        if resource.isRunnable {
-            env.set("OTEL_SERVICE_NAME", name)
-            let instance = resource.run.replicas > 1 ? "\(name)-\(replica)" : name
-            env.set("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=\(instance)")
+        if resource.isRunnable, resource.run.otel {
+            openTelemetry(of: resource, replica: replica, into: &env)
         }
         for (key, value) in bindings.envFiles[name] ?? [] {
             env.set(key, value)

@@ -87,6 +87,7 @@ extension ManifestDecoder {
         if let node = fields["stopSignal"] {
             run.stopSignal = decodeStopSignal(node)
         }
+        run.otel = reader.bool(fields["otel"], "otel") ?? true
         return run
     }
 

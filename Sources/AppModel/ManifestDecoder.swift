@@ -9,11 +9,11 @@ package struct ManifestDecoder {
         + WellKnownType.all.map(\.name)
     static let runnableKeys = [
         "type", "env", "args", "references", "waitFor", "waitForCompletion", "endpoints", "external",
-        "healthCheck", "restart", "replicas", "workingDir", "envFile", "stopSignal",
+        "healthCheck", "restart", "replicas", "workingDir", "envFile", "stopSignal", "otel",
     ]
     static let wellKnownKeys = [
         "type", "runtime", "image", "tag", "password", "port", "env", "args", "waitFor", "waitForCompletion",
-        "restart", "external", "healthCheck", "stopSignal",
+        "restart", "external", "healthCheck", "stopSignal", "otel",
     ]
 
     // Each type's allowed keys, built once (not concatenated per resource).

@@ -28,6 +28,8 @@ package struct RunOptions: Sendable, Hashable {
     package var envFileLocation: SourceLocation?
     /// `stopSignal:`: sent first when the resource is stopped; nil = SIGTERM.
     package var stopSignal: StopSignal?
+    /// `otel: false`: inject none of the OpenTelemetry variables (docs/telemetry.md).
+    package var otel: Bool = true
 
     package init() {}
 }

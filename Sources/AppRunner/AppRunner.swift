@@ -5,6 +5,7 @@ import ControlPlane
 import Foundation
 import Logging
 package import Supervisor
+import Telemetry
 
 /// `aspire up` as a library call: runs a validated manifest's resources under a supervisor, with
 /// the control API on `.aspire/control.sock`, the dashboard and `.aspire/status.json`, until they
@@ -99,13 +100,14 @@ package enum AppRunner {
         ContainerCleanup.removeLeftovers(of: app)  // containers a killed `up` of this app left behind
         defer { ContainerCleanup.removeLeftovers(of: app, announce: false) }  // and any that outlive this run's stop
         let store = BindingsStore(folder: folder, manifest: app, environment: options.hostEnvironment)
-        let bindings: Bindings
+        var bindings: Bindings
         let problems: [BindingsStore.Problem]
         do {
             (bindings, problems) = try store.prepare(mode: .run)
         } catch {
             throw .state(error)
         }
+        bindings.runID = SecretGenerator.generate(Parameter.Generate(length: 8, upper: false))  // service.instance.id
         let planner = LaunchPlanner(manifest: app, bindings: bindings, folder: folder, hostEnvironment: options.hostEnvironment)
         var (plan, planProblems) = planner.plan()
         plan.gracePeriod = Clamped.duration(seconds: options.gracePeriod)
@@ -151,6 +153,8 @@ package enum AppRunner {
                 manifest: app, folder: folder, environments: environments, control: control,
                 requestedPort: options.dashboardPort, output: output)
             : nil
+        let telemetry = TelemetryStore()
+        let otlp = bindings.telemetry
         let stopOnSignals = options.stopOnSignals
         let stopWhen = options.stopWhen
         let result: Result<SupervisorOutcome?, any Error>
@@ -164,6 +168,16 @@ package enum AppRunner {
                 group.addTask {
                     await recorder.run()
                     return nil
+                }
+                if let otlp {  // the OTLP/HTTP receiver (docs/telemetry.md)
+                    group.addTask {
+                        do {
+                            try await TelemetryReceiver.start(port: otlp.port, apiKey: otlp.apiKey, store: telemetry)
+                        } catch {
+                            if !Task.isCancelled { output.error("warning: no OTLP receiver on 127.0.0.1:\(otlp.port): \(error)") }
+                        }
+                        return nil
+                    }
                 }
                 if let dashboard {
                     group.addTask {

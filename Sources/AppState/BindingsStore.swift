@@ -31,7 +31,12 @@ package struct BindingsStore: Sendable {
     private struct Secrets: Codable {
         var parameters: [String: String] = [:]
         var passwords: [String: String] = [:]
+        /// The key children send to `up`'s OTLP receiver (docs/telemetry.md).
+        var otlpApiKey: String?
     }
+
+    /// The OTLP receiver's port in `ports.json`; no endpoint has this key (`@` is in no resource name).
+    package static let otlpPortKey = "@otlp.http"
 
     /// Builds the bindings, creating and saving whatever is new.
     /// - Returns: The bindings, plus one message per problem that makes a resource unresolvable
@@ -79,6 +84,13 @@ package struct BindingsStore: Sendable {
                     problems.append(Problem(resource: resource.name, message: failure.message + written))
                 }
             }
+        }
+        if let port = bindings.telemetry?.port {
+            if secrets.otlpApiKey == nil {
+                secrets.otlpApiKey = SecretGenerator.generate(Parameter.Generate(length: 32))
+                secretsChanged = true
+            }
+            bindings.telemetry = TelemetryEndpoint(port: port, apiKey: secrets.otlpApiKey ?? "")
         }
         if secretsChanged {
             try folder.writeJSON(secrets, to: folder.secretsFile, mode: 0o600, durable: true)
@@ -136,6 +148,9 @@ package struct BindingsStore: Sendable {
                 }
             }
         }
+        let otlpPort = try pick(Self.otlpPortKey, external: false)
+        ports[Self.otlpPortKey] = otlpPort
+        bindings.telemetry = TelemetryEndpoint(port: otlpPort, apiKey: "")
         if ports != recorded.filter({ ports[$0.key] != nil }) || ports.count != recorded.count {
             try folder.writeJSON(ports, to: folder.portsFile, mode: 0o644, durable: true)
         }

@@ -15,7 +15,6 @@ struct DeploymentEnvironment {
     /// The DNS name other services use for a runnable resource.
     let serviceName: (String) -> String
 
-    private static let ownVariables: Set<String> = ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"]
 
     /// The environment of `resource`, in `up`'s order: references, its port variables, OTEL
     /// variables, its own `env:` (an `envFile` is left to the target).
@@ -34,14 +33,17 @@ struct DeploymentEnvironment {
             run.references = [reference]
             single.resources[index].run = run
             let injected = try resolver(single, host: host(of: target.name)).environment(of: resource.name)
-            for (name, value) in injected where !Self.ownVariables.contains(name) { env.set(name, value) }
+            // The OTEL_* variables are the resource's own (below); `up`'s receiver is not deployed.
+            for (name, value) in injected where !name.hasPrefix("OTEL_") { env.set(name, value) }
         }
         for endpoint in resource.run.endpoints {
             guard let variable = endpoint.env, let port = ports[resource.name, endpoint.name] else { continue }
             env.set(variable, String(port))
         }
-        env.set("OTEL_SERVICE_NAME", resource.name)
-        env.set("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=\(resource.name)")
+        if resource.run.otel {
+            env.set("OTEL_SERVICE_NAME", resource.name)
+            env.set("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=\(resource.name)")
+        }
         for entry in resource.run.env {
             env.set(entry.name, try value(entry.value))
         }

@@ -133,7 +133,13 @@ import Testing
         let attributes = try FileManager.default.attributesOfItem(atPath: envFile)
         #expect(attributes[.posixPermissions] as? Int == 0o600)
         let printed = try CLI.run(["env", "two", "-f", path, "--show-secrets"])
-        #expect(try String(contentsOfFile: envFile, encoding: .utf8) == printed.stdout)
+        // Only the instance id differs: `up` makes it unique per run (docs/telemetry.md).
+        let written = try String(contentsOfFile: envFile, encoding: .utf8)
+        let withoutInstance = { (text: String) in
+            text.split(separator: "\n").filter { !$0.hasPrefix("OTEL_RESOURCE_ATTRIBUTES=") }
+        }
+        #expect(withoutInstance(written) == withoutInstance(printed.stdout))
+        #expect(written.contains("OTEL_RESOURCE_ATTRIBUTES=service.instance.id=two-"))
 
         let second = try CLI.run(["up", "-f", path])
         #expect(second.status == 1)

@@ -1,0 +1,16 @@
+import OTLP
+
+// Short names for the generated OTLP types (Sources/OTLP) used across this target.
+typealias TraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+typealias TraceResponse = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
+typealias LogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
+typealias LogsResponse = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse
+typealias MetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
+typealias MetricsResponse = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse
+typealias ProtoKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias ProtoAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
+typealias ProtoResource = Opentelemetry_Proto_Resource_V1_Resource
+typealias ProtoSpan = Opentelemetry_Proto_Trace_V1_Span
+typealias ProtoLogRecord = Opentelemetry_Proto_Logs_V1_LogRecord
+typealias ProtoMetric = Opentelemetry_Proto_Metrics_V1_Metric
+typealias ProtoNumberPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint

@@ -1,0 +1,111 @@
+package import Hummingbird
+import Foundation
+import HTTPTypes
+package import Logging
+
+/// The OTLP/HTTP receiver `aspire up` serves on 127.0.0.1: `POST /v1/traces`, `/v1/logs` and
+/// `/v1/metrics`, protobuf or JSON, optionally gzip-compressed (docs/telemetry.md).
+///
+/// Every request must carry the app's key in `x-otlp-api-key`; without it the answer is 401
+/// before the body is read. Run it as a child task: cancelling the task stops it.
+package struct TelemetryReceiver: Sendable {
+    /// The port asked for (0 lets the system pick; `run(onRunning:)` reports the real one).
+    package let port: Int
+    package let apiKey: String
+    package let ingest: OTLPIngest
+    let logger: Logger
+
+    /// The header OTLP exporters send the key in (`OTEL_EXPORTER_OTLP_HEADERS=x-otlp-api-key=…`).
+    package static let apiKeyHeader = "x-otlp-api-key"
+    static let apiKeyField = HTTPField.Name(apiKeyHeader)
+
+    /// - Parameters:
+    ///   - port: The loopback port; kept stable across runs by the caller.
+    ///   - apiKey: The secret every request must present.
+    ///   - store: Where accepted telemetry goes.
+    ///   - maxBodyBytes: Larger bodies get 413 (20 MiB by default).
+    ///   - logger: Hummingbird's logger; nil logs nothing (the console belongs to `up`).
+    package init(
+        port: Int, apiKey: String, store: TelemetryStore, maxBodyBytes: Int = 20 * 1_024 * 1_024, logger: Logger? = nil
+    ) {
+        self.port = port
+        self.apiKey = apiKey
+        self.ingest = OTLPIngest(store: store, maxBodyBytes: maxBodyBytes)
+        self.logger = logger ?? Logger(label: "aspire.otlp", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// Serves OTLP/HTTP on 127.0.0.1:`port` into `store` until the calling task is cancelled.
+    ///
+    /// - Parameter onRunning: Called once the socket listens, with the bound port.
+    /// - Throws: When the port cannot be bound.
+    package static func start(
+        port: Int, apiKey: String, store: TelemetryStore, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await TelemetryReceiver(port: port, apiKey: apiKey, store: store).run(onRunning: onRunning)
+    }
+
+    /// Serves until the calling task is cancelled.
+    package func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let port = port
+        let app = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: nil),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+        try await app.run()
+    }
+
+    /// The routes; tests drive them in-process too.
+    package func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        for signal in OTLPSignal.allCases {
+            router.post("/v1/\(signal.rawValue)") { request, _ in await self.receive(signal, request) }
+        }
+        return router
+    }
+
+    private func receive(_ signal: OTLPSignal, _ request: Request) async -> Response {
+        var request = request
+        let contentType = request.headers[.contentType]
+        let encoding = OTLPEncoding(contentType: contentType)
+        guard let field = Self.apiKeyField, let key = request.headers[field], Self.equal(key, apiKey) else {
+            return Self.response(OTLPIngest.error(401, "missing or wrong \(Self.apiKeyHeader) header", encoding: encoding))
+        }
+        guard let encoding else {
+            let given = contentType ?? "none"
+            return Self.response(
+                OTLPIngest.error(415, "unsupported Content-Type '\(given)' (application/x-protobuf or application/json)", encoding: nil))
+        }
+        let limit = ingest.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            return Self.response(OTLPIngest.error(413, "the body is larger than \(limit) bytes", encoding: encoding))
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch {
+            return Self.response(OTLPIngest.error(413, "the body is larger than \(limit) bytes", encoding: encoding))
+        }
+        let reply = await ingest.handle(
+            signal: signal, encoding: encoding, contentEncoding: request.headers[.contentEncoding],
+            body: body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? [])
+        return Self.response(reply)
+    }
+
+    static func response(_ reply: OTLPReply) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: reply.status), headers: [.contentType: reply.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
+    /// Compares in time independent of where the strings differ.
+    static func equal(_ given: String, _ expected: String) -> Bool {
+        let a = Array(given.utf8)
+        let b = Array(expected.utf8)
+        var difference = a.count ^ b.count
+        for index in 0..<b.count {
+            difference |= Int((index < a.count ? a[index] : 0) ^ b[index])
+        }
+        return difference == 0
+    }
+}
