@@ -111,7 +111,7 @@ package struct ManifestLoader: Sendable {
         let start = (Int(bitPattern: base) + page - 1) / page * page
         let end = (Int(bitPattern: base) + buffer.count) / page * page
         guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(aligned, end - start, 23)  // MADV_POPULATE_WRITE
+        _ = madvise(aligned, end - start, MADV_POPULATE_WRITE)
         #endif
     }
 

@@ -36,9 +36,9 @@ enum SplitDecoder {
     /// The parts' resources in one array, with their names' hashes (for `Manifest`'s name index),
     /// or nil when a key of the split mapping repeats across parts (`YAMLSplit.repeatsKeys`). A
     /// job per part checks its keys, hashes its names and moves its resources to their place: the
-    /// move is a few megabytes of fresh memory, and on one thread its page faults and copying
-    /// were a tenth of a 20,000-resource load. Moved, not copied: copying a resource retains every
-    /// string and array in it. The parts keep placeholders.
+    /// move fills megabytes of fresh memory, whose page faults and copying are worth spreading
+    /// over the cores. Moved, not copied: copying a resource retains every string and array in
+    /// it. The parts keep placeholders.
     private static func join(
         _ parts: inout [Part], facts: [YAMLSplit.Facts], of split: YAMLSplit, runner: ConcurrentRunner
     ) -> (resources: [Resource], nameHashes: [Int])? {
