@@ -118,15 +118,15 @@ package struct ManifestLoader: Sendable {
     /// Loads manifest text already in memory.
     package func load(bytes: [UInt8], file: String, directory: String) -> Result {
         let defaultName = Self.defaultAppName(directory: directory)
-        var (manifest, diagnostics): (Manifest?, [Diagnostic])
+        let loaded: (manifest: Manifest?, diagnostics: [Diagnostic])
         if file.hasSuffix(".json") {
             // An aspire-manifest.json (JSON is YAML flow syntax, so the same shim parses it).
-            (manifest, diagnostics) = AspireManifestDecoder.decode(YAMLDocument(bytes: bytes, file: file), directory: directory, defaultName: defaultName)
-            if let manifest { diagnostics += Validator.validate(manifest) }
+            let (manifest, diagnostics) = AspireManifestDecoder.decode(YAMLDocument(bytes: bytes, file: file), directory: directory, defaultName: defaultName)
+            loaded = (manifest, diagnostics + (manifest.map { Validator.validate($0) } ?? []))
         } else {
-            (manifest, diagnostics) = decodeAndValidate(bytes, file, directory, defaultName, environment)
+            loaded = decodeAndValidate(bytes, file, directory, defaultName, environment)
         }
-        return Result(manifest: manifest, diagnostics: diagnostics.sortedByLocation, source: bytes)
+        return Result(manifest: loaded.manifest, diagnostics: loaded.diagnostics.sortedByLocation, source: bytes)
     }
 
     /// The folder's name, made into a valid app name.

@@ -1,6 +1,7 @@
 import AppModel
 import AppState
 import ParallelLoad
+import YAMLSource
 
 /// Loads manifest text on one thread (the plain path).
 func load(_ yaml: String, environment: [String: String] = [:]) -> ManifestLoader.Result {
