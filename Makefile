@@ -31,12 +31,9 @@ BENCH_FLAGS ?=
 SCRATCH ?= .build
 # Release builds link the Swift runtime and Foundation statically: `aspire` then runs on a machine
 # without a Swift toolchain, and starts in half the time (no symbol binding across a dozen shared
-# libraries: `aspire validate` of the starter 21 ms -> 11 ms). `install` strips it (127 -> 74 MB).
-# On Linux it is linked as a fixed-address (non-PIE) executable: a PIE must apply 107,000
-# relocations at every start, writing (and so copying) megabytes of Swift metadata pages; without
-# them `aspire --version` takes 6.3 ms instead of 8 ms. The price is no ASLR for the program's own
-# image (its heap, stack and libraries are still randomised); sanitizer and debug builds keep PIE.
-RELEASE := -c release --static-swift-stdlib $(if $(filter Linux,$(shell uname -s)),-Xlinker -no-pie)
+# libraries). `install` strips it. It stays a position-independent executable, so the program
+# that serves the dashboard keeps ASLR for its own image.
+RELEASE := -c release --static-swift-stdlib
 ASPIRE := $(SCRATCH)/debug/aspire
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,4 +1,6 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
+// 6.2: AppModel's MappingReader keeps its slots in an `InlineArray` (Swift 6.2, and on Apple
+// platforms the 6.2 runtime: macOS 26). CI builds and tests on Linux.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -10,7 +12,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "aspire",
-    platforms: [.macOS(.v15)],
+    platforms: [.macOS(.v26)],
     products: [
         .executable(name: "aspire", targets: ["aspire"])
     ],
@@ -40,6 +42,10 @@ let package = Package(
 
         // MARK: - A running app's status: the one value the control API, status.json, ps and the dashboard share.
         .target(name: "AppStatus", swiftSettings: swiftSettings),
+
+        // MARK: - A large manifest parsed, decoded and validated on every core; the result is AppModel's.
+        // Optional: without it (and its one use in the CLI) the loader is AppModel's, on one thread.
+        .target(name: "ParallelLoad", dependencies: ["AppModel", "YAMLSource"], swiftSettings: swiftSettings),
 
         // MARK: - State on disk: ports, secrets, the run lock.
         .target(name: "AppState", dependencies: ["AppModel", "AppStatus"], swiftSettings: swiftSettings),
@@ -113,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppStatus", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "Publishing", "Quoting",
+                "AppModel", "AppState", "AppStatus", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "ParallelLoad", "Publishing", "Quoting",
                 "Supervisor", "Telemetry", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,6 +141,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AppStatusTests", dependencies: ["AppStatus"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParallelLoadTests",
+            dependencies: ["ParallelLoad", "AppModel", "AppState", "YAMLSource"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PublishingTests",
             dependencies: ["Publishing", "AppModel", "AppState", "YAMLSource"],

@@ -20,18 +20,19 @@
 //       planning runs no process, writes no file and probes no engine; every service of the
 //       plan is checked against the manifest (a runnable resource or a database job).
 //
-// Inputs the split path accepts are also loaded in parts, and must give exactly the whole-file
-// result (checkSplit).
+// Inputs the split path accepts are also loaded in parts (ParallelLoad), and must give exactly
+// the whole-file result (checkSplit).
 //
 // Any Swift runtime trap (force unwrap, index out of range, arithmetic overflow, precondition)
 // is a crash to libFuzzer; ASan catches memory errors in the shim and libyaml.
 //
 // Build and run: fuzz/run.sh (target "full"); this file is compiled with the Swift sources of
-// YAMLSource, AppModel, AppState, Supervisor and AppHost (and swift-log) by swiftc
+// YAMLSource, AppModel, ParallelLoad, AppState, Supervisor and AppHost (and swift-log) by swiftc
 // -sanitize=fuzzer,address (see build_full in fuzz/run.sh).
 import AppHost
 import AppModel
 import AppState
+import ParallelLoad
 import Supervisor
 import YAMLSource
 
@@ -161,11 +162,15 @@ private func plan(_ manifest: Manifest, bindings: Bindings, folder directory: St
 private func checkSplit(_ bytes: [UInt8], whole document: YAMLDocument) {
     guard let split = YAMLSplit(bytes: bytes, file: "apphost.yaml", maxParts: 3, minPartBytes: 1) else { return }
     let serial: ConcurrentRunner = { jobs, job in for index in 0..<jobs { job(index) } }
-    guard let (manifest, diagnostics) = ManifestDecoder.decode(split, directory: "/fuzz", defaultName: "app", environment: hostEnvironment, runner: serial)
+    guard let (manifest, diagnostics) = ParallelLoad.decode(split, directory: "/fuzz", defaultName: "app", environment: hostEnvironment, runner: serial)
     else { return }
     let (wholeManifest, wholeDiagnostics) = ManifestDecoder.decode(document, directory: "/fuzz", defaultName: "app", environment: hostEnvironment)
     check(manifest == wholeManifest, "split load: the manifest differs from the whole-file load")
     check(diagnostics == wholeDiagnostics, "split load: diagnostics differ: \(diagnostics) vs \(wholeDiagnostics)")
+    // Validation in slices (two resources each, to have many) gives what one pass gives.
+    if let manifest {
+        check(ParallelLoad.validate(manifest, runner: serial, sliceSize: 2) == Validator.validate(manifest), "sliced validation differs")
+    }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

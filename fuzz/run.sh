@@ -3,7 +3,8 @@
 #
 #   shim  fuzz/shim_fuzzer.c over the C shim (clang, -fsanitize=fuzzer,address,undefined)
 #   full  fuzz/full_fuzzer.swift over the whole in-process load path: shim + YAMLSource +
-#         AppModel (both decoders, validator, graph, environment resolution) + AppHost's
+#         AppModel (both decoders, validator, graph, environment resolution) + ParallelLoad's
+#         split decode (checked against the whole-file one) + AppHost's
 #         LaunchPlanner (up's planning, with no effects: no process, no file, no engine probe),
 #         compiled from Sources/ without SwiftPM by swiftc -sanitize=fuzzer,address (with
 #         AppState, Supervisor, CProcessShim and swift-log's Logging, which the planner needs;
@@ -104,7 +105,7 @@ build_full() {
         if [ -x "$(dirname "$CC")/swiftc" ]; then swiftc=$(dirname "$CC")/swiftc; else swiftc=$(command -v swiftc || true); fi
     fi
     [ -n "$swiftc" ] && [ -x "$swiftc" ] || { echo "fuzz: no swiftc found; set FUZZ_SWIFTC" >&2; exit 2; }
-    local sources=(Sources/CYAMLShim/*.c Sources/CYAMLShim/include/*.h Sources/YAMLSource/*.swift Sources/AppModel/*.swift
+    local sources=(Sources/CYAMLShim/*.c Sources/CYAMLShim/include/*.h Sources/YAMLSource/*.swift Sources/AppModel/*.swift Sources/ParallelLoad/*.swift
                    Sources/AppState/*.swift Sources/CProcessShim/*.c Sources/CProcessShim/include/*.h Sources/Supervisor/*.swift
                    Sources/AppHost/*.swift fuzz/full_fuzzer.swift fuzz/run.sh)
     if [ -x "$BIN" ] && [ -z "$(find "${sources[@]}" -newer "$BIN" -print -quit)" ]; then
@@ -120,7 +121,7 @@ build_full() {
         logging=$OUT/swift-log/Sources/Logging
     fi
     [ -n "$logging" ] && [ -d "$logging" ] || { echo "fuzz: swift-log's Sources/Logging not found; run swift build once or set FUZZ_SWIFT_LOG_SRC" >&2; exit 2; }
-    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource, AppModel, AppState, Supervisor, AppHost from Sources/, a few minutes)"
+    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource, AppModel, ParallelLoad, AppState, Supervisor, AppHost from Sources/, a few minutes)"
     rm -rf "$mods"
     mkdir -p "$mods/mod"
     local flags=(-O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address
@@ -146,7 +147,7 @@ MAP
     "$swiftc" -O -g -swift-version 6 -package-name swift_log -sanitize=address -parse-as-library -emit-module -emit-object -wmo -module-name Logging \
         -emit-module-path "$mods/Logging.swiftmodule" -o "$mods/Logging.o" "$logging"/*.swift "$logging"/Handlers/*.swift
     local module
-    for module in AppState Supervisor AppHost; do
+    for module in ParallelLoad AppState Supervisor AppHost; do
         "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name "$module" -I "$mods" -I "$mods/mod" \
             -emit-module-path "$mods/$module.swiftmodule" -o "$mods/$module.o" Sources/"$module"/*.swift
     done

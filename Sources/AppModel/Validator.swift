@@ -5,16 +5,19 @@ import YAMLSource
 /// Every rule runs and every problem is collected; nothing stops at the first error.
 package enum Validator {
     /// Checks `manifest` and returns every diagnostic (errors and warnings).
-    /// - Parameters:
-    ///   - runner: When given, the rules that look at one resource at a time run on slices of a
-    ///     large manifest at once; the diagnostics come out in the same order.
-    ///   - sliceSize: Resources per slice; a manifest under two slices is checked in one pass.
-    package static func validate(_ manifest: Manifest, runner: ConcurrentRunner? = nil, sliceSize: Int = 1024) -> [Diagnostic] {
-        let sliceSize = max(1, sliceSize)
+    package static func validate(_ manifest: Manifest) -> [Diagnostic] {
+        let perResource = PerResource(checking: manifest, manifest.resources.indices)
+        return diagnostics(of: manifest, joining: [perResource], waitCycles: ResourceGraph.waitCycles(of: manifest))
+    }
+
+    /// The diagnostics of `manifest`, from what the per-resource rules found in consecutive
+    /// ranges of its resources (in order, covering all of them) and its wait cycles
+    /// (`ResourceGraph.waitCycles`): what `validate` gives. ParallelLoad checks the ranges of a
+    /// large manifest at once.
+    package static func diagnostics(of manifest: Manifest, joining parts: [PerResource], waitCycles cycles: [[String]]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // Which resources some expression uses (by position), found while checking expressions.
         var used = [Bool](repeating: false, count: manifest.resources.count)
-        let (parts, cycles) = checkPerResource(manifest, runner: runner, sliceSize: sliceSize)
         diagnostics += parts.flatMap(\.names)
         diagnostics += parts.flatMap(\.edges)
         diagnostics += parts.flatMap(\.expressions)
@@ -28,9 +31,10 @@ package enum Validator {
         return diagnostics
     }
 
-    /// The diagnostics of the rules that look at one resource at a time (names, edges,
-    /// expressions), kept per rule so that slices join in the order one pass gives.
-    private struct PerResource: Sendable {
+    /// What the rules that look at one resource at a time (names, edges, expressions,
+    /// endpoints) find in a range of resources, kept per rule so that ranges join in the order
+    /// one pass gives.
+    package struct PerResource: Sendable {
         var names: [Diagnostic] = []
         var edges: [Diagnostic] = []
         var expressions: [Diagnostic] = []
@@ -39,7 +43,8 @@ package enum Validator {
         /// The endpoint rules' findings, host-port claims in their place (resolved in order later).
         var endpoints: [EndpointItem] = []
 
-        mutating func check(_ manifest: Manifest, _ range: Range<Int>) {
+        /// Checks the resources of `manifest` at `range`.
+        package init(checking manifest: Manifest, _ range: Range<Int>) {
             checkNames(manifest, range, &names)
             checkEdges(manifest, range, &edges)
             checkExpressions(manifest, range, &expressions, used: &used)
@@ -50,7 +55,7 @@ package enum Validator {
     /// A finding of the endpoint rules. Whether a fixed host port repeats depends on every
     /// resource before it, so a slice only records the claim, and one pass in manifest order
     /// decides it.
-    private enum EndpointItem: Sendable {
+    enum EndpointItem: Sendable {
         case diagnostic(Diagnostic)
         case hostPort(Int, resource: Int, endpoint: Int, at: SourceLocation)
     }
@@ -70,36 +75,6 @@ package enum Validator {
                 diagnostics.append(.error(.duplicateHostPort(port, first: "\(owner.name).\(owner.run.endpoints[first.endpoint].name)"), at: location))
             }
         }
-    }
-
-    /// The per-resource rules over the whole manifest, and the wait cycles: in one pass, or, with
-    /// a runner and at least two slices' worth of resources, a slice per job (in slice order) and
-    /// the cycle search in a job of its own, first (it is the longest), so that it overlaps the
-    /// slices instead of running alone after them.
-    private static func checkPerResource(_ manifest: Manifest, runner: ConcurrentRunner?, sliceSize: Int) -> ([PerResource], [[String]]) {
-        let count = manifest.resources.count
-        guard let runner, count >= 2 * sliceSize else {
-            var perResource = PerResource()
-            perResource.check(manifest, 0..<count)
-            return ([perResource], ResourceGraph.waitCycles(of: manifest))
-        }
-        let slices = (count + sliceSize - 1) / sliceSize
-        @Sendable func check(_ slice: Int) -> PerResource {
-            var perResource = PerResource()
-            perResource.check(manifest, slice * sliceSize..<min(count, (slice + 1) * sliceSize))
-            return perResource
-        }
-        let results = JobResults<PerResource>(count: slices)
-        let cycles = JobResults<[[String]]>(count: 1)
-        runner(slices + 1) { job in
-            if job == 0 {
-                cycles.set(0, ResourceGraph.waitCycles(of: manifest))
-            } else {
-                results.set(job - 1, check(job - 1))
-            }
-        }
-        // A runner that skipped a job would lose its findings: such a job is done here.
-        return (results.values.enumerated().map { $1 ?? check($0) }, cycles.take(0) ?? ResourceGraph.waitCycles(of: manifest))
     }
 
     private static func checkNames(_ manifest: Manifest, _ range: Range<Int>, _ diagnostics: inout [Diagnostic]) {

@@ -30,39 +30,29 @@ package struct ManifestLoader: Sendable {
     }
 
     package var environment: [String: String]
-    package var parallelism: Parallelism
+    /// How the text of a YAML manifest becomes a manifest and its diagnostics.
+    package var decodeAndValidate: DecodeAndValidate
 
-    package init(environment: [String: String], parallelism: Parallelism = .automatic) {
+    /// Decodes and validates the text of a YAML manifest (`bytes`, read from `file`, in the
+    /// absolute folder `directory`; `defaultName` when it has no `name:`, `environment` for
+    /// `${VAR}`).
+    package typealias DecodeAndValidate = @Sendable (
+        _ bytes: [UInt8], _ file: String, _ directory: String, _ defaultName: String, _ environment: [String: String]
+    ) -> (Manifest?, [Diagnostic])
+
+    /// - Parameter decodeAndValidate: By default `onOneThread`; the CLI passes ParallelLoad's,
+    ///   which spreads a large file over the cores and gives the same result.
+    package init(environment: [String: String], decodeAndValidate: @escaping DecodeAndValidate = ManifestLoader.onOneThread) {
         self.environment = environment
-        self.parallelism = parallelism
+        self.decodeAndValidate = decodeAndValidate
     }
 
-    /// How a large manifest is spread over cores: cut into parts (`YAMLSplit`) that are parsed
-    /// and decoded at once, then validated in slices. Small files are loaded whole on one thread.
-    package struct Parallelism: Sendable {
-        /// At most this many parts (and threads); 1 loads everything on the calling thread.
-        package var maxParts: Int
-        /// No part smaller than this.
-        package var minPartBytes: Int
-
-        package init(maxParts: Int, minPartBytes: Int) {
-            self.maxParts = maxParts
-            self.minPartBytes = minPartBytes
-        }
-
-        /// Two parts per core (at most 16), none under 64 KiB (about 400 resources, a few
-        /// milliseconds of work: far more than a thread costs); one core loads serially.
-        /// Two per core, not one: a core that finishes its part early takes the next one instead
-        /// of idling (measured on 2 cores: 1.76x the raw scan instead of 1.87x).
-        package static var automatic: Parallelism {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
-            return Parallelism(maxParts: cores > 1 ? min(16, 2 * cores) : 1, minPartBytes: 64 << 10)
-        }
-
-        package static let serial = Parallelism(maxParts: 1, minPartBytes: .max)
-
-        /// Runs jobs on Dispatch's pool (the calling thread takes part).
-        static let runner: ConcurrentRunner = { jobs, job in DispatchQueue.concurrentPerform(iterations: jobs, execute: job) }
+    /// The plain path: `ManifestDecoder.decode`, then `Validator.validate`, on the calling thread.
+    package static let onOneThread: DecodeAndValidate = { bytes, file, directory, defaultName, environment in
+        let document = YAMLDocument(bytes: bytes, file: file)
+        let (manifest, diagnostics) = ManifestDecoder.decode(document, directory: directory, defaultName: defaultName, environment: environment)
+        guard let manifest else { return (nil, diagnostics) }
+        return (manifest, diagnostics + Validator.validate(manifest))
     }
 
     /// Loads `path` (as typed by the user; used in diagnostics).
@@ -121,35 +111,22 @@ package struct ManifestLoader: Sendable {
         let start = (Int(bitPattern: base) + page - 1) / page * page
         let end = (Int(bitPattern: base) + buffer.count) / page * page
         guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(aligned, end - start, 23)  // MADV_POPULATE_WRITE
+        _ = madvise(aligned, end - start, MADV_POPULATE_WRITE)
         #endif
     }
 
     /// Loads manifest text already in memory.
     package func load(bytes: [UInt8], file: String, directory: String) -> Result {
         let defaultName = Self.defaultAppName(directory: directory)
-        let isJSON = file.hasSuffix(".json")
-        let runner = parallelism.maxParts > 1 ? Parallelism.runner : nil
-        var decoded: (Manifest?, [Diagnostic])?
-        if let runner, !isJSON,
-            let split = YAMLSplit(bytes: bytes, file: file, maxParts: parallelism.maxParts, minPartBytes: parallelism.minPartBytes)
-        {
-            decoded = ManifestDecoder.decode(split, directory: directory, defaultName: defaultName, environment: environment, runner: runner)
-        }
-        if decoded == nil {
-            let document = YAMLDocument(bytes: bytes, file: file)
+        let loaded: (manifest: Manifest?, diagnostics: [Diagnostic])
+        if file.hasSuffix(".json") {
             // An aspire-manifest.json (JSON is YAML flow syntax, so the same shim parses it).
-            decoded =
-                isJSON
-                ? AspireManifestDecoder.decode(document, directory: directory, defaultName: defaultName)
-                : ManifestDecoder.decode(document, directory: directory, defaultName: defaultName, environment: environment)
+            let (manifest, diagnostics) = AspireManifestDecoder.decode(YAMLDocument(bytes: bytes, file: file), directory: directory, defaultName: defaultName)
+            loaded = (manifest, diagnostics + (manifest.map { Validator.validate($0) } ?? []))
+        } else {
+            loaded = decodeAndValidate(bytes, file, directory, defaultName, environment)
         }
-        let (manifest, decodeDiagnostics) = decoded ?? (nil, [])
-        var diagnostics = decodeDiagnostics
-        if let manifest {
-            diagnostics += Validator.validate(manifest, runner: runner)
-        }
-        return Result(manifest: manifest, diagnostics: diagnostics.sortedByLocation, source: bytes)
+        return Result(manifest: loaded.manifest, diagnostics: loaded.diagnostics.sortedByLocation, source: bytes)
     }
 
     /// The folder's name, made into a valid app name.

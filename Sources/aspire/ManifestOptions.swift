@@ -2,6 +2,7 @@ import AppModel
 import AppState
 import ArgumentParser
 import Foundation
+import ParallelLoad
 
 /// `-f FILE`, shared by every command that reads a manifest.
 struct ManifestOptions: ParsableArguments {
@@ -54,7 +55,9 @@ struct ManifestOptions: ParsableArguments {
 
     func load() throws -> ManifestLoader.Result {
         do {
-            return try ManifestLoader(environment: ProcessInfo.processInfo.environment).load(file)
+            // A large manifest loads on every core (ParallelLoad); the result is the plain path's.
+            let loader = ManifestLoader(environment: ProcessInfo.processInfo.environment, decodeAndValidate: ParallelLoad.automatic.decodeAndValidate)
+            return try loader.load(file)
         } catch {
             throw CommandFailure.io(error.description)
         }

@@ -39,18 +39,4 @@ import Testing
         #expect(env["LITERAL"] == "$NOT_A_VARIABLE")
         #expect(env["SET"] == "/home/x")
     }
-
-    @Test("the first use is the first in the file, also when the manifest is decoded in parts")
-    func firstInFileAcrossParts() throws {
-        var text = "resources:\n"
-        for index in 0..<40 {
-            text += "  r\(index):\n    type: executable\n    command: x\n    env: { A: $UNSET_ONE, B: \"${UNSET_TWO}\" }\n"
-        }
-        let whole = ManifestLoader(environment: [:], parallelism: .serial).load(bytes: Array(text.utf8), file: "apphost.yaml", directory: "/tmp/app")
-        let split = ManifestLoader(environment: [:], parallelism: .init(maxParts: 4, minPartBytes: 1))
-            .load(bytes: Array(text.utf8), file: "apphost.yaml", directory: "/tmp/app")
-        for result in [whole, split] {
-            #expect(result.diagnostics.filter { $0.message.id == "unset-variable" }.summaries == ["unset-variable@5:15", "unset-variable@5:31"])
-        }
-    }
 }

@@ -54,14 +54,4 @@ import Testing
             #expect(manifest["a"]?.run.env.first?.value.literalValue == text)
         }
     }
-
-    @Test("a name from another part of a split manifest counts as known")
-    func splitManifest() throws {
-        var text = "resources:\n  first:\n    type: executable\n    command: x\n    env: { R: \"{last.endpoints.http.url\" }\n"
-        for index in 0..<30 { text += "  r\(index):\n    type: executable\n    command: x\n" }
-        text += "  last:\n    type: executable\n    command: x\n"
-        let split = ManifestLoader(environment: [:], parallelism: .init(maxParts: 4, minPartBytes: 1))
-            .load(bytes: Array(text.utf8), file: "apphost.yaml", directory: "/tmp/app")
-        #expect(split.diagnostics.filter { $0.severity == .error }.summaries == ["unterminated-expression@5:16"])
-    }
 }

@@ -1,14 +1,14 @@
-package import YAMLSource
+import AppModel
+import YAMLSource
 
-extension ManifestDecoder {
-    /// Decodes a large manifest cut by `YAMLSplit`: each part is parsed and its resources
-    /// decoded in a job of its own, and the parts are joined in order, giving the same manifest
-    /// and diagnostics as `decode(_:directory:defaultName:environment:)` on the whole file.
-    ///
-    /// Returns nil when the parts do not join into the file (`YAMLSplit.aliasesFit`, `repeatsKeys`), when any part
-    /// has a YAML error, or when the split mapping is not `resources:`; the caller then decodes
-    /// the file whole, which also reports those problems the usual way.
-    package static func decode(
+/// Decodes a large manifest cut by `YAMLSplit`: each part is parsed and its resources decoded in
+/// a job of its own (`ManifestDecoder.decodeFirstPart`, `decodePart`), and the parts are joined
+/// in order, giving the same manifest and diagnostics as `ManifestDecoder.decode` on the whole file.
+enum SplitDecoder {
+    /// Nil when the parts do not join into the file (`YAMLSplit.aliasesFit`, `repeatsKeys`), when
+    /// any part has a YAML error, or when the split mapping is not `resources:`; the caller then
+    /// decodes the file whole, which also reports those problems the usual way.
+    static func decode(
         _ split: YAMLSplit, directory: String, defaultName: String, environment: [String: String], runner: ConcurrentRunner
     ) -> (Manifest?, [Diagnostic])? {
         let interpolation = HostInterpolation(environment: environment)
@@ -36,9 +36,9 @@ extension ManifestDecoder {
     /// The parts' resources in one array, with their names' hashes (for `Manifest`'s name index),
     /// or nil when a key of the split mapping repeats across parts (`YAMLSplit.repeatsKeys`). A
     /// job per part checks its keys, hashes its names and moves its resources to their place: the
-    /// move is a few megabytes of fresh memory, and on one thread its page faults and copying
-    /// were a tenth of a 20,000-resource load. Moved, not copied: copying a resource retains every
-    /// string and array in it. The parts keep placeholders.
+    /// move fills megabytes of fresh memory, whose page faults and copying are worth spreading
+    /// over the cores. Moved, not copied: copying a resource retains every string and array in
+    /// it. The parts keep placeholders.
     private static func join(
         _ parts: inout [Part], facts: [YAMLSplit.Facts], of split: YAMLSplit, runner: ConcurrentRunner
     ) -> (resources: [Resource], nameHashes: [Int])? {
@@ -102,13 +102,18 @@ extension ManifestDecoder {
         }
     }
 
-    /// One decoded part; part 0 also carries the app's name.
+    /// One decoded part, with what joining needs to know of it.
     private struct Part: Sendable {
         var facts: YAMLSplit.Facts
-        var name: String?
-        var resources: [Resource] = []
-        var undecoded = Set<String>()
-        var diagnostics: [Diagnostic]
+        var decoded: ManifestDecoder.Part
+
+        var name: String? { decoded.name }
+        var resources: [Resource] {
+            get { decoded.resources }
+            set { decoded.resources = newValue }
+        }
+        var undecoded: Set<String> { decoded.undecoded }
+        var diagnostics: [Diagnostic] { decoded.diagnostics }
     }
 
     /// Parses and decodes part `index`; nil when it cannot be joined (an error, another shape).
@@ -116,16 +121,12 @@ extension ManifestDecoder {
         let document = split.parse(index)
         guard let (key, entries) = split.entries(of: document, part: index) else { return nil }
         let facts = split.facts(of: document, entries: entries)
-        var decoder = ManifestDecoder(reader: ValueReader(interpolation: interpolation), file: document.file)
         if index == 0 {
             guard let key, key.scalarEquals("resources"), key.style == .plain,
-                let head = decoder.decodeRoot(document.root, defaultName: defaultName)
+                let head = ManifestDecoder.decodeFirstPart(document, interpolation: interpolation, defaultName: defaultName)
             else { return nil }
-            return Part(facts: facts, name: head.name, resources: head.resources, undecoded: head.undecoded, diagnostics: decoder.reader.diagnostics)
+            return Part(facts: facts, decoded: head)
         }
-        var part = Part(facts: facts, diagnostics: [])
-        decoder.decodeEntries(of: entries, into: &part.resources, undecoded: &part.undecoded)
-        part.diagnostics = decoder.reader.diagnostics
-        return part
+        return Part(facts: facts, decoded: ManifestDecoder.decodePart(entries: entries, file: document.file, interpolation: interpolation))
     }
 }

@@ -1,15 +1,16 @@
 import AppModel
 import AppState
 import Foundation
+import ParallelLoad
 import Testing
 import YAMLSource
 
 /// A large manifest is cut into parts that are parsed, decoded and validated on several cores
-/// (`YAMLSplit`, `ManifestDecoder.decode(_:…runner:)`, `Validator.validate(_:runner:)`). Whatever
+/// (`YAMLSplit`, `ParallelLoad.decode(_:…runner:)`, `ParallelLoad.validate(_:runner:)`). Whatever
 /// the cut, the result must be exactly what loading the file whole gives: the same manifest, the
 /// same diagnostics in the same order, with the same lines and columns.
 @Suite struct SplitLoadTests {
-    private static let runner: ConcurrentRunner = { jobs, job in DispatchQueue.concurrentPerform(iterations: jobs, execute: job) }
+    private static let runner = ParallelLoad.dispatch
 
     /// Loads `text` whole on one thread, and cut into 2…5 parts (parts as small as they come).
     private func compareLoads(_ text: String, environment: [String: String] = [:], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
@@ -17,10 +18,9 @@ import YAMLSource
     }
 
     private func compareLoads(bytes: [UInt8], environment: [String: String] = [:], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let whole = ManifestLoader(environment: environment, parallelism: .serial).load(bytes: bytes, file: "apphost.yaml", directory: "/tmp/app")
+        let whole = load(bytes: bytes, environment: environment)
         for parts in 2...5 {
-            let loader = ManifestLoader(environment: environment, parallelism: .init(maxParts: parts, minPartBytes: 1))
-            let split = loader.load(bytes: bytes, file: "apphost.yaml", directory: "/tmp/app")
+            let split = load(bytes: bytes, environment: environment, parallel: cutInto(parts))
             #expect(split.manifest == whole.manifest, "\(parts) parts", sourceLocation: sourceLocation)
             #expect(split.diagnostics == whole.diagnostics, "\(parts) parts: \(split.diagnostics.summaries) vs \(whole.diagnostics.summaries)", sourceLocation: sourceLocation)
         }
@@ -29,7 +29,7 @@ import YAMLSource
     /// Decodes `text` through the split path only; nil when that path declines.
     private func splitDecode(_ text: String, parts: Int) -> (Manifest?, [Diagnostic])? {
         guard let split = YAMLSplit(bytes: Array(text.utf8), file: "apphost.yaml", maxParts: parts, minPartBytes: 1) else { return nil }
-        return ManifestDecoder.decode(split, directory: "/tmp/app", defaultName: "app", environment: [:], runner: Self.runner)
+        return ParallelLoad.decode(split, directory: "/tmp/app", defaultName: "app", environment: [:], runner: Self.runner)
     }
 
     /// `groups` groups of nine resources (as bench/genmanifest.py writes them), optionally with a
@@ -114,7 +114,7 @@ import YAMLSource
         // The validator's slices (1,024 resources each by default) taken small, to have many.
         let manifest = try #require(whole.0)
         for sliceSize in [1, 7, 64] {
-            #expect(Validator.validate(manifest, runner: Self.runner, sliceSize: sliceSize) == Validator.validate(manifest))
+            #expect(ParallelLoad.validate(manifest, runner: Self.runner, sliceSize: sliceSize) == Validator.validate(manifest))
         }
     }
 

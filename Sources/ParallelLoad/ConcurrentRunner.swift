@@ -1,5 +1,6 @@
 /// Runs `jobs` independent jobs, numbered from 0, possibly at the same time, and returns when all
-/// are done. AppModel starts no threads itself: the caller decides how (`concurrentPerform`).
+/// are done. `ParallelLoad.dispatch` runs them on Dispatch's pool; tests and the fuzzer pass a
+/// serial one.
 package typealias ConcurrentRunner = @Sendable (_ jobs: Int, _ job: @Sendable (Int) -> Void) -> Void
 
 /// One result slot per job of a `ConcurrentRunner`: job `i` writes slot `i` only, and the slots
