@@ -22,7 +22,8 @@ import Testing
             }
             let limited = try await client.execute(uri: "/login?t=guess6", method: .get)
             #expect(limited.status == .tooManyRequests)
-            #expect(limited.headers[.retryAfter] == "3600")
+            // Whole seconds until the next attempt: near the hour however slowly the requests ran.
+            #expect((limited.headers[.retryAfter].flatMap { Int($0) }).map { (3_000...3_600).contains($0) } == true)
             #expect(limited.headers[.contentSecurityPolicy] != nil, "a 429 carries the security headers too")
             #expect(limited.text.contains("Too many login attempts"))
             // The right token is not even looked at while the bucket is empty.
@@ -33,7 +34,7 @@ import Testing
             let page = try await client.execute(uri: "/", method: .get, headers: cookie)
             #expect(page.status == .ok)
             // (The refill, one attempt per second by default, is the bucket test's.)
-            #expect(server.limiter.retryAfter("local") == 3_600)
+            #expect(server.limiter.retryAfter("local").map { (3_000...3_600).contains($0) } == true)
         }
     }
 
@@ -51,7 +52,8 @@ import Testing
             let limited = try await client.execute(
                 uri: "/api/resources", method: .get, headers: [.authorization: "Bearer fixed-token"])
             #expect(limited.status == .tooManyRequests)
-            #expect(limited.headers[.retryAfter] == "3600")
+            // Whole seconds until the next attempt: near the hour however slowly the requests ran.
+            #expect((limited.headers[.retryAfter].flatMap { Int($0) }).map { (3_000...3_600).contains($0) } == true)
             #expect(limited.headers[.contentType]?.hasPrefix("application/json") == true)
             #expect(limited.text.contains("too many wrong login tokens"), "\(limited.text)")
             #expect(!limited.text.contains(TestBackend.secret))
