@@ -1,7 +1,7 @@
 package import AppModel
 import AppState
-import AppStatus
-package import ControlPlane
+package import AppStatus
+import ControlPlane
 import Foundation
 
 // MARK: - up --detach
@@ -34,9 +34,9 @@ extension AppRunner {
         /// Every resource finished (the background `up` exited 0).
         case finished(pid: Int32)
         /// Every resource is ready; `dashboardURL` is the dashboard's login URL when it serves one.
-        case ready(pid: Int32, status: ControlStatus, dashboardURL: String?)
+        case ready(pid: Int32, status: RunStatus, dashboardURL: String?)
         /// These resources failed.
-        case failed(pid: Int32, status: ControlStatus, failed: [ControlResource])
+        case failed(pid: Int32, status: RunStatus, failed: [ResourceStatus])
         /// The background `up` exited with `code`; `outputTail` is the end of its output.
         case exited(pid: Int32, code: Int32, outputTail: String)
         /// Not ready in time: the resources still waited for (`name (state)`, comma-separated),
@@ -75,7 +75,7 @@ extension AppRunner {
         // answer comes at the state change itself, not at the next poll.
         let client = ControlClient(socketPath: folder.controlSocketFile, timeout: .seconds(30))
         let deadline = ContinuousClock.now + Clamped.duration(seconds: options.waitTimeout)
-        var last: ControlStatus?
+        var last: RunStatus?
         while true {
             if let code = BackgroundProcess.exitStatus(of: pid) {
                 if code == 0 { return .finished(pid: pid) }

@@ -4,12 +4,6 @@ package import AppStatus
 // value `up` writes to `.aspire/status.json`, and each resource a `ResourceStatus`, the one the
 // dashboard and `ps` show.
 
-/// `GET /v1/status`: the control API's name for the app's ``RunStatus``.
-package typealias ControlStatus = RunStatus
-
-/// A resource in a control API answer: the control API's name for ``ResourceStatus``.
-package typealias ControlResource = ResourceStatus
-
 /// What `POST /v1/resources/{name}/{action}` does.
 package enum ControlAction: String, Codable, Sendable, Hashable, CaseIterable {
     case stop, start, restart

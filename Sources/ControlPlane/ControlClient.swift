@@ -1,3 +1,4 @@
+package import AppStatus
 import Foundation
 
 #if canImport(Glibc)
@@ -43,25 +44,25 @@ package struct ControlClient: Sendable {
     /// `GET /v1/status`.
     ///
     /// - Throws: `ControlClientError`.
-    package func status() throws(ControlClientError) -> ControlStatus {
-        try decode(ControlStatus.self, from: request("GET", "/v1/status"))
+    package func status() throws(ControlClientError) -> RunStatus {
+        try decode(RunStatus.self, from: request("GET", "/v1/status"))
     }
 
     /// `GET /v1/status?wait=ready`: the status once the app is ready or something failed, or
     /// after `timeout` (the server caps it at 60 s); the client's own `timeout` must be longer.
     ///
     /// - Throws: `ControlClientError`.
-    package func status(waitingUntilReadyFor timeout: Duration) throws(ControlClientError) -> ControlStatus {
+    package func status(waitingUntilReadyFor timeout: Duration) throws(ControlClientError) -> RunStatus {
         let (seconds, attoseconds) = timeout.components
         let text = String(Double(seconds) + Double(attoseconds) / 1e18)
-        return try decode(ControlStatus.self, from: request("GET", "/v1/status?wait=ready&timeout=\(text)"))
+        return try decode(RunStatus.self, from: request("GET", "/v1/status?wait=ready&timeout=\(text)"))
     }
 
     /// `POST /v1/{action}` for several resources at once (all or nothing when a name is unknown).
     ///
     /// - Returns: the resources' states once the action is done.
     /// - Throws: `ControlClientError`; `.refused` with status 404 for unknown names.
-    package func perform(_ action: ControlAction, on names: [String]) throws(ControlClientError) -> [ControlResource] {
+    package func perform(_ action: ControlAction, on names: [String]) throws(ControlClientError) -> [ResourceStatus] {
         let body: Data
         do {
             body = try JSONEncoder().encode(ControlActionRequest(resources: names))

@@ -111,7 +111,7 @@ extension UpCommand {
     }
 
     /// NAME, STATE and URLS of each resource, aligned.
-    static func table(_ resources: [ControlResource]) -> String {
+    static func table(_ resources: [ResourceStatus]) -> String {
         let nameWidth = resources.map(\.name.count).max() ?? 0
         let stateWidth = resources.map(\.state.description.count).max() ?? 0
         return resources.map { resource in

@@ -14,12 +14,12 @@ import Testing
 @Suite(.serialized) struct ControlTransportTests {
     /// Answers with a fixed app; every name is unknown.
     struct StubHandler: ControlHandler {
-        func status() async -> ControlStatus {
-            ControlStatus(
+        func status() async -> RunStatus {
+            RunStatus(
                 app: "stub", manifest: "/stub/apphost.yaml", pid: 42, startedAt: 1, shuttingDown: false, resources: [])
         }
 
-        func perform(_ action: ControlAction, on resources: [String]) async throws(ControlRefusal) -> [ControlResource] {
+        func perform(_ action: ControlAction, on resources: [String]) async throws(ControlRefusal) -> [ResourceStatus] {
             throw ControlRefusal(
                 status: 404,
                 body: ControlErrorBody(error: "no resource named '\(resources[0])'", code: "unknownResource"))
