@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
-                "OTLP", "CZlibShim",
+                "OTLP", "CZlibShim", "Quoting",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,4 @@
+import AppStatus
 /// Where a service (or one replica of it) is in its life.
 package enum ServiceState: Sendable, Hashable, CustomStringConvertible {
     /// Not started yet: waiting for its `waitFor`/`waitForCompletion` dependencies.
@@ -18,25 +19,10 @@ package enum ServiceState: Sendable, Hashable, CustomStringConvertible {
     case stopped
 
     /// Whether the process is up (running, healthy or unhealthy).
-    package var isUp: Bool {
-        switch self {
-        case .running, .healthy, .unhealthy: true
-        default: false
-        }
-    }
+    package var isUp: Bool { resourceState.isUp }
 
-    package var description: String {
-        switch self {
-        case .waiting: "waiting"
-        case .starting: "starting"
-        case .running: "running"
-        case .healthy: "healthy"
-        case .unhealthy: "unhealthy"
-        case .exited(let status): status.description
-        case .failed(let reason): reason
-        case .stopped: "stopped"
-        }
-    }
+    /// The words `up` prints: those of the state a client sees (``resourceState``).
+    package var description: String { resourceState.description }
 }
 
 /// One process of a service, as `statuses()` reports it.

@@ -1,5 +1,6 @@
 import Foundation
 import OTLP
+import Quoting
 
 /// Turns decoded OTLP requests into the store's values, applying the per-item caps.
 ///
@@ -63,33 +64,17 @@ struct OTLPConversion: Sendable {
     /// Nested values as compact JSON text.
     static func json(_ proto: ProtoAnyValue) -> String {
         switch proto.value {
-        case .stringValue(let text): quote(text)
+        case .stringValue(let text): JSON.string(text)
         case .boolValue(let flag): String(flag)
         case .intValue(let number): String(number)
-        case .doubleValue(let number): number.isFinite ? String(number) : quote(String(number))
-        case .bytesValue(let data): quote(data.base64EncodedString())
+        case .doubleValue(let number): number.isFinite ? String(number) : JSON.string(String(number))
+        case .bytesValue(let data): JSON.string(data.base64EncodedString())
         case .arrayValue(let array): "[" + array.values.map(json).joined(separator: ",") + "]"
         case .kvlistValue(let list):
-            "{" + list.values.map { quote($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
+            "{" + list.values.map { JSON.string($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
         case .stringValueStrindex(let index): String(index)
         case nil: "null"
         }
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// `text` cut to ``TelemetryLimits/valueLength`` characters.

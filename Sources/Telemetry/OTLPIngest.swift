@@ -1,5 +1,6 @@
 import Foundation
 import OTLP
+import Quoting
 import SwiftProtobuf
 
 /// Which OTLP signal a request carries (`/v1/traces`, `/v1/logs`, `/v1/metrics`).
@@ -154,7 +155,7 @@ package struct OTLPIngest: Sendable {
             body += Array(message.utf8)
             return OTLPReply(status: status, contentType: "application/x-protobuf", body: body)
         case .json?, nil:
-            let text = "{\"code\":\(code),\"message\":\(OTLPConversion.quote(message))}"
+            let text = "{\"code\":\(code),\"message\":\(JSON.string(message))}"
             return OTLPReply(status: status, contentType: "application/json", body: Array(text.utf8))
         }
     }
