@@ -106,7 +106,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: server.socket))
     }
 
-    @Test("a 20 KB head sent in one write gets 400 and the connection is closed; others still answer")
+    @Test("a 20 KB head sent in one write is refused (400 or a reset) and the connection is closed; others still answer")
     func oversizedHead() async throws {
         let server = try Running()
         defer { Task { await server.stop() } }
@@ -115,13 +115,16 @@ import Testing
         let answer = try await blocking {
             try Self.exchange(server.socket, "GET /v1/status HTTP/1.1\r\nHost: a\r\nX-Pad: \(padding)\r\n\r\n")
         }
-        #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(answer.prefix(200))")
+        // Refused: a 400, or (when the server closes while bytes it did not read are still queued)
+        // a reset before the 400 could be read. Never the handler's answer.
+        #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 400 "), "\(answer.prefix(200))")
         #expect(!answer.contains("\"stub\""))
         let many = (0..<2000).map { "X-\($0): \(String(repeating: "b", count: 8))\r\n" }.joined()
         let split = try await blocking {
             try Self.exchange(server.socket, "GET /v1/status HTTP/1.1\r\nHost: a\r\n\(many)\r\n")
         }
-        #expect(split.hasPrefix("HTTP/1.1 400 "), "\(split.prefix(200))")
+        #expect(split.isEmpty || split.hasPrefix("HTTP/1.1 400 "), "\(split.prefix(200))")
+        #expect(!split.contains("\"stub\""))
         let client = ControlClient(socketPath: server.socket, timeout: .seconds(30))
         #expect(try await blocking { try client.status() }.app == "stub")
     }
