@@ -105,7 +105,8 @@ build_full() {
         if [ -x "$(dirname "$CC")/swiftc" ]; then swiftc=$(dirname "$CC")/swiftc; else swiftc=$(command -v swiftc || true); fi
     fi
     [ -n "$swiftc" ] && [ -x "$swiftc" ] || { echo "fuzz: no swiftc found; set FUZZ_SWIFTC" >&2; exit 2; }
-    local sources=(Sources/CYAMLShim/*.c Sources/CYAMLShim/include/*.h Sources/YAMLSource/*.swift Sources/AppModel/*.swift Sources/ParallelLoad/*.swift
+    local sources=(Sources/CYAMLShim/*.c Sources/CYAMLShim/include/*.h Sources/YAMLSource/*.swift Sources/Quoting/*.swift Sources/AppModel/*.swift
+                   Sources/ParallelLoad/*.swift Sources/AppStatus/*.swift
                    Sources/AppState/*.swift Sources/CProcessShim/*.c Sources/CProcessShim/include/*.h Sources/Supervisor/*.swift
                    Sources/AppHost/*.swift fuzz/full_fuzzer.swift fuzz/run.sh)
     if [ -x "$BIN" ] && [ -z "$(find "${sources[@]}" -newer "$BIN" -print -quit)" ]; then
@@ -121,7 +122,7 @@ build_full() {
         logging=$OUT/swift-log/Sources/Logging
     fi
     [ -n "$logging" ] && [ -d "$logging" ] || { echo "fuzz: swift-log's Sources/Logging not found; run swift build once or set FUZZ_SWIFT_LOG_SRC" >&2; exit 2; }
-    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource, AppModel, ParallelLoad, AppState, Supervisor, AppHost from Sources/, a few minutes)"
+    echo "fuzz: building fuzz/.build/full_fuzzer with $swiftc (YAMLSource, Quoting, AppModel, ParallelLoad, AppStatus, AppState, Supervisor, AppHost from Sources/, a few minutes)"
     rm -rf "$mods"
     mkdir -p "$mods/mod"
     local flags=(-O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address
@@ -129,7 +130,7 @@ build_full() {
                  -enable-upcoming-feature InternalImportsByDefault)
     cat >"$mods/mod/module.modulemap" <<MAP
 module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_split.h" export * }
-module CProcessShim { header "$ROOT/Sources/CProcessShim/include/aspire_process.h" export * }
+module CProcessShim { header "$ROOT/Sources/CProcessShim/include/aspire_process.h" header "$ROOT/Sources/CProcessShim/include/aspire_sentinel.h" export * }
 MAP
     local c
     for c in Sources/CYAMLShim/*.c; do
@@ -139,6 +140,8 @@ MAP
     done
     "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name YAMLSource -I "$mods/mod" \
         -emit-module-path "$mods/YAMLSource.swiftmodule" -o "$mods/YAMLSource.o" Sources/YAMLSource/*.swift
+    "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name Quoting \
+        -emit-module-path "$mods/Quoting.swiftmodule" -o "$mods/Quoting.o" Sources/Quoting/*.swift
     "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name AppModel -I "$mods" -I "$mods/mod" \
         -emit-module-path "$mods/AppModel.swiftmodule" -o "$mods/AppModel.o" Sources/AppModel/*.swift
     for c in Sources/CProcessShim/*.c; do
@@ -147,7 +150,7 @@ MAP
     "$swiftc" -O -g -swift-version 6 -package-name swift_log -sanitize=address -parse-as-library -emit-module -emit-object -wmo -module-name Logging \
         -emit-module-path "$mods/Logging.swiftmodule" -o "$mods/Logging.o" "$logging"/*.swift "$logging"/Handlers/*.swift
     local module
-    for module in ParallelLoad AppState Supervisor AppHost; do
+    for module in ParallelLoad AppStatus AppState Supervisor AppHost; do
         "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name "$module" -I "$mods" -I "$mods/mod" \
             -emit-module-path "$mods/$module.swiftmodule" -o "$mods/$module.o" Sources/"$module"/*.swift
     done
