@@ -85,7 +85,6 @@ package struct ManifestLoader: Sendable {
             let more = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
                 count = 0
                 guard let base = buffer.baseAddress else { return }
-                Self.prefault(UnsafeMutableRawBufferPointer(buffer))
                 while count < chunk {
                     let got = read(descriptor, base + count, chunk - count)
                     if got < 0, errno == EINTR { continue }
@@ -99,20 +98,6 @@ package struct ManifestLoader: Sendable {
             if more.count < chunk { return bytes }
             chunk = max(chunk, 1 << 16)
         }
-    }
-
-    /// Maps in the whole pages of `buffer` with one call before `read` fills them: a 3 MB
-    /// manifest is 800 fresh pages, and faulting them in one by one during the copy costs an
-    /// exception each (microseconds on a VM). Only a hint; kernels before 5.14 ignore it.
-    private static func prefault(_ buffer: UnsafeMutableRawBufferPointer) {
-        #if os(Linux)
-        guard let base = buffer.baseAddress, buffer.count >= 1 << 20 else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (Int(bitPattern: base) + page - 1) / page * page
-        let end = (Int(bitPattern: base) + buffer.count) / page * page
-        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(aligned, end - start, MADV_POPULATE_WRITE)
-        #endif
     }
 
     /// Loads manifest text already in memory.

@@ -19,9 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #define SHIM_DEFAULT_MAX_DEPTH ASPIRE_YAML_DEFAULT_MAX_DEPTH
 #define SHIM_DEFAULT_MAX_ALIAS_EXPANSION ASPIRE_YAML_DEFAULT_MAX_ALIAS_EXPANSION
@@ -215,33 +212,10 @@ static void shim_error(shim_state *st, int code, uint32_t line, uint32_t column,
 
 static void shim_fail_memory(shim_state *st) { shim_error(st, ASPIRE_YAML_ERR_MEMORY, 0, 0, 0, 0, "out of memory"); }
 
-#define SHIM_HUGE_PAGE (2u << 20)
-
-/// malloc for a big array: from 1 MiB up, rounded up to whole 2 MiB pages, 2 MiB-aligned and
-/// marked for transparent huge pages (on Linux with THP in "madvise" mode), so filling it takes
-/// one page fault per 2 MiB instead of one per 4 KiB; a page fault costs microseconds on a VM,
-/// and a node array is megabytes. The block is ordinary malloc memory: realloc and free work on it.
-static void *shim_alloc_big(size_t size) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (size >= SHIM_HUGE_PAGE / 2) { // rounded up to whole huge pages: at most 2x, and one fault
-        size_t rounded = (size + SHIM_HUGE_PAGE - 1) & ~(size_t)(SHIM_HUGE_PAGE - 1);
-        void *block = NULL;
-        if (rounded < size || posix_memalign(&block, SHIM_HUGE_PAGE, rounded) != 0) return NULL;
-        (void)madvise(block, rounded, MADV_HUGEPAGE); // only a hint
-        return block;
-    }
-#endif
-    return malloc(size);
-}
-
-/// calloc with shim_alloc_big's huge pages for big blocks.
-static void *shim_calloc_big(size_t count, size_t item_size) {
-    if (count > SIZE_MAX / item_size) return NULL;
-    size_t size = count * item_size;
-    if (size < SHIM_HUGE_PAGE / 2) return calloc(count, item_size);
-    void *block = shim_alloc_big(size);
-    if (block != NULL) memset(block, 0, size);
-    return block;
+/// calloc that says no (NULL) when count * item_size overflows.
+static void *shim_calloc_checked(size_t count, size_t item_size) {
+    if (item_size != 0 && count > SIZE_MAX / item_size) return NULL;
+    return calloc(count, item_size);
 }
 
 // MARK: - Hash tables
@@ -250,7 +224,7 @@ static void *shim_calloc_big(size_t count, size_t item_size) {
 static int shim_table_reserve(shim_table *t) {
     if ((t->count + 1) * 2 <= t->cap) return 1;
     size_t cap = t->cap ? t->cap * 2 : 16;
-    shim_slot *slots = shim_calloc_big(cap, sizeof *slots); // a mapping may have 100,000 keys
+    shim_slot *slots = shim_calloc_checked(cap, sizeof *slots); // a mapping may have 100,000 keys
     if (slots == NULL) return 0;
     for (size_t i = 0; i < t->cap; i++) {
         if (t->slots[i].hash == 0) continue;
@@ -690,10 +664,10 @@ static void shim_libyaml_error(shim_state *st, const yaml_parser_t *parser) {
 
 // MARK: - Driver
 
-/// Gives an empty array room for `count` items from shim_alloc_big; keeps it empty on failure.
+/// Gives an empty array room for `count` items; keeps it empty on failure.
 static void *shim_reserve_big(size_t *cap, size_t count, size_t item_size) {
     if (count > SIZE_MAX / item_size) return NULL;
-    void *block = shim_alloc_big(count * item_size);
+    void *block = malloc(count * item_size);
     if (block != NULL) *cap = count;
     return block;
 }
@@ -778,7 +752,7 @@ aspire_yaml_doc *aspire_yaml_parse_part(const char *bytes, size_t length, const 
 
     shim_reserve(&st, length);
 
-    uint8_t *copy = shim_alloc_big(length ? length : 1);
+    uint8_t *copy = malloc(length ? length : 1);
     yaml_parser_t parser;
     if (copy == NULL || !yaml_parser_initialize(&parser)) {
         free(copy);
