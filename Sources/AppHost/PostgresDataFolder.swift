@@ -5,8 +5,8 @@ package import Supervisor
 /// The data folder of a natively run PostgreSQL, owned by the user the server runs as.
 package enum PostgresDataFolder {
     /// Creates `.aspire/data/<name>/` and hands it to `user`. When `user` could not reach it
-    /// (a parent folder without search permission, e.g. under /root or a `mktemp -d` folder), the
-    /// data lives in `/var/tmp/aspire-data/<id>/<name>` and `.aspire/data/<name>` links there.
+    /// (a parent folder without search permission, e.g. under /root or a `mktemp -d` folder), or
+    /// when its path is too long for PostgreSQL (over ``longestPostgresHome`` bytes), the data lives in `/var/tmp/aspire-data/<id>/<name>` and `.aspire/data/<name>` links there.
     /// With `create: false` nothing is created or changed: only the folder it would be is returned.
     ///
     /// - Returns: the data folder, or the problem (one line) when it cannot be made.
@@ -15,7 +15,9 @@ package enum PostgresDataFolder {
         var target = home
         // `prepare` makes `.aspire` and `.aspire/data` searchable (0711), so what decides is
         // whether `user` can reach the folder that holds `.aspire`.
-        if let user, !reachable(state.path, by: user) {
+        // PostgreSQL refuses paths over 1,024 bytes (MAXPGPATH), its data folder's own files
+        // included: a deeper app folder keeps its data outside too.
+        if home.utf8.count > longestPostgresHome || user.map({ !reachable(state.path, by: $0) }) == true {
             target = (outsideFolder(of: state) as NSString).appendingPathComponent(resource)
         }
         guard create else { return .success(target) }
@@ -56,6 +58,10 @@ package enum PostgresDataFolder {
     /// Where data lives when the server's user cannot reach `.aspire/data`: shared by every app
     /// on the machine, one folder per state folder below it.
     package static let outsideRoot = "/var/tmp/aspire-data"
+
+    /// The longest data home kept beside the manifest: PostgreSQL's path limit (1,024 bytes)
+    /// less room for `pgdata/` and the deepest file PostgreSQL writes under it.
+    static let longestPostgresHome = 900
 
     /// `/var/tmp/aspire-data/<id>`: the id is a stable hash of the state folder's path, in base 36
     /// (the whole 64-bit hash, so every path has one: no signed conversion that could trap).
@@ -107,11 +113,13 @@ package enum PostgresDataFolder {
             "--auth-local=trust", "-E", "UTF8", "--no-sync",
         ]
         // The spawner switches to `user` itself (as `setpriv --clear-groups` did) and then arms
-        // the death signal, which a user switch after it would clear.
+        // the death signal, which a user switch after it would clear. Every path is absolute, so
+        // initdb runs in `/`: it asks for its working directory first and fails when that is
+        // deeper than PostgreSQL's 1,024-byte path limit (a deep app folder).
         let job: JobResult
         do {
             job = try ChildProcess.runBlocking(
-                arguments, workingDirectory: home, standardOutput: .capture, standardError: .intoStandardOutput, user: user)
+                arguments, workingDirectory: "/", standardOutput: .capture, standardError: .intoStandardOutput, user: user)
         } catch {
             return "cannot run initdb: \(error)"
         }
