@@ -8,6 +8,11 @@ import Foundation
 /// dashboard (half-sent requests, clients that never read), and a process's memory, CPU and
 /// open files from /proc.
 enum Campaign {
+    /// True under `make sanitize-address` (which sets ASAN_OPTIONS): AddressSanitizer keeps freed
+    /// memory in quarantine and adds shadow memory, so resident-memory bounds say nothing there;
+    /// the memory checks run in the plain `make test`.
+    static let underAddressSanitizer = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] != nil
+
     /// A stream socket connection, Unix (the control socket) or TCP on the loopback (the dashboard).
     final class Connection {
         let fd: Int32

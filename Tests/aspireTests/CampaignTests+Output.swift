@@ -37,8 +37,10 @@ extension CampaignTests {
         Thread.sleep(forTimeInterval: 4)
         let after = try #require(Campaign.memoryKB(app.pid, "VmRSS"))
         // Unbounded, 20 streams of ~7 MB/s would add hundreds of MB in 4 s.
-        #expect(after - before < 64 * 1_024, "VmRSS \(before) kB -> \(after) kB")
-        #expect(after < 256 * 1_024, "VmRSS \(after) kB")
+        if !Campaign.underAddressSanitizer {
+            #expect(after - before < 64 * 1_024, "VmRSS \(before) kB -> \(after) kB")
+            #expect(after < 256 * 1_024, "VmRSS \(after) kB")
+        }
         let other = try Campaign.Connection(port: port)
         other.write(Campaign.request("GET", "/api/resources", headers: [cookie]))
         let answer = other.readToEnd(timeout: 20, until: "chatty")
@@ -86,7 +88,9 @@ extension CampaignTests {
             ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("after-the-line")
         })
         let peak = try #require(Campaign.memoryKB(app.pid, "VmHWM"))
-        #expect(peak - baseline < 24 * 1_024, "VmHWM \(baseline) kB -> \(peak) kB")
+        if !Campaign.underAddressSanitizer {
+            #expect(peak - baseline < 24 * 1_024, "VmHWM \(baseline) kB -> \(peak) kB")
+        }
         let longest = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(\.utf8.count).max() ?? 0
         // Cut once 1 MiB is held, so a piece is 1 MiB plus what one read brought (more under load).
         #expect(longest <= 2 << 20, "a line of \(longest) bytes in the log")
