@@ -84,33 +84,21 @@ package struct OTLPIngest: Sendable {
             case .traces:
                 let batch = conversion.spans(try Self.decode(TraceRequest.self, bytes, encoding))
                 let refused = await store.insert(spans: batch.items, resources: batch.resources)
-                var response = TraceResponse()
-                let rejected = batch.rejected + refused
-                if rejected > 0 {
-                    response.partialSuccess.rejectedSpans = Int64(rejected)
-                    response.partialSuccess.errorMessage = Self.message(batch.message, refused: refused)
-                }
-                return try Self.reply(response, encoding: encoding, rejected: rejected)
+                return try Self.answer(
+                    batch, refused: refused, encoding: encoding, rejectedCount: \TraceResponse.partialSuccess.rejectedSpans,
+                    errorMessage: \TraceResponse.partialSuccess.errorMessage)
             case .logs:
                 let batch = conversion.logs(try Self.decode(LogsRequest.self, bytes, encoding))
                 let refused = await store.insert(logs: batch.items, resources: batch.resources)
-                var response = LogsResponse()
-                let rejected = batch.rejected + refused
-                if rejected > 0 {
-                    response.partialSuccess.rejectedLogRecords = Int64(rejected)
-                    response.partialSuccess.errorMessage = Self.message(batch.message, refused: refused)
-                }
-                return try Self.reply(response, encoding: encoding, rejected: rejected)
+                return try Self.answer(
+                    batch, refused: refused, encoding: encoding, rejectedCount: \LogsResponse.partialSuccess.rejectedLogRecords,
+                    errorMessage: \LogsResponse.partialSuccess.errorMessage)
             case .metrics:
                 let batch = conversion.metrics(try Self.decode(MetricsRequest.self, bytes, encoding))
                 let refused = await store.insert(metrics: batch.items, resources: batch.resources)
-                var response = MetricsResponse()
-                let rejected = batch.rejected + refused
-                if rejected > 0 {
-                    response.partialSuccess.rejectedDataPoints = Int64(rejected)
-                    response.partialSuccess.errorMessage = Self.message(batch.message, refused: refused)
-                }
-                return try Self.reply(response, encoding: encoding, rejected: rejected)
+                return try Self.answer(
+                    batch, refused: refused, encoding: encoding, rejectedCount: \MetricsResponse.partialSuccess.rejectedDataPoints,
+                    errorMessage: \MetricsResponse.partialSuccess.errorMessage)
             }
         } catch {
             return Self.error(400, "the body is not a valid OTLP \(signal.rawValue) request: \(error)", encoding: encoding)
@@ -126,6 +114,21 @@ package struct OTLPIngest: Sendable {
             options.ignoreUnknownFields = true  // OTLP: receivers MUST ignore fields they do not know
             return try M(jsonUTF8Bytes: bytes, options: options)
         }
+    }
+
+    /// The 200 answer to an export: `Response`, with its partial success (how many were rejected
+    /// and why) filled only when the conversion or the store rejected something.
+    private static func answer<Item, Response: SwiftProtobuf.Message>(
+        _ batch: OTLPConversion.Batch<Item>, refused: Int, encoding: OTLPEncoding,
+        rejectedCount: WritableKeyPath<Response, Int64>, errorMessage: WritableKeyPath<Response, String>
+    ) throws -> OTLPReply {
+        var response = Response()
+        let rejected = batch.rejected + refused
+        if rejected > 0 {
+            response[keyPath: rejectedCount] = Int64(rejected)
+            response[keyPath: errorMessage] = message(batch.message, refused: refused)
+        }
+        return try reply(response, encoding: encoding, rejected: rejected)
     }
 
     private static func reply(_ message: some SwiftProtobuf.Message, encoding: OTLPEncoding, rejected: Int) throws -> OTLPReply {
