@@ -9,7 +9,10 @@ table) and `aspire ps --format json` are timed, whole process, N times each. Wit
 (e.g. the build before a change) both apps run at once and the two binaries are timed in
 alternation (a, b, b, a, ...), so the machine's drift hits both alike; the medians and the
 median of the paired ratios (compare / aspire) are printed. `/bin/true` is timed too: the
-process-start floor. Python 3 standard library only.
+process-start floor. With `--ahc on|auto` the same `GET /v1/status` is also made by
+bench/ahcprobe, a program that does only that request with AsyncHTTPClient: the maintained client
+the CLI would use instead of its own small one (built once into .build-bench-ahc/; `auto` skips it
+with a note when the build fails). Python 3 standard library only.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -58,6 +62,34 @@ def stop_app(binary: str, manifest: Path) -> None:
     subprocess.run([binary, "down", "-f", str(manifest)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def round_trip(socket_path: Path) -> float:
+    """One `GET /v1/status` straight over the control socket: the server's share, no client process."""
+    start = time.perf_counter()
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(socket_path))
+        conn.sendall(b"GET /v1/status HTTP/1.1\r\nHost: aspire\r\nConnection: close\r\n\r\n")
+        while conn.recv(65536):
+            pass
+    return time.perf_counter() - start
+
+
+def build_ahcprobe(mode: str) -> str | None:
+    if mode == "off":
+        return None
+    binary = HERE.parent / ".build-bench-ahc" / "release" / "ahcprobe"
+    if not binary.exists():
+        log("bench: building bench/ahcprobe (AsyncHTTPClient) in release mode (.build-bench-ahc/); minutes the first time")
+        proc = subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--package-path",
+                               str(HERE / "ahcprobe"), "--scratch-path", str(binary.parent.parent)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if proc.returncode or not binary.exists():
+            if mode == "on":
+                raise SystemExit(f"bench: building bench/ahcprobe failed:\n{proc.stderr[-2000:]}")
+            log("bench: skipping the AsyncHTTPClient comparison: bench/ahcprobe did not build")
+            return None
+    return str(binary)
+
+
 def median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 3)
 
@@ -69,12 +101,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="timed runs per command and binary (default 200)")
     parser.add_argument("--resources", type=int, default=10, help="resources in the app (default 10)")
     parser.add_argument("--quick", action="store_true", help="20 runs")
+    parser.add_argument("--ahc", choices=["auto", "on", "off"], default="auto",
+                        help="also time GET /v1/status with AsyncHTTPClient (bench/ahcprobe)")
     parser.add_argument("--out", default=str(HERE / "results" / "ps.json"))
     args = parser.parse_args()
     runs = 20 if args.quick else args.runs
     binaries = {"aspire": str(Path(args.aspire).resolve())}
     if args.compare:
         binaries["compare"] = str(Path(args.compare).resolve())
+    ahcprobe = build_ahcprobe(args.ahc)
 
     with tempfile.TemporaryDirectory(prefix="aspire-pslatency-") as tmp:
         manifests = {}
@@ -87,6 +122,9 @@ def main() -> None:
             }
             samples: dict[str, dict[str, list[float]]] = {c: {l: [] for l in binaries} for c in commands}
             floor: list[float] = []
+            ahc: list[float] = []
+            server: dict[str, list[float]] = {label: [] for label in binaries}
+            socket = manifests["aspire"].parent / ".aspire" / "control.sock"
             order = list(binaries)
             for label in order:  # warm-up
                 for make in commands.values():
@@ -97,6 +135,10 @@ def main() -> None:
                     for label in labels:
                         samples[name][label].append(run(make(binaries[label], manifests[label])))
                 floor.append(run(["/bin/true"]))
+                for label in labels:
+                    server[label].append(round_trip(manifests[label].parent / ".aspire" / "control.sock"))
+                if ahcprobe:
+                    ahc.append(run([ahcprobe, str(socket)]))
         finally:
             for label, manifest in manifests.items():
                 stop_app(binaries[label], manifest)
@@ -112,6 +154,11 @@ def main() -> None:
             entry["ratio_compare_over_aspire"] = round(statistics.median(ratios), 3)
         result["commands"][name] = entry
         log(f"bench: {name}: " + ", ".join(f"{k} {v}" for k, v in entry.items()))
+    result["server_round_trip_ms"] = {label: median_ms(values) for label, values in server.items()}
+    log(f"bench: GET /v1/status round trip, no client process: {result['server_round_trip_ms']}")
+    if ahc:
+        result["ahcprobe_status_ms"] = median_ms(ahc)
+        log(f"bench: AsyncHTTPClient GET /v1/status alone (bench/ahcprobe): {result['ahcprobe_status_ms']} ms")
     log(f"bench: /bin/true {result['true_ms']} ms")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
