@@ -1,4 +1,6 @@
+import AppStatus
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Telemetry
@@ -159,7 +161,7 @@ struct TelemetryQuery: Sendable {
     var partial: Bool
 
     init(_ parameters: FlatDictionary<Substring, Substring>) {
-        func value(_ key: String) -> String { parameters[key].map(String.init) ?? "" }
+        func value(_ key: String) -> String { parameters[Substring(key)].map(String.init) ?? "" }
         let resource = value("resource")
         self.resource = resource.isEmpty ? nil : resource
         severity = value("severity")

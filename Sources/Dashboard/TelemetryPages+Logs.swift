@@ -24,11 +24,12 @@ extension TelemetryPages {
         let trace = record.traceID.map {
             "<a href=\"/traces/\($0)\" title=\"\($0)\">\(String($0.description.prefix(8)))</a>"
         } ?? ""
-        let ids = [
+        let facts: [(String, String)?] = [
             record.traceID.map { ("trace_id", $0.description) }, record.spanID.isNone ? nil : ("span_id", record.spanID.description),
             record.scope.isEmpty ? nil : ("scope", record.scope), record.eventName.isEmpty ? nil : ("event", record.eventName),
             ("resource", record.resource.description),
-        ].compactMap { $0 }.map { TelemetryAttribute($0.0, .string($0.1)) }
+        ]
+        let ids = facts.compactMap { $0 }.map { TelemetryAttribute($0.0, .string($0.1)) }
         return """
             <details class="rec sev-\(HTML.escape(family))"><summary>\
             <span class="t">\(clock(record.timeUnixNano))</span>\(source(record.resource.serviceName, colors: colors))\

@@ -1,3 +1,4 @@
+import Foundation
 import Telemetry
 
 /// The structured logs, traces and metrics pages: what they share (times, durations, attribute

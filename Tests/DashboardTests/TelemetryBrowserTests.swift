@@ -84,7 +84,8 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("no trace with spans from both services arrived: \(await store.traces())")
+        let seen = await store.traces()
+        Issue.record("no trace with spans from both services arrived: \(seen)")
         throw CancellationError()
     }
 

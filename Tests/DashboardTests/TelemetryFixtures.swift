@@ -142,9 +142,9 @@ enum Fixture {
     }
 
     static func ingest(_ store: TelemetryStore, _ signal: OTLPSignal, _ message: some SwiftProtobuf.Message) async throws {
-        let body: Data = try message.serializedBytes()
+        let body: [UInt8] = try message.serializedBytes()
         let reply = await OTLPIngest(store: store).handle(
-            signal: signal, encoding: .protobuf, contentEncoding: nil, body: [UInt8](body))
+            signal: signal, encoding: .protobuf, contentEncoding: nil, body: body)
         #expect(reply.status == 200, "the receiver took the \(signal) request")
     }
 
