@@ -34,16 +34,16 @@ extension Assets {
         svg.dur-bar rect { fill: #818cf8; }
         .trace-summary { color: var(--muted); }
         .waterfall { background: #fff; border: 1px solid var(--line); border-radius: 8px; font-size: 13px; }
-        .wf-head, .span-row > summary { display: grid; grid-template-columns: minmax(260px, 34%) 1fr; gap: 10px; padding: 4px 10px; align-items: center; }
+        .wf-head, .span-row > summary { display: grid; grid-template-columns: 360px minmax(0, 1fr); gap: 10px; padding: 4px 10px; align-items: center; }
         .wf-head { font-size: 12px; color: var(--muted); background: #f1f5f9; border-bottom: 1px solid var(--line); }
-        .wf-axis { display: flex; justify-content: space-between; }
+        .wf-axis { display: flex; justify-content: space-between; padding-right: 72px; min-width: 0; }
         .span-row { border-bottom: 1px solid #f1f5f9; }
         .span-row > summary { cursor: pointer; list-style: none; }
         .span-row > summary::-webkit-details-marker { display: none; }
         .span-name { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
         .span-name .src { margin-right: 6px; font-size: 12px; }
-        .span-track { display: flex; align-items: center; gap: 8px; }
-        .span-track svg { flex: 1; height: 14px; }
+        .span-track { display: grid; grid-template-columns: minmax(0, 1fr) 64px; align-items: center; gap: 8px; min-width: 0; }
+        .span-track svg { display: block; width: 100%; height: 14px; }
         .span-track .dur { width: 64px; text-align: right; font-family: ui-monospace, monospace; font-size: 12px; color: var(--muted); }
         .err-mark { display: inline-block; width: 16px; height: 16px; margin-right: 4px; border-radius: 50%; background: #dc2626; color: #fff; text-align: center; font-size: 11px; font-weight: 700; line-height: 16px; }
         .d1 { padding-left: 16px; } .d2 { padding-left: 32px; } .d3 { padding-left: 48px; } .d4 { padding-left: 64px; } .d5 { padding-left: 80px; }

@@ -168,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
                 hits = count_hit()
                 body = PAGE.format(hits=html.escape(hits), forecast=forecast_html(api_url), api=html.escape(api_url))
                 PAGE_VIEWS.add(1)
-                TELEMETRY.logger.info("rendered the weather page (view %s)", hits)
+                TELEMETRY.logger.info("rendered the weather page", extra={"page.hits": hits})
             self.reply(200, "text/html; charset=utf-8", body.encode())
         elif path == "/health":
             self.reply(200, "text/plain; charset=utf-8", b"Healthy")
