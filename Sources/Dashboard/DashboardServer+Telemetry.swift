@@ -93,7 +93,7 @@ extension DashboardServer {
         }
         var filter = TraceFilter(minDurationNano: minimum, limit: Self.telemetryRows)
         if let resource = query.resource { filter.resources = [resource] }
-        let traces = await store.traces(filter)
+        let traces = await store.traceList(filter)
         return page(
             query, page: "Traces", tab: .traces,
             heading: query.resource.map { "Traces: \(HTML.escape($0))" } ?? "Traces",

@@ -233,6 +233,28 @@ import Testing
         #expect(waterfall.durationNano == 90)
     }
 
+    @Test("the dashboard's fast trace list answers exactly as the store's traces query")
+    func traceListMatchesQuery() async throws {
+        let store = try await Fixture.store()
+        var generator = SystemRandomNumberGenerator()
+        for batch in 0..<5 {
+            let spans = (0..<40).map { n in
+                let trace = 100 + batch * 40 + n
+                let start = UInt64.random(in: 0...5_000, using: &generator)
+                return Fixture.span(
+                    trace: trace, id: trace * 4, name: "t\(trace)", start: start,
+                    end: start + UInt64.random(in: 0...300, using: &generator))
+            }
+            try await Fixture.post(store, batch % 2 == 0 ? "api" : "worker", spans: spans)
+        }
+        for filter in [
+            TraceFilter(), TraceFilter(limit: 7), TraceFilter(resources: ["worker"]), TraceFilter(resources: ["frontend", "worker"], limit: 30),
+            TraceFilter(minDurationNano: 150_000_000), TraceFilter(resources: ["api"], minDurationNano: 50_000_000, limit: 0),
+        ] {
+            #expect(await store.traceList(filter) == store.traces(filter), "\(filter)")
+        }
+    }
+
     @Test("counter rates skip resets; histogram percentiles interpolate inside a bucket")
     func chartArithmetic() {
         func point(_ seconds: UInt64, _ value: Double, buckets: [UInt64] = []) -> TelemetryMetricPoint {
