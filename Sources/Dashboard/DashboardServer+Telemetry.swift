@@ -82,7 +82,9 @@ extension DashboardServer {
             heading: query.resource.map { "Structured logs: \(HTML.escape($0))" } ?? "Structured logs",
             filters: TelemetryPages.logFilters(query, names: names),
             live: query.livePath("/structuredlogs"),
-            fragment: TelemetryPages.logRecords(records.reversed(), colors: colors, limit: Self.telemetryRows))
+            fragment: TelemetryPages.logRecords(
+                records.sorted { ($0.timeUnixNano, $0.sequence) > ($1.timeUnixNano, $1.sequence) }, colors: colors,
+                limit: Self.telemetryRows))
     }
 
     /// `/traces[?resource=NAME][&min=DURATION]`.
@@ -116,7 +118,8 @@ extension DashboardServer {
             heading: "Trace: \(HTML.escape(summary.rootName)) <code class=\"muted\">\(traceID)</code>", filters: "",
             live: "/traces/\(traceID)?partial=1",
             fragment: TelemetryPages.waterfall(waterfall, summary: summary, colors: colors)
-                + TelemetryPages.traceLogs(records, colors: colors))
+                + TelemetryPages.traceLogs(
+                    records.sorted { ($0.timeUnixNano, $0.sequence) < ($1.timeUnixNano, $1.sequence) }, colors: colors))
     }
 
     /// `/metrics[?resource=NAME][&instrument=NAME]`.

@@ -1,7 +1,7 @@
 import Telemetry
 
 extension TelemetryPages {
-    /// The structured log records, newest first; each opens to its attributes on click (a `<details>`).
+    /// The structured log records, as given (newest first); each opens to its attributes on click (a `<details>`).
     static func logRecords(_ records: some Collection<TelemetryLogRecord>, colors: [String: Int], limit: Int) -> String {
         guard !records.isEmpty else {
             return "<p class=\"empty\">No log records yet. Services export them with an OpenTelemetry SDK "
