@@ -77,7 +77,7 @@ let package = Package(
         // MARK: - The web dashboard, its own target so the core builds without a web framework.
         .target(
             name: "Dashboard",
-            dependencies: ["AppStatus", "Quoting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AppStatus", "Quoting", "Telemetry", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
 
@@ -153,7 +153,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["AppStatus", "Dashboard", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "AppStatus", "Dashboard", "OTLP", "Telemetry", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

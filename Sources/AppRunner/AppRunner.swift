@@ -147,13 +147,13 @@ package enum AppRunner {
         let control = Self.control(for: supervisor, app: app, urls: urls, containers: containerNames)
         let recorder = StatusRecorder(folder: folder, control: control)
         let server = Self.controlServer(control, folder: folder, logger: logger, output: output)
+        let telemetry = TelemetryStore()
         let dashboard =
             options.dashboard
             ? DashboardLauncher(
                 manifest: app, folder: folder, environments: environments, control: control,
-                requestedPort: options.dashboardPort, output: output)
+                requestedPort: options.dashboardPort, output: output, telemetry: telemetry)
             : nil
-        let telemetry = TelemetryStore()
         let otlp = bindings.telemetry
         let stopOnSignals = options.stopOnSignals
         let stopWhen = options.stopWhen

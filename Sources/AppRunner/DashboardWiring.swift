@@ -5,6 +5,7 @@ package import ControlPlane
 import Dashboard
 import Supervisor
 import Foundation
+package import Telemetry
 
 // MARK: - The adapter between the running `up` and the dashboard
 
@@ -142,11 +143,14 @@ package struct DashboardLauncher: Sendable {
     package var requestedPort: Int?
     /// Where the login URL and warnings are written.
     package var output: RunnerOutput
+    /// What the OTLP receiver stores, for the structured logs, traces and metrics pages.
+    package var telemetry: TelemetryStore?
 
     package init(
         manifest: Manifest, folder: StateFolder, environments: [String: [ResolvedEnvironment]], control: SupervisorControl,
-        requestedPort: Int?, output: RunnerOutput = .standard
+        requestedPort: Int?, output: RunnerOutput = .standard, telemetry: TelemetryStore? = nil
     ) {
+        self.telemetry = telemetry
         self.manifest = manifest
         self.folder = folder
         self.environments = environments
@@ -164,7 +168,7 @@ package struct DashboardLauncher: Sendable {
             status: { await control.status() },
             perform: { action, name in try await Self.perform(action, on: name, control: control) })
         let port = DashboardState.port(in: folder, requested: requestedPort)
-        let server = DashboardServer(backend: backend, port: port, title: manifest.name)
+        let server = DashboardServer(backend: backend, port: port, title: manifest.name, telemetry: telemetry)
         let folder = folder
         do {
             try await server.run { bound in

@@ -61,7 +61,9 @@ extension Assets {
                 disabled: !enabled(action, resource.stateKind),
               }, [action[0].toUpperCase() + action.slice(1)]));
             }
-            actions.append(el('a', { href: '/logs?resource=' + path }, ['Logs']), el('a', { href: '/env/' + path }, ['Env']));
+            actions.append(el('a', { href: '/logs?resource=' + path }, ['Logs']), el('a', { href: '/env/' + path }, ['Env']),
+              el('a', { href: '/structuredlogs?resource=' + path }, ['Structured']), el('a', { href: '/traces?resource=' + path }, ['Traces']),
+              el('a', { href: '/metrics?resource=' + path }, ['Metrics']));
             const row = el('tr', { 'data-name': resource.name, 'data-kind': resource.stateKind }, [
               name,
               el('td', { class: 'type' }, [resource.type]),

@@ -12,6 +12,8 @@ enum Assets {
         "/assets/app.css": File(body: css, contentType: "text/css; charset=utf-8"),
         "/assets/app.js": File(body: script, contentType: "text/javascript; charset=utf-8"),
         "/assets/icon.svg": File(body: icon, contentType: "image/svg+xml"),
+        "/assets/telemetry.css": File(body: telemetryCSS, contentType: "text/css; charset=utf-8"),
+        "/assets/telemetry.js": File(body: telemetryScript, contentType: "text/javascript; charset=utf-8"),
     ]
 
     /// `/assets/icon.svg`.

@@ -30,6 +30,8 @@ extension DashboardServer {
             Reply.html(Pages.graph(title: self.title, svg: GraphSVG.render(await self.backend.graph())))
         }
 
+        addTelemetryRoutes(to: router)
+
         // JSON API.
         router.get("/api/resources") { _, _ in Reply.json(await self.backend.resources().map(DashboardResource.init)) }
         router.get("/api/resources/{name}") { _, context in

@@ -2,6 +2,7 @@ package import Hummingbird
 package import Logging
 import HummingbirdCore
 import NIOCore
+package import Telemetry
 
 /// The web dashboard of a running app: a Hummingbird application on 127.0.0.1 only, behind a
 /// login token like Aspire's.
@@ -24,6 +25,8 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     /// requests) before it is closed: a client that sends half a request and stalls is cut off.
     package let requestTimeout: Duration
     let logger: Logger
+    /// The app's telemetry for the structured logs, traces and metrics pages; nil shows them empty.
+    package let telemetry: TelemetryStore?
     /// Wrong login tokens per client address (a token bucket; 429 when empty). A `var` so that
     /// tests can slow its refill and not depend on how fast a loaded machine runs them.
     var limiter: LoginLimiter
@@ -40,10 +43,12 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     ///   - title: Shown in page titles, typically the app's name.
     ///   - requestTimeout: How long a request may take to arrive (tests shorten it).
     ///   - logger: Hummingbird's logger; nil logs nothing (the console belongs to `aspire up`).
+    ///   - telemetry: What the OTLP receiver stored, for the telemetry pages.
     package init(
         backend: Backend, port: Int, token: String? = nil, title: String = "aspire",
-        requestTimeout: Duration = defaultRequestTimeout, logger: Logger? = nil
+        requestTimeout: Duration = defaultRequestTimeout, logger: Logger? = nil, telemetry: TelemetryStore? = nil
     ) {
+        self.telemetry = telemetry
         self.backend = backend
         self.port = port
         self.token = token ?? Secrets.randomHex(bytes: 16)

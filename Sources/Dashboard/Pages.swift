@@ -7,12 +7,18 @@ enum Pages {
     enum Tab: String, CaseIterable {
         case resources = "Resources"
         case logs = "Console"
+        case structured = "Structured"
+        case traces = "Traces"
+        case metrics = "Metrics"
         case graph = "Graph"
 
         var path: String {
             switch self {
             case .resources: "/"
             case .logs: "/logs"
+            case .structured: "/structuredlogs"
+            case .traces: "/traces"
+            case .metrics: "/metrics"
             case .graph: "/graph"
             }
         }
@@ -32,7 +38,9 @@ enum Pages {
             <title>\(HTML.escape(page)) · \(HTML.escape(title))</title>
             <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/assets/app.css">
+            <link rel="stylesheet" href="/assets/telemetry.css">
             <script src="/assets/app.js" defer></script>
+            <script src="/assets/telemetry.js" defer></script>
             </head>
             <body>
             <header><a class="brand" href="/">aspire</a><span class="app">\(HTML.escape(title))</span><nav>\(nav)</nav></header>
@@ -97,7 +105,9 @@ enum Pages {
             <td class="restarts">\(resource.restarts)</td>\
             <td class="uptime"\(since)>\(uptime)</td>\
             <td class="pids">\(pids)</td>\
-            <td class="actions">\(buttons)<a href="/logs?resource=\(path)">Logs</a><a href="/env/\(path)">Env</a></td></tr>
+            <td class="actions">\(buttons)<a href="/logs?resource=\(path)">Logs</a><a href="/env/\(path)">Env</a>\
+            <a href="/structuredlogs?resource=\(path)">Structured</a><a href="/traces?resource=\(path)">Traces</a>\
+            <a href="/metrics?resource=\(path)">Metrics</a></td></tr>
             """
     }
 

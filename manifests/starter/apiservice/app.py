@@ -1,8 +1,11 @@
 """apiservice: the weather-forecast API of Aspire's starter template, in plain Python 3.
 
-Standard library only. Everything it needs comes from the environment `aspire up` injects:
+Standard library only; with the OpenTelemetry SDK installed (`make deps`) it also exports traces,
+logs and a counter to `aspire up` (otel.py). Everything it needs comes from the environment
+`aspire up` injects:
     PORT    the port to listen on (the endpoint's target port)
     HOST    optional: the address to bind (default 127.0.0.1)
+    OTEL_*  optional: where and how to send telemetry
 Routes: GET /weatherforecast (JSON), GET /health ("Healthy").
 """
 
@@ -13,6 +16,8 @@ import random
 import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import otel
 
 SUMMARIES = ["Freezing", "Bracing", "Chilly", "Cool", "Mild", "Warm", "Balmy", "Hot", "Sweltering", "Scorching"]
 
@@ -34,11 +39,23 @@ def forecast(days=5):
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "apiservice/1.0"
+    telemetry = otel.Telemetry("apiservice")
+    served = telemetry.counter("forecasts.served", unit="{forecast}", description="Forecasts returned by /weatherforecast")
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]
         if path == "/weatherforecast":
-            self.reply(200, "application/json", json.dumps(forecast()).encode())
+            attributes = {"http.request.method": "GET", "url.path": path}
+            with self.telemetry.server_span("GET /weatherforecast", self.headers, attributes) as span:
+                items = forecast()
+                hottest = max(item["temperatureC"] for item in items)
+                self.served.add(1, {"days": len(items)})
+                self.telemetry.logger.info("served a %d-day forecast, hottest %d C", len(items), hottest)
+                if hottest >= 50:
+                    self.telemetry.logger.warning("scorching day ahead: %d C", hottest)
+                if span is not None:
+                    span.set_attribute("http.response.status_code", 200)
+                self.reply(200, "application/json", json.dumps(items).encode())
         elif path == "/health":
             self.reply(200, "text/plain; charset=utf-8", b"Healthy")
         elif path == "/":
@@ -77,6 +94,7 @@ def main():
         server.serve_forever()
     finally:
         server.server_close()
+        Handler.telemetry.shutdown()
         print("apiservice stopped", flush=True)
 
 

@@ -1,6 +1,8 @@
 """webfrontend: the web frontend of Aspire's starter template, in plain Python 3.
 
-Standard library only. Everything it needs comes from the environment `aspire up` injects:
+Standard library only; with the OpenTelemetry SDK installed (`make deps`) it also exports traces
+(its call to the API carries W3C `traceparent`, so both services' spans are one trace), logs and a
+counter to `aspire up` (otel.py). Everything it needs comes from the environment `aspire up` injects:
     PORT                          the port to listen on
     HOST                          optional: the address to bind (default 127.0.0.1)
     services__apiservice__http__0 the API's base URL (service discovery, Aspire's name)
@@ -16,6 +18,11 @@ import socket
 import sys
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import otel
+
+TELEMETRY = otel.Telemetry("webfrontend")
+PAGE_VIEWS = TELEMETRY.counter("page.views", unit="{view}", description="Views of the weather page")
 
 
 # MARK: - A minimal Redis client (RESP over a socket)
@@ -121,10 +128,14 @@ PAGE = """<!doctype html>
 def forecast_html(api_url):
     if not api_url:
         return '<p class="error">services__apiservice__http__0 is not set: reference apiservice in apphost.yaml.</p>'
+    url = api_url.rstrip("/") + "/weatherforecast"
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/weatherforecast", timeout=5) as response:
-            items = json.load(response)
+        with TELEMETRY.client_span("GET /weatherforecast", {"http.request.method": "GET", "url.full": url}) as headers:
+            request = urllib.request.Request(url, headers=headers)  # headers: traceparent, when tracing
+            with urllib.request.urlopen(request, timeout=5) as response:
+                items = json.load(response)
     except Exception as error:  # show the failure on the page rather than a 500
+        TELEMETRY.logger.error("could not reach the API at %s: %s", url, error)
         return '<p class="error">Could not reach the API: %s</p>' % html.escape(str(error))
     rows = "".join(
         "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>" % (
@@ -140,7 +151,8 @@ def count_hit():
     if not connection_string:
         return "? (ConnectionStrings__cache is not set: reference cache in apphost.yaml)"
     try:
-        return str(redis_call(connection_string, "INCR", "webfrontend:hits"))
+        with TELEMETRY.client_span("redis INCR", {"db.system": "redis", "db.operation": "INCR"}):
+            return str(redis_call(connection_string, "INCR", "webfrontend:hits"))
     except Exception as error:
         return "? (Redis: %s)" % error
 
@@ -152,7 +164,11 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/":
             api_url = os.environ.get("services__apiservice__http__0", "")
-            body = PAGE.format(hits=html.escape(count_hit()), forecast=forecast_html(api_url), api=html.escape(api_url))
+            with TELEMETRY.server_span("GET /", self.headers, {"http.request.method": "GET", "url.path": path}):
+                hits = count_hit()
+                body = PAGE.format(hits=html.escape(hits), forecast=forecast_html(api_url), api=html.escape(api_url))
+                PAGE_VIEWS.add(1)
+                TELEMETRY.logger.info("rendered the weather page", extra={"page.hits": hits})
             self.reply(200, "text/html; charset=utf-8", body.encode())
         elif path == "/health":
             self.reply(200, "text/plain; charset=utf-8", b"Healthy")
@@ -190,6 +206,7 @@ def main():
         server.serve_forever()
     finally:
         server.server_close()
+        TELEMETRY.shutdown()
         print("webfrontend stopped", flush=True)
 
 
