@@ -4,7 +4,7 @@
 #   make build    swift build
 #   make test     deps + build + swift test + the JSON Schema check
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
-#   make bench    release build + the benchmarks (bench/run.py, supervise.py, ready.py, pslatency.py, tricks.py, render.py; BENCH_FLAGS=--quick)
+#   make bench    release build + every harness in BENCH_SCRIPTS (bench/NAME.py; BENCH_FLAGS=--quick)
 #   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
 #   make install  release build (Swift runtime linked in), stripped, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make fuzz     libFuzzer on the C shim, then on the whole load path, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
@@ -86,14 +86,12 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
+BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch
+
 bench: deps bench-peers
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire
-	$(PYTHON) bench/run.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
-	$(PYTHON) bench/supervise.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
-	$(PYTHON) bench/ready.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
-	$(PYTHON) bench/pslatency.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
-	$(PYTHON) bench/tricks.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
-	$(PYTHON) bench/render.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
+	bin="$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire"; \
+	for script in $(BENCH_SCRIPTS); do $(PYTHON) bench/$$script.py --aspire "$$bin" $(BENCH_FLAGS) || exit 1; done
 
 # The peers bench/supervise.py compares against (each is skipped with a note when missing).
 bench-peers:

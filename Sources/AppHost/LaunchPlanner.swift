@@ -167,6 +167,8 @@ package struct LaunchPlanner: Sendable {
                 restart: RestartSpec(policy: RestartSpec.Policy(rawValue: resource.run.restart.policy.rawValue) ?? .no, maxRestarts: resource.run.restart.maxRestarts),
                 proxies: proxies, hostPorts: hostPorts, secrets: secrets.sorted())
         spec.user = command.user
+        spec.explicitStart = resource.run.explicitStart
+        if let watch = resource.run.watch { spec.watch = watchSpec(watch, of: resource, workingDirectory: command.workingDirectory) }
         if let signal = resource.run.stopSignal { spec.stopSignal = signal.number }
         return .success(spec)
     }

@@ -62,6 +62,14 @@ extension Diagnostic.Message {
         Self(id: "out-of-range", "\(field) \(value) is out of range; use \(range.lowerBound)…\(range.upperBound)")
     }
 
+    package static func watchNeedsBuild(_ name: String) -> Self {
+        Self(id: "watch-needs-build", "'watch' on container '\(name)' needs 'build:' (an image pulled from a registry has no files here to watch)")
+    }
+
+    package static func watchPathMissing(_ path: String, resolved: String) -> Self {
+        Self(id: "watch-path-missing", "watch path '\(path)' does not exist (\(resolved)); create it or fix 'paths:'")
+    }
+
     package static func invalidDuration(_ text: String, field: String) -> Self {
         Self(id: "invalid-duration", "'\(text)' is not a duration for '\(field)'; write e.g. 500ms, 5s, 1m30s")
     }

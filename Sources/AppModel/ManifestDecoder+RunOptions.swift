@@ -88,6 +88,10 @@ extension ManifestDecoder {
             run.stopSignal = decodeStopSignal(node)
         }
         run.otel = reader.bool(fields["otel"], "otel") ?? true
+        run.explicitStart = reader.bool(fields["explicitStart"], "explicitStart") ?? false
+        if let node = fields["watch"] {
+            run.watch = decodeWatch(node)
+        }
         return run
     }
 

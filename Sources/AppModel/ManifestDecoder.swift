@@ -10,10 +10,11 @@ package struct ManifestDecoder {
     static let runnableKeys = [
         "type", "env", "args", "references", "waitFor", "waitForCompletion", "endpoints", "external",
         "healthCheck", "restart", "replicas", "workingDir", "envFile", "stopSignal", "otel",
+        "watch", "explicitStart",
     ]
     static let wellKnownKeys = [
         "type", "runtime", "image", "tag", "password", "port", "env", "args", "waitFor", "waitForCompletion",
-        "restart", "external", "healthCheck", "stopSignal", "otel",
+        "restart", "external", "healthCheck", "stopSignal", "otel", "explicitStart",
     ]
 
     // Each type's allowed keys, built once (not concatenated per resource).
@@ -172,6 +173,9 @@ package struct ManifestDecoder {
                 node, what: what, allowed: Self.containerKeys, diagnostics: &reader.diagnostics)
             let container = decodeContainer(fields, what: what, at: location)
             let run = decodeRunOptions(fields, resource: name)
+            if run.watch != nil, container.build == nil, let node = fields["watch"] {
+                reader.diagnostics.append(.error(.watchNeedsBuild(name), at: node.location))
+            }
             resources.append(Resource(name: name, location: location, kind: .container(container), run: run))
             return true
         case "redis", "postgres":

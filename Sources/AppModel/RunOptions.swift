@@ -30,6 +30,14 @@ package struct RunOptions: Sendable, Hashable {
     package var stopSignal: StopSignal?
     /// `otel: false`: inject none of the OpenTelemetry variables (docs/telemetry.md).
     package var otel: Bool = true
+    /// `explicitStart: true`: planned but not started until `aspire start NAME` (or the dashboard).
+    package var explicitStart: Bool = false
+    /// `watch:`; boxed like `healthCheck` (rare and large).
+    package var watch: Watch? {
+        get { watchBox?.value }
+        set { watchBox = newValue.map(Box.init) }
+    }
+    private var watchBox: Box<Watch>?
 
     package init() {}
 }

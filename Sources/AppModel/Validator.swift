@@ -27,6 +27,7 @@ package enum Validator {
         var hostPorts: [Int: (resource: Int, endpoint: Int)] = [:]
         for part in parts { resolveEndpoints(part.endpoints, manifest, &hostPorts, &diagnostics) }
         reportCycles(cycles, manifest, &diagnostics)
+        checkWatchPaths(manifest, &diagnostics)
         checkUnusedParameters(manifest, &diagnostics, used: used)
         return diagnostics
     }

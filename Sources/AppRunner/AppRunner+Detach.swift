@@ -18,6 +18,8 @@ extension AppRunner {
         package var gracePeriod: Double = 5
         /// Seconds to wait for every resource to be ready.
         package var waitTimeout: Double = 300
+        /// `--watch`: every project restarts on change.
+        package var watch = false
         /// The background `up`'s environment (the marker variable is added).
         package var environment: [String: String]
         /// The `aspire` executable to run (this one for the CLI).
@@ -59,6 +61,7 @@ extension AppRunner {
         }
         let manifestPath = URL(fileURLWithPath: app.file).standardizedFileURL.path
         var arguments = ["up", "--file", manifestPath, "--grace-period", String(options.gracePeriod)]
+        if options.watch { arguments.append("--watch") }
         if !options.resources.isEmpty { arguments += ["--"] + options.resources }
         var environment = options.environment
         environment[Self.detachedChildVariable] = "1"

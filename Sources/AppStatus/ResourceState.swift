@@ -1,12 +1,14 @@
 /// Where a resource (or one replica of it) is in its life, as the control API, `.aspire/status.json`,
 /// `ps` and the dashboard report it.
 ///
-/// In JSON it is one string, the words `up` prints (docs/control-api.md): `waiting`, `starting`,
+/// In JSON it is one string, the words `up` prints (docs/control-api.md): `waiting`, `not started`, `starting`,
 /// `running`, `healthy`, `unhealthy`, `exited with code N`, `killed by SIGx`, a failure reason,
 /// `stopped`. Readers switch on the cases; nobody compares those words.
 package enum ResourceState: Sendable, Hashable, CustomStringConvertible {
     /// Not started yet: waiting for its `waitFor`/`waitForCompletion` dependencies.
     case waiting
+    /// `explicitStart: true`: planned, and waiting for `aspire start NAME` (or the dashboard).
+    case notStarted
     /// Being spawned.
     case starting
     /// The process runs (its health check, if any, has not passed yet).
@@ -29,7 +31,7 @@ package enum ResourceState: Sendable, Hashable, CustomStringConvertible {
     package var isUp: Bool {
         switch self {
         case .running, .healthy, .unhealthy: true
-        case .waiting, .starting, .exited, .killed, .failed, .stopped: false
+        case .waiting, .notStarted, .starting, .exited, .killed, .failed, .stopped: false
         }
     }
 
@@ -37,6 +39,7 @@ package enum ResourceState: Sendable, Hashable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .waiting: "waiting"
+        case .notStarted: "not started"
         case .starting: "starting"
         case .running: "running"
         case .healthy: "healthy"
@@ -53,6 +56,7 @@ package enum ResourceState: Sendable, Hashable, CustomStringConvertible {
     package init(_ text: String) {
         switch text {
         case "waiting": self = .waiting
+        case "not started": self = .notStarted
         case "starting": self = .starting
         case "running": self = .running
         case "healthy": self = .healthy

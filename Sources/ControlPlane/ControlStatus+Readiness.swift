@@ -19,7 +19,8 @@ extension RunStatus {
     package var readiness: Readiness {
         let failed = resources.filter(\.hasFailed)
         if !failed.isEmpty { return .failed(failed) }
-        let pending = resources.filter { !$0.ready }
+        // An `explicitStart` resource not started yet is not waited for (it waits for `start`).
+        let pending = resources.filter { !$0.ready && $0.state != .notStarted }
         return pending.isEmpty ? .ready : .pending(pending)
     }
 }

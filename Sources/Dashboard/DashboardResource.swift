@@ -40,7 +40,7 @@ package enum StateKind: String, Sendable, Hashable, Codable {
         case .running: self = .running
         case .healthy: self = .healthy
         case .unhealthy: self = .unhealthy
-        case .stopped, .exited(code: 0): self = .stopped
+        case .stopped, .notStarted, .exited(code: 0): self = .stopped
         case .exited, .killed, .failed: self = .failed
         }
     }

@@ -57,6 +57,10 @@ package struct ServiceSpec: Sendable, Hashable {
     /// parent's child, not as a finished process: healthy while the parent is up (unhealthy while
     /// the parent is), stopped once the parent is, and with no pid. Its output stays in its log.
     package var partOf: String?
+    /// `explicitStart: true`: shown as `not started` until `Supervisor.start` names it.
+    package var explicitStart = false
+    /// Restart (or rebuild) on file changes; nil = not watched.
+    package var watch: WatchSpec?
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],
@@ -78,6 +82,25 @@ package struct ServiceSpec: Sendable, Hashable {
         self.secrets = secrets
         self.user = nil
         self.partOf = nil
+    }
+}
+
+/// What `watch:` asks of the supervisor: the folders to watch and what to ignore in them.
+package struct WatchSpec: Sendable, Hashable {
+    /// Absolute folders (or files), each watched recursively.
+    package var roots: [String]
+    /// Ignore patterns on top of the defaults and each root's `.gitignore`/`.dockerignore`.
+    package var ignore: [String]
+    /// A burst of changes closer together than this is one restart.
+    package var debounce: Duration
+    /// Also restart the services that `waitFor` this one.
+    package var restartDependents: Bool
+
+    package init(roots: [String], ignore: [String] = [], debounce: Duration = .milliseconds(300), restartDependents: Bool = false) {
+        self.roots = roots
+        self.ignore = ignore
+        self.debounce = debounce
+        self.restartDependents = restartDependents
     }
 }
 

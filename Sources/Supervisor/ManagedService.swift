@@ -24,25 +24,39 @@ struct ManagedService: Sendable {
         let shutdown = context.shutdown
         let allDone = context.supervisor.allDone
         var relaunched = false
+        // `explicitStart`: idle as `not started` until `Supervisor.start` relaunches it.
+        if spec.explicitStart {
+            let relaunch = await supervisor.serviceAwaitsStart(spec.name)
+            guard await Self.waitForRelaunch(relaunch, shutdown: shutdown, allDone: allDone) else {
+                await supervisor.serviceFinished(spec.name)
+                return
+            }
+            relaunched = true
+        }
         while true {
             await runGeneration(relaunched: relaunched)
             let relaunch = await supervisor.serviceBecameIdle(spec.name)
-            let woken = await race(
-                {
-                    do { try await relaunch.wait() } catch { return false }
-                    return true
-                },
-                {
-                    await race(
-                        { _ = try? await shutdown.wait() },
-                        { _ = try? await allDone.wait() })
-                    return false
-                })
-            // A relaunch granted just before the run ended still runs (and ends at once).
-            guard woken || relaunch.isFulfilled else { break }
+            guard await Self.waitForRelaunch(relaunch, shutdown: shutdown, allDone: allDone) else { break }
             relaunched = true
         }
         await supervisor.serviceFinished(spec.name)
+    }
+
+    /// Waits for `relaunch` or the end of the run; whether the service runs again. A relaunch
+    /// granted just before the run ended still runs (and ends at once).
+    private static func waitForRelaunch(_ relaunch: OneShot<Void>, shutdown: OneShot<Void>, allDone: OneShot<Void>) async -> Bool {
+        let woken = await race(
+            {
+                do { try await relaunch.wait() } catch { return false }
+                return true
+            },
+            {
+                await race(
+                    { _ = try? await shutdown.wait() },
+                    { _ = try? await allDone.wait() })
+                return false
+            })
+        return woken || relaunch.isFulfilled
     }
 
     /// One generation: wait for the dependencies, then run the replicas until they are finished

@@ -37,6 +37,7 @@ extension ServiceState {
     package var resourceState: ResourceState {
         switch self {
         case .waiting: .waiting
+        case .notStarted: .notStarted
         case .starting: .starting
         case .running: .running
         case .healthy: .healthy

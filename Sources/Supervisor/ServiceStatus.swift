@@ -3,6 +3,8 @@ import AppStatus
 package enum ServiceState: Sendable, Hashable, CustomStringConvertible {
     /// Not started yet: waiting for its `waitFor`/`waitForCompletion` dependencies.
     case waiting
+    /// `explicitStart`: waiting for `Supervisor.start`.
+    case notStarted
     /// Being spawned.
     case starting
     /// The process runs (its health check, if any, has not passed yet).
@@ -50,7 +52,7 @@ extension ServiceState {
         guard let first = states.first else { return .stopped }
         if states.count == 1 { return first }
         if let failed = states.first(where: { if case .failed = $0 { true } else { false } }) { return failed }
-        for candidate in [ServiceState.unhealthy, .waiting, .starting, .running] where states.contains(candidate) {
+        for candidate in [ServiceState.unhealthy, .waiting, .notStarted, .starting, .running] where states.contains(candidate) {
             return candidate
         }
         if states.allSatisfy({ $0 == .healthy }) { return .healthy }

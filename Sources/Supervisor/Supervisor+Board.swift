@@ -90,7 +90,9 @@ extension Supervisor {
         }
         if replicas.allSatisfy(\.isFinal) {
             handle.completion.fulfill(Self.completion(of: replicas.map(\.state)))
-            if handles.values.allSatisfy(\.completion.isFulfilled) { allDone.fulfill() }
+            if handles.values.allSatisfy(\.completion.isFulfilled), shutdown.isFulfilled || !hasWatchedService {
+                allDone.fulfill()
+            }
         }
     }
 

@@ -43,7 +43,8 @@ extension Supervisor {
         }
     }
 
-    /// Starts services that are stopped, exited or failed, exactly as at start-up: a service that
+    /// Starts services that are stopped, exited, failed, or not started yet (`explicitStart`),
+    /// exactly as at start-up: a service that
     /// waits for others waits for them again (until each `waitFor` dependency is ready and each
     /// `waitForCompletion` one exited 0; a dependency that failed fails it). Services being
     /// stopped are started once stopped; running ones are left alone.
@@ -251,6 +252,21 @@ extension Supervisor {
             evaluate(service)
         }
         return handle.control.becomeIdle(rearmReadiness: parked)
+    }
+
+    /// An `explicitStart` service is planned but not started: its replicas are `not started`
+    /// (not final) until `start` relaunches it; dependents keep waiting.
+    ///
+    /// - Returns: the latch a relaunch fulfils.
+    func serviceAwaitsStart(_ service: String) -> OneShot<Void> {
+        guard let handle = handles[service] else { return OneShot() }
+        if var record = records[service] {
+            for index in record.replicas.indices { record.replicas[index].state = .notStarted }
+            records[service] = record
+        }
+        announce("\(service): not started (explicitStart; run 'aspire start \(service)')", service: service)
+        evaluate(service)
+        return handle.control.becomeIdle(rearmReadiness: false)
     }
 
     /// A service's task is ending with the run: a replica still parked is stopped for good.

@@ -126,6 +126,9 @@ package actor Supervisor {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let reaper { background.addTask { await reaper.run() } }
+                for handle in services where handle.spec.watch != nil {
+                    background.addTask { await ServiceWatch(handle: handle, context: context).run() }
+                }
                 await withDiscardingTaskGroup { group in
                     group.addTask {
                         await Self.coordinateShutdown(

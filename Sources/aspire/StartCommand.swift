@@ -1,11 +1,12 @@
 import ArgumentParser
 import ControlPlane
 
-/// `aspire start NAME…`: start stopped, exited or failed resources of the running app again;
+/// `aspire start NAME…`: start stopped, exited or failed resources of the running app again (or
+/// `explicitStart` ones for the first time);
 /// each waits for its `waitFor` dependencies as at start-up.
 struct StartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "start", abstract: "Start stopped, exited or failed resources of the running app again.")
+        commandName: "start", abstract: "Start stopped, exited or failed resources of the running app again, or explicitStart ones for the first time.")
 
     @OptionGroup var manifest: ManifestOptions
     @Argument(help: "The resources to start.") var names: [String]

@@ -26,12 +26,14 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "With --detach: seconds to wait for every resource to be ready.") var waitTimeout: Double = 300
     @Option(help: "The dashboard's loopback port (default: the last run's, else a free one).") var dashboardPort: Int?
     @Flag(help: "Do not serve the web dashboard.") var noDashboard = false
+    @Flag(help: "Restart every project when its files change (as `watch: true` on each).") var watch = false
 
     func run() async throws {
         let isDetachedChild = ProcessInfo.processInfo.environment[AppRunner.detachedChildVariable] != nil
         if isDetachedChild { unsetenv(AppRunner.detachedChildVariable) }
         UnixSignal.ignoreBrokenPipe()
-        let (app, _) = try manifest.loadValidManifest()
+        var (app, _) = try manifest.loadValidManifest()
+        if watch { app.watchEveryProject() }
         aspire_malloc_release_freed()  // the supervisor runs for hours: its memory is what it uses
         for name in resources where app[name] == nil {
             let hint = DidYouMean.suggestion(for: name, in: app.resourceNames).map { "; did you mean '\($0)'?" } ?? ""
@@ -80,6 +82,7 @@ extension UpCommand {
         options.resources = resources
         options.gracePeriod = gracePeriod
         options.waitTimeout = waitTimeout
+        options.watch = watch
         let detached: AppRunner.Detached
         do {
             detached = try await AppRunner.detach(app, options: options)
