@@ -2,6 +2,7 @@ import AppModel
 import ArgumentParser
 import Foundation
 import ManifestAuthoring
+import YAMLSource
 
 /// `aspire init [DIR]`: an apphost.yaml from a compose file or the project folders in DIR.
 struct InitCommand: ParsableCommand {
