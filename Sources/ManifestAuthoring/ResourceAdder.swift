@@ -70,7 +70,8 @@ package enum ResourceAdder {
         return editor.result
     }
 
-    static func defaultName(_ request: Request) -> String {
+    /// The name used when none is given: the type, or for a project the last part of its path.
+    package static func defaultName(_ request: Request) -> String {
         if request.type == "project", let path = request.path {
             let last = path.split(separator: "/").last.map(String.init) ?? path
             let name = ServiceNames.sanitize(last)
@@ -106,7 +107,7 @@ package enum ResourceAdder {
             guard pairs.isEmpty else { throw Failure(description: "'resources' is written in flow style ({ … }); add the resource by hand") }
             // `resources: {}` becomes a block mapping.
             let block = "\n  \(DraftManifest.scalar(name)):" + fields.map { "\n    \($0)" }.joined()
-            editor.replace(editor.offset(of: resources.location)..<editor.offset(of: resources.endLocation), with: block)
+            editor.replace(editor.backOverSpaces(editor.offset(of: resources.location))..<editor.offset(of: resources.endLocation), with: block)
             return
         }
         guard resources.kind == .mapping, let first = pairs.first else { throw Failure(description: "'resources' is not a mapping") }

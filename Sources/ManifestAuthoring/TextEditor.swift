@@ -39,6 +39,13 @@ struct TextEditor {
         return String(out)
     }
 
+    /// `offset` moved back over the spaces before it (`resources: {}` → the end of `resources:`).
+    func backOverSpaces(_ offset: Int) -> Int {
+        var start = offset
+        while start > 0, scalars[start - 1] == " " { start -= 1 }
+        return start
+    }
+
     mutating func insert(_ text: String, at offset: Int) {
         edits.append((offset..<offset, text, edits.count))
     }

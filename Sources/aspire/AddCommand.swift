@@ -49,6 +49,6 @@ struct AddCommand: ParsableCommand {
         } catch {
             throw CommandFailure.io("cannot write \(file): \(error.localizedDescription)")
         }
-        Console.out("added \(request.name ?? type) to \(file)\(to.isEmpty ? "" : ", referenced from \(to.joined(separator: ", "))")\n")
+        Console.out("added \(request.name ?? ResourceAdder.defaultName(request)) to \(file)\(to.isEmpty ? "" : ", referenced from \(to.joined(separator: ", "))")\n")
     }
 }

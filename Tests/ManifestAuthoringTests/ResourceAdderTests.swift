@@ -59,10 +59,11 @@ import Testing
         let after = try Self.add(ResourceAdder.Request(type: "postgres", name: "db", to: ["api", "web", "flowy"]))
         let (removed, added) = Self.diff(Self.manifest, after)
         #expect(
-            removed == [
+            Set(removed) == [
                 "    references: [cache]   # flow",
                 "  flowy: { type: executable, command: echo, endpoints: {} }",
             ])
+        #expect(removed.count == 2)
         #expect(
             added == [
                 "    references: [cache, db]   # flow",
