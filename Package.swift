@@ -104,6 +104,9 @@ let package = Package(
         // MARK: - Glue: the app model turned into a launch plan (project detection, well-known servers).
         .target(name: "AppHost", dependencies: ["AppModel", "AppState", "Supervisor"], swiftSettings: swiftSettings),
 
+        // MARK: - Writing manifests: `aspire init` (compose files, project folders) and `aspire add`.
+        .target(name: "ManifestAuthoring", dependencies: ["AppModel", "AppHost", "Quoting", "YAMLSource"], swiftSettings: swiftSettings),
+
         // MARK: - `up` as a library: the run (lock, plan, env files, supervisor, control API, dashboard,
         // status file), `--detach`'s wait, and the readers of what a run leaves in `.aspire/`.
         .target(
@@ -119,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "aspire",
             dependencies: [
-                "AppModel", "AppState", "AppStatus", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "ParallelLoad", "Publishing", "Quoting",
+                "AppModel", "AppState", "AppStatus", "AppHost", "AppRunner", "CMallocPolicy", "ControlPlane", "Dashboard", "ManifestAuthoring", "ParallelLoad", "Publishing", "Quoting",
                 "Supervisor", "Telemetry", "YAMLSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,6 +140,12 @@ let package = Package(
         .testTarget(
             name: "AppModelTests",
             dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ManifestAuthoringTests",
+            dependencies: ["ManifestAuthoring", "AppModel", "YAMLSource"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import AppModel
 import AppState
 import ArgumentParser
 import Foundation
+import ManifestAuthoring
 import ParallelLoad
 
 /// `-f FILE`, shared by every command that reads a manifest.
@@ -54,6 +55,7 @@ struct ManifestOptions: ParsableArguments {
     }
 
     func load() throws -> ManifestLoader.Result {
+        if AppInitializer.isComposeFile(file) { return try ComposeLoading.load(file) }
         do {
             // A large manifest loads on every core (ParallelLoad); the result is the plain path's.
             let loader = ManifestLoader(environment: ProcessInfo.processInfo.environment, decodeAndValidate: ParallelLoad.automatic.decodeAndValidate)
