@@ -42,7 +42,20 @@ extension ServiceTranslation {
             }
         }
         if case .wellKnown(let type) = target { fields = wellKnownEnvironment(type, fields, at: value) }
+        fields = fields.map(addressing)
         if !fields.isEmpty { resource.set("env", .map(fields)) }
+    }
+
+    /// A value that is a well-known dependency's compose host name (`REDIS_HOST: redis`) becomes
+    /// its host here; left as it was, it would win over the address aspire injects.
+    private func addressing(_ field: DraftManifest.Field) -> DraftManifest.Field {
+        guard case .string(let text) = field.value, case .wellKnown? = kinds[text], dependsOn(text) else { return field }
+        return DraftManifest.Field(field.key, .string("{\(names[text]).endpoints.tcp.host}"), comment: "guess: compose's host name '\(text)'")
+    }
+
+    private func dependsOn(_ service: String) -> Bool {
+        guard let dependencies = node["depends_on"] else { return false }
+        return dependencies.kind == .sequence ? dependencies.itemView.contains { $0.scalarEquals(service) } : dependencies[service] != nil
     }
 
     /// The image's own settings (`POSTGRES_PASSWORD`, `POSTGRES_DB`) become the type's keys.

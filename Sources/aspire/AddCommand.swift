@@ -9,7 +9,8 @@ struct AddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add a resource (and references to it) to the manifest, keeping the rest of the file as it is.")
 
-    @OptionGroup var manifest: ManifestOptions
+    @Option(name: [.customShort("f"), .customLong("file")], help: "The app manifest (default: as for every command).")
+    var file: String?
     @Argument(help: "The type (aspire add --list names them).") var type: String?
     @Argument(help: "The resource's name (default: from the type or --path).") var name: String?
     @Option(parsing: .upToNextOption, help: "Resources that reference the new one.") var to: [String] = []
@@ -26,7 +27,7 @@ struct AddCommand: ParsableCommand {
             return
         }
         guard let type else { throw CommandFailure.io("give a type (aspire add --list names them)") }
-        let file = manifest.file
+        let file = try ManifestOptions.locate(self.file)
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.io("cannot read \(file)") }
         let text = String(decoding: data, as: UTF8.self)
         var request = ResourceAdder.Request(type: type, name: name, to: to)

@@ -32,7 +32,7 @@ import YAMLSource
         #expect(web?["waitFor"]?.itemView.map(\.scalar) == ["redis"])
         #expect(web?["endpoints"]?["http"]?["port"]?.int == 8000)
         #expect(web?["endpoints"]?["http"]?["targetPort"]?.int == 5000)
-        #expect(web?["env"]?["REDIS_HOST"]?.scalar == "redis")
+        #expect(web?["env"]?["REDIS_HOST"]?.scalar == "{redis.endpoints.tcp.host}")
         #expect(resources?["redis"]?["type"]?.scalar == "redis")
         #expect(resources?["redis"]?["tag"]?.scalar == "7-alpine")
         #expect(outcome.text.contains("# guess: compose builds ./web; here it runs as a project (Python (app.py))"))
@@ -54,6 +54,7 @@ import YAMLSource
         #expect(backend?["type"]?.scalar == "container")
         #expect(backend?["build"]?["context"]?.scalar == "./backend")
         #expect(backend?["env"]?["DEBUG"]?.scalar == "${DEBUG}")
+        #expect(backend?["env"]?["DATABASE_HOST"]?.scalar == "{db.endpoints.tcp.host}")
         #expect(backend?["endpoints"]?["http"]?["targetPort"]?.int == 3000)
         #expect(backend?["waitFor"]?.itemView.map(\.scalar) == ["db"])
         let db = resources?["db"]

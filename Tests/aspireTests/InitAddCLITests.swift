@@ -11,6 +11,20 @@ import Testing
         return directory
     }
 
+    /// The body of a GET (curl; Foundation on Linux reads no http URLs without FoundationNetworking).
+    static func get(_ url: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-fsS", "--max-time", "2", url]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+
     @Test("init writes apphost.yaml once, refuses to overwrite it without --force, and the result validates")
     func initWrites() throws {
         let directory = try Self.copyFixture("nginx-node-postgres")
@@ -70,8 +84,8 @@ import Testing
         var body = ""
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if let data = try? Data(contentsOf: URL(string: "http://127.0.0.1:8000/")!), !data.isEmpty {
-                body = String(decoding: data, as: UTF8.self)
+            if let text = Self.get("http://127.0.0.1:8000/"), !text.isEmpty {
+                body = text
                 break
             }
             usleep(50_000)
