@@ -7,7 +7,7 @@
 #   make bench    release build + every harness in BENCH_SCRIPTS (bench/NAME.py; BENCH_FLAGS=--quick)
 #   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
 #   make install  release build (Swift runtime linked in), stripped, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
-#   make fuzz     libFuzzer on the C shim, then on the whole load path, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
+#   make fuzz     libFuzzer on the C shim, the whole load path, then the OTLP decoders, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
 #   make clean    remove build products
 
 SHELL := /bin/bash
@@ -22,7 +22,7 @@ PYTHON ?= python3
 APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql memcached podman runc slirp4netns busybox-static chromium
 # Written only when missing: podman with runc and explicit ulimits (docs/containers.md).
 CONTAINERS_CONF_FILE ?= /etc/containers/containers.conf
-PY_MODULES ?= jsonschema pyyaml opentelemetry-sdk opentelemetry-exporter-otlp-proto-http
+PY_MODULES ?= jsonschema pyyaml opentelemetry-sdk opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc
 MANIFEST ?= manifests/starter/apphost.yaml
 FUZZ_SECONDS ?= 60
 # e.g. BENCH_FLAGS=--quick for a 30-second smoke run
@@ -58,7 +58,7 @@ deps:
 	elif ! pkg-config --exists yaml-0.1 2>/dev/null; then \
 	    echo "deps: no apt here; install libyaml and redis yourself (macOS: brew install libyaml redis pkg-config)" >&2; \
 	fi
-	@if ! $(PYTHON) -c 'import jsonschema, yaml, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http' 2>/dev/null; then \
+	@if ! $(PYTHON) -c 'import jsonschema, yaml, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc' 2>/dev/null; then \
 	    echo "deps: installing Python modules: $(PY_MODULES)"; \
 	    $(PYTHON) -m pip install --quiet --disable-pip-version-check $(PY_MODULES) 2>/dev/null \
 	    || $(PYTHON) -m pip install --quiet --disable-pip-version-check --break-system-packages $(PY_MODULES) 2>/dev/null \
@@ -119,7 +119,7 @@ install:
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/aspire"
 
 fuzz: deps
-	FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_TARGETS="$(or $(FUZZ_TARGETS),shim full)" bash fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_TARGETS="$(or $(FUZZ_TARGETS),shim full otlp)" bash fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	$(SWIFT) package clean --scratch-path $(SCRATCH)

@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // MARK: - YAML: libyaml behind a tiny C shim, then a safe Swift view.
@@ -98,6 +100,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - OTLP/gRPC: the collector services over grpc-swift 2, into Telemetry's ingest (its own target
+        // so the dashboard and the fuzz targets build without gRPC).
+        .target(
+            name: "TelemetryGRPC",
+            dependencies: [
+                "Telemetry",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Publishers: aspire-manifest.json, docker compose, Kubernetes.
         .target(name: "Publishing", dependencies: ["AppModel", "AppState", "Quoting", "YAMLSource"], swiftSettings: swiftSettings),
 
@@ -113,7 +127,7 @@ let package = Package(
             name: "AppRunner",
             dependencies: [
                 "AppModel", "AppState", "AppStatus", "AppHost", "ControlPlane", "Dashboard", "Supervisor", "Telemetry",
-                .product(name: "Logging", package: "swift-log"),
+                "TelemetryGRPC", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -175,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "OTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Telemetry", "TelemetryGRPC", "OTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

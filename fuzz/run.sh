@@ -10,9 +10,13 @@
 #         AppState, Supervisor, CProcessShim and swift-log's Logging, which the planner needs;
 #         swift-log's sources come from .build/checkouts/swift-log, else FUZZ_SWIFT_LOG_SRC, else
 #         /opt/swift-packages/apple/swift-log.git)
+#   otlp  fuzz/otlp_fuzzer.swift over the OTLP receivers' decoders (protobuf, OTLP/JSON, gzip) through
+#         OTLPIngest into a small TelemetryStore, compiled by swiftc -sanitize=fuzzer,address from
+#         Sources/ (SwiftProtobuf from .build/checkouts/swift-protobuf, else FUZZ_SWIFT_PROTOBUF_SRC,
+#         else /opt/swift-packages/apple/swift-protobuf.git; OTLP, Quoting, CZlibShim, Telemetry)
 #
 #   SECONDS          how long to fuzz each target (default: $FUZZ_SECONDS, else 60)
-#   FUZZ_TARGETS     which targets, in order (default: "shim full")
+#   FUZZ_TARGETS     which targets, in order (default: "shim full otlp")
 #   FUZZ_JOBS        parallel workers (default: nproc); >1 uses libFuzzer's -fork mode
 #   FUZZ_CC          a clang that supports -fsanitize=fuzzer (default: the Swift toolchain's)
 #   FUZZ_SWIFTC      the swiftc for the full target (default: the one next to FUZZ_CC, else on PATH)
@@ -38,7 +42,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_TO_RUN=${1:-${FUZZ_SECONDS:-60}}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
-TARGETS=${FUZZ_TARGETS:-shim full}
+TARGETS=${FUZZ_TARGETS:-shim full otlp}
 OUT=$ROOT/fuzz/.build
 CRASHES=$ROOT/fuzz/crashes
 mkdir -p "$OUT" "$CRASHES"
@@ -161,18 +165,71 @@ MAP
         $(pkg-config --libs yaml-0.1) "${uselld[@]}" -o "$BIN"
 }
 
+# --- otlp target: every module the harness imports, built here (SwiftProtobuf, OTLP, Quoting,
+# CZlibShim, Telemetry); Telemetry without its Hummingbird front end (TelemetryReceiver.swift).
+build_otlp() {
+    BIN=$OUT/otlp_fuzzer
+    local mods=$OUT/otlp
+    local swiftc=${FUZZ_SWIFTC:-}
+    if [ -z "$swiftc" ]; then
+        if [ -x "$(dirname "$CC")/swiftc" ]; then swiftc=$(dirname "$CC")/swiftc; else swiftc=$(command -v swiftc || true); fi
+    fi
+    [ -n "$swiftc" ] && [ -x "$swiftc" ] || { echo "fuzz: no swiftc found; set FUZZ_SWIFTC" >&2; exit 2; }
+    local telemetry=()
+    local f
+    for f in Sources/Telemetry/*.swift; do [ "$(basename "$f")" = TelemetryReceiver.swift ] || telemetry+=("$f"); done
+    local sources=(Sources/OTLP/*.swift Sources/Quoting/*.swift Sources/CZlibShim/*.c Sources/CZlibShim/include/*.h
+                   "${telemetry[@]}" fuzz/otlp_fuzzer.swift fuzz/run.sh)
+    if [ -x "$BIN" ] && [ -z "$(find "${sources[@]}" -newer "$BIN" -print -quit)" ]; then
+        echo "fuzz: fuzz/.build/otlp_fuzzer is up to date"
+        return
+    fi
+    local protobuf=${FUZZ_SWIFT_PROTOBUF_SRC:-}
+    if [ -z "$protobuf" ] && [ -d .build/checkouts/swift-protobuf/Sources/SwiftProtobuf ]; then protobuf=.build/checkouts/swift-protobuf/Sources/SwiftProtobuf; fi
+    if [ -z "$protobuf" ] && [ -d /opt/swift-packages/apple/swift-protobuf.git ]; then
+        mkdir -p "$OUT/swift-protobuf"
+        git -C /opt/swift-packages/apple/swift-protobuf.git archive 1.39.0 Sources/SwiftProtobuf | tar -x -C "$OUT/swift-protobuf"
+        protobuf=$OUT/swift-protobuf/Sources/SwiftProtobuf
+    fi
+    [ -n "$protobuf" ] && [ -d "$protobuf" ] || { echo "fuzz: swift-protobuf's Sources/SwiftProtobuf not found; run swift build once or set FUZZ_SWIFT_PROTOBUF_SRC" >&2; exit 2; }
+    echo "fuzz: building fuzz/.build/otlp_fuzzer with $swiftc (SwiftProtobuf, OTLP, Quoting, CZlibShim, Telemetry, a few minutes)"
+    rm -rf "$mods"
+    mkdir -p "$mods/mod"
+    local flags=(-O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address
+                 -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
+                 -enable-upcoming-feature InternalImportsByDefault)
+    echo "module CZlibShim { header \"$ROOT/Sources/CZlibShim/include/aspire_zlib.h\" export * }" >"$mods/mod/module.modulemap"
+    "$CC" -fsanitize=fuzzer-no-link,address -g -O1 -c Sources/CZlibShim/aspire_zlib.c -I Sources/CZlibShim/include -o "$mods/aspire_zlib.o"
+    "$swiftc" -O -g -swift-version 5 -package-name swift_protobuf -sanitize=address -parse-as-library -emit-module -emit-object -wmo \
+        -module-name SwiftProtobuf -emit-module-path "$mods/SwiftProtobuf.swiftmodule" -o "$mods/SwiftProtobuf.o" "$protobuf"/*.swift
+    "$swiftc" -O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address -parse-as-library -emit-module -emit-object -wmo \
+        -module-name OTLP -I "$mods" -emit-module-path "$mods/OTLP.swiftmodule" -o "$mods/OTLP.o" Sources/OTLP/*.swift
+    "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name Quoting \
+        -emit-module-path "$mods/Quoting.swiftmodule" -o "$mods/Quoting.o" Sources/Quoting/*.swift
+    "$swiftc" "${flags[@]}" -parse-as-library -emit-module -emit-object -wmo -module-name Telemetry -I "$mods" -I "$mods/mod" \
+        -emit-module-path "$mods/Telemetry.swiftmodule" -o "$mods/Telemetry.o" "${telemetry[@]}"
+    local uselld=()
+    [ ${#LDFLAGS[@]} -gt 0 ] && uselld=(-use-ld=lld)
+    "$swiftc" "${flags[@]}" -parse-as-library -I "$mods" -I "$mods/mod" fuzz/otlp_fuzzer.swift "$mods"/*.o -lz "${uselld[@]}" -o "$BIN"
+}
+
 if ! pkg-config --exists yaml-0.1; then
     echo "fuzz: libyaml not found by pkg-config (Debian: apt-get install libyaml-dev pkg-config)" >&2
     exit 2
 fi
 
 # --- seed corpus, one copy per target
-seed_corpus() { # $1 = folder
+seed_corpus() { # $1 = folder, $2 = target
     local n=0 f
+    if [ "$2" = otlp ]; then  # request bodies, each behind its selector byte (fuzz/otlp_fuzzer.swift)
+        for f in fuzz/seeds/otlp/*; do cp "$f" "$1/seed-$n-$(basename "$f")"; n=$((n + 1)); done
+        echo "$n"
+        return
+    fi
     while IFS= read -r -d '' f; do
         cp "$f" "$1/seed-$n-$(basename "$f")"
         n=$((n + 1))
-    done < <(find manifests Tests fuzz/seeds \( -name .aspire -o -name '.build*' \) -prune -o \
+    done < <(find manifests Tests fuzz/seeds \( -name .aspire -o -name '.build*' -o -name otlp \) -prune -o \
                  -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 2>/dev/null)
     echo "$n"
 }
@@ -189,15 +246,18 @@ for target in $TARGETS; do
     case $target in
     shim) build_shim ;;
     full) build_full ;;
-    *) echo "fuzz: unknown target '$target' (FUZZ_TARGETS: shim full)" >&2; exit 2 ;;
+    otlp) build_otlp ;;
+    *) echo "fuzz: unknown target '$target' (FUZZ_TARGETS: shim full otlp)" >&2; exit 2 ;;
     esac
     name=$(basename "$BIN")
     if [ -n "${FUZZ_CORPUS:-}" ]; then CORPUS=$FUZZ_CORPUS/$target; else CORPUS=$probe/corpus-$target; fi
     mkdir -p "$CORPUS"
-    seeds=$(seed_corpus "$CORPUS")
+    seeds=$(seed_corpus "$CORPUS" "$target")
     echo "fuzz: $name: $seeds seed files; fuzzing for ${SECONDS_TO_RUN}s with $JOBS worker(s)"
 
-    flags=(-max_total_time="$SECONDS_TO_RUN" -dict=fuzz/yaml.dict -max_len=65536 -timeout=10 -rss_limit_mb=2048
+    dict=fuzz/yaml.dict
+    [ "$target" = otlp ] && dict=fuzz/otlp.dict
+    flags=(-max_total_time="$SECONDS_TO_RUN" -dict="$dict" -max_len=65536 -timeout=10 -rss_limit_mb=2048
            -artifact_prefix="$CRASHES/$target-" -print_final_stats=1)
     [ "$JOBS" -gt 1 ] && flags+=(-fork="$JOBS")
     # shellcheck disable=SC2206

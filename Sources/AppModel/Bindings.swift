@@ -20,6 +20,8 @@ package struct Bindings: Sendable, Hashable {
     package var telemetry: TelemetryEndpoint?
     /// Makes `service.instance.id` unique per run (`up` sets a fresh one); nil = the resource's name.
     package var runID: String?
+    /// Projects detected as .NET (`dotnet run`): they export over OTLP/gRPC, as in Aspire.
+    package var dotnetProjects: Set<String> = []
 
     package init() {}
 
@@ -34,13 +36,20 @@ package struct Bindings: Sendable, Hashable {
     }
 }
 
-/// Where `up`'s OTLP/HTTP receiver listens (on loopback), and the key each request must carry.
+/// Where `up`'s OTLP receivers listen (on loopback), and the key each request must carry.
 package struct TelemetryEndpoint: Sendable, Hashable {
+    /// OTLP/HTTP (`@otlp.http` in ports.json).
     package var port: Int
+    /// OTLP/gRPC (`@otlp.grpc`); nil = none (then every resource exports over HTTP).
+    package var grpcPort: Int?
     package var apiKey: String
 
-    package init(port: Int, apiKey: String) {
+    /// The address both receivers bind and processes are told (never `localhost`: docs/telemetry.md).
+    package static let loopback = "127.0.0.1"
+
+    package init(port: Int, grpcPort: Int? = nil, apiKey: String) {
         self.port = port
+        self.grpcPort = grpcPort
         self.apiKey = apiKey
     }
 }

@@ -9,8 +9,16 @@ extension EnvironmentResolver {
         if let runID = bindings.runID { instance += "-\(runID)" }
         env.set("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=\(instance)")
         guard let telemetry = bindings.telemetry else { return }
-        env.set("OTEL_EXPORTER_OTLP_ENDPOINT", "http://\(host):\(telemetry.port)")
-        env.set("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+        // Processes get the address the receivers bind (localhost may resolve to ::1 first, where
+        // nothing listens); containers the host alias (docs/telemetry.md).
+        let address = containerHost != nil && host == containerHost ? host : TelemetryEndpoint.loopback
+        if let grpcPort = telemetry.grpcPort, bindings.dotnetProjects.contains(name) {
+            env.set("OTEL_EXPORTER_OTLP_ENDPOINT", "http://\(address):\(grpcPort)")
+            env.set("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+        } else {
+            env.set("OTEL_EXPORTER_OTLP_ENDPOINT", "http://\(address):\(telemetry.port)")
+            env.set("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+        }
         env.set("OTEL_EXPORTER_OTLP_HEADERS", "x-otlp-api-key=" + ResolvedValue(secret: telemetry.apiKey))
         // Aspire's development values: export every second, sample everything, exemplars from traces.
         env.set("OTEL_BLRP_SCHEDULE_DELAY", "1000")

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 package import Supervisor
 import Telemetry
+import TelemetryGRPC
 
 /// `aspire up` as a library call: runs a validated manifest's resources under a supervisor, with
 /// the control API on `.aspire/control.sock`, the dashboard and `.aspire/status.json`, until they
@@ -107,6 +108,7 @@ package enum AppRunner {
         } catch {
             throw .state(error)
         }
+        bindings.dotnetProjects = ProjectDetector.dotnetProjects(of: app)  // they export over OTLP/gRPC
         bindings.runID = SecretGenerator.generate(Parameter.Generate(length: 8, upper: false))  // service.instance.id
         let planner = LaunchPlanner(manifest: app, bindings: bindings, folder: folder, hostEnvironment: options.hostEnvironment)
         var (plan, planProblems) = planner.plan()
@@ -169,7 +171,7 @@ package enum AppRunner {
                     await recorder.run()
                     return nil
                 }
-                if let otlp {  // the OTLP/HTTP receiver (docs/telemetry.md)
+                if let otlp {  // the OTLP/HTTP and OTLP/gRPC receivers (docs/telemetry.md)
                     group.addTask {
                         do {
                             try await TelemetryReceiver.start(port: otlp.port, apiKey: otlp.apiKey, store: telemetry)
@@ -177,6 +179,16 @@ package enum AppRunner {
                             if !Task.isCancelled { output.error("warning: no OTLP receiver on 127.0.0.1:\(otlp.port): \(error)") }
                         }
                         return nil
+                    }
+                    if let grpcPort = otlp.grpcPort {
+                        group.addTask {
+                            do {
+                                try await OTLPGRPCReceiver(port: grpcPort, apiKey: otlp.apiKey, store: telemetry).run()
+                            } catch {
+                                if !Task.isCancelled { output.error("warning: no OTLP/gRPC receiver on 127.0.0.1:\(grpcPort): \(error)") }
+                            }
+                            return nil
+                        }
                     }
                 }
                 if let dashboard {

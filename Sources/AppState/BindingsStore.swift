@@ -37,6 +37,8 @@ package struct BindingsStore: Sendable {
 
     /// The OTLP receiver's port in `ports.json`; no endpoint has this key (`@` is in no resource name).
     package static let otlpPortKey = "@otlp.http"
+    /// The OTLP/gRPC receiver's port in `ports.json`.
+    package static let otlpGRPCPortKey = "@otlp.grpc"
 
     /// Builds the bindings, creating and saving whatever is new.
     /// - Returns: The bindings, plus one message per problem that makes a resource unresolvable
@@ -90,7 +92,7 @@ package struct BindingsStore: Sendable {
                 secrets.otlpApiKey = SecretGenerator.generate(Parameter.Generate(length: 32))
                 secretsChanged = true
             }
-            bindings.telemetry = TelemetryEndpoint(port: port, apiKey: secrets.otlpApiKey ?? "")
+            bindings.telemetry = TelemetryEndpoint(port: port, grpcPort: bindings.telemetry?.grpcPort, apiKey: secrets.otlpApiKey ?? "")
         }
         if secretsChanged {
             try folder.writeJSON(secrets, to: folder.secretsFile, mode: 0o600, durable: true)
@@ -150,7 +152,9 @@ package struct BindingsStore: Sendable {
         }
         let otlpPort = try pick(Self.otlpPortKey, external: false)
         ports[Self.otlpPortKey] = otlpPort
-        bindings.telemetry = TelemetryEndpoint(port: otlpPort, apiKey: "")
+        let otlpGRPCPort = try pick(Self.otlpGRPCPortKey, external: false)
+        ports[Self.otlpGRPCPortKey] = otlpGRPCPort
+        bindings.telemetry = TelemetryEndpoint(port: otlpPort, grpcPort: otlpGRPCPort, apiKey: "")
         if ports != recorded.filter({ ports[$0.key] != nil }) || ports.count != recorded.count {
             try folder.writeJSON(ports, to: folder.portsFile, mode: 0o644, durable: true)
         }

@@ -18,6 +18,9 @@ package struct TelemetryReceiver: Sendable {
     /// The header OTLP exporters send the key in (`OTEL_EXPORTER_OTLP_HEADERS=x-otlp-api-key=…`).
     package static let apiKeyHeader = "x-otlp-api-key"
     static let apiKeyField = HTTPField.Name(apiKeyHeader)
+    /// The one address both receivers bind, and the host the injected endpoint names
+    /// (docs/telemetry.md: not `localhost`, which may resolve to ::1 first).
+    package static let host = "127.0.0.1"
 
     /// - Parameters:
     ///   - port: The loopback port; kept stable across runs by the caller.
@@ -49,7 +52,7 @@ package struct TelemetryReceiver: Sendable {
         let port = port
         let app = Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: nil),
+            configuration: ApplicationConfiguration(address: .hostname(Self.host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
         try await app.run()
@@ -99,7 +102,7 @@ package struct TelemetryReceiver: Sendable {
     }
 
     /// Compares in time independent of where the strings differ.
-    static func equal(_ given: String, _ expected: String) -> Bool {
+    package static func equal(_ given: String, _ expected: String) -> Bool {
         let a = Array(given.utf8)
         let b = Array(expected.utf8)
         var difference = a.count ^ b.count

@@ -1,3 +1,4 @@
+import AppHost
 import AppModel
 import AppState
 import ArgumentParser
@@ -70,7 +71,8 @@ struct ManifestOptions: ParsableArguments {
         let folder = StateFolder(manifestDirectory: manifest.directory)
         let store = BindingsStore(folder: folder, manifest: manifest, environment: ProcessInfo.processInfo.environment)
         do {
-            let (bindings, problems) = try store.prepare(mode: mode)
+            var (bindings, problems) = try store.prepare(mode: mode)
+            bindings.dotnetProjects = ProjectDetector.dotnetProjects(of: manifest)
             return (bindings, problems, folder)
         } catch {
             throw CommandFailure.io(error.description)

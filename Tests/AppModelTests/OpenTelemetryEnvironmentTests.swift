@@ -42,7 +42,7 @@ import Testing
     func values() throws {
         let env = try environment("api")
         #expect(env.map(\.name).filter { $0.hasPrefix("OTEL_") } == Self.expectedNames)
-        #expect(env["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://localhost:4318")
+        #expect(env["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://127.0.0.1:4318")  // what the receiver binds
         #expect(env["OTEL_EXPORTER_OTLP_PROTOCOL"]?.value == "http/protobuf")
         #expect(env["OTEL_EXPORTER_OTLP_HEADERS"]?.value == "x-otlp-api-key=k3y")
         #expect(env["OTEL_EXPORTER_OTLP_HEADERS"]?.rendered(showSecrets: false) == "x-otlp-api-key=***")
@@ -77,11 +77,44 @@ import Testing
                 image: busybox
             """).manifest)
         var bindings = bindings(for: manifest)
-        bindings.telemetry = TelemetryEndpoint(port: 4318, apiKey: "k")
+        bindings.telemetry = TelemetryEndpoint(port: 4318, grpcPort: 4317, apiKey: "k")
         var resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
         resolver.containerHost = "host.containers.internal"
         let env = try resolver.environment(of: "box")
         #expect(env["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://host.containers.internal:4318")
+        #expect(env["OTEL_EXPORTER_OTLP_PROTOCOL"]?.value == "http/protobuf")
+    }
+
+    @Test(".NET projects export over gRPC to the gRPC port; the rest over HTTP; containers through the alias")
+    func dotnetGRPC() throws {
+        let manifest = try #require(load("""
+            name: d
+            resources:
+              web:
+                type: project
+                path: web
+                command: dotnet
+              py:
+                type: project
+                path: py
+                command: python3
+              box:
+                type: container
+                image: busybox
+            """).manifest)
+        var bindings = bindings(for: manifest)
+        bindings.telemetry = TelemetryEndpoint(port: 4318, grpcPort: 4317, apiKey: "k")
+        bindings.dotnetProjects = ["web"]
+        var resolver = EnvironmentResolver(manifest: manifest, bindings: bindings)
+        let web = try resolver.environment(of: "web")
+        #expect(web["OTEL_EXPORTER_OTLP_PROTOCOL"]?.value == "grpc")
+        #expect(web["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://127.0.0.1:4317")
+        let py = try resolver.environment(of: "py")
+        #expect(py["OTEL_EXPORTER_OTLP_PROTOCOL"]?.value == "http/protobuf")
+        #expect(py["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://127.0.0.1:4318")
+        resolver.containerHost = "host.containers.internal"
+        #expect(try resolver.environment(of: "box")["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://host.containers.internal:4318")
+        #expect(try resolver.environment(of: "web")["OTEL_EXPORTER_OTLP_ENDPOINT"]?.value == "http://127.0.0.1:4317")  // a process
     }
 
     @Test("the receiver's port and key are made once and kept in .aspire (the key 0600)")
@@ -98,6 +131,8 @@ import Testing
         #expect(telemetry.apiKey.count == 32)
         let ports = try String(contentsOfFile: folder.portsFile, encoding: .utf8)
         #expect(ports.contains("\"\(BindingsStore.otlpPortKey)\""))
+        #expect(ports.contains("\"\(BindingsStore.otlpGRPCPortKey)\""))
+        #expect(telemetry.grpcPort != nil && telemetry.grpcPort != telemetry.port)
         let secrets = try String(contentsOfFile: folder.secretsFile, encoding: .utf8)
         #expect(secrets.contains(telemetry.apiKey))
         let attributes = try FileManager.default.attributesOfItem(atPath: folder.secretsFile)

@@ -93,6 +93,38 @@ import Testing
         #expect(shell.stdout.contains("export GREETING='hello'"))
     }
 
+    @Test("env: a project detected as .NET exports over gRPC to @otlp.grpc, others over HTTP to @otlp.http, at 127.0.0.1")
+    func envOTLPProtocols() throws {
+        let path = try CLI.writeManifest("""
+            name: otlp
+            resources:
+              web:
+                type: project
+                path: web
+              py:
+                type: project
+                path: py
+            """)
+        let directory = (path as NSString).deletingLastPathComponent
+        for (folder, file) in [("web", "web.csproj"), ("py", "app.py")] {
+            try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: directory + "/" + folder + "/" + file, contents: Data()))
+        }
+        let web = try CLI.run(["env", "web", "-f", path, "--format", "json"])
+        let py = try CLI.run(["env", "py", "-f", path, "--format", "json"])
+        #expect(web.status == 0 && py.status == 0, "\(web.stderr) \(py.stderr)")
+        let webEnv = try #require(JSONSerialization.jsonObject(with: Data(web.stdout.utf8)) as? [String: String])
+        let pyEnv = try #require(JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: String])
+        let portsData = try Data(contentsOf: URL(fileURLWithPath: directory + "/.aspire/ports.json"))
+        let ports = try #require(JSONSerialization.jsonObject(with: portsData) as? [String: Int])
+        let grpc = try #require(ports["@otlp.grpc"])
+        let http = try #require(ports["@otlp.http"])
+        #expect(webEnv["OTEL_EXPORTER_OTLP_PROTOCOL"] == "grpc")
+        #expect(webEnv["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://127.0.0.1:\(grpc)")
+        #expect(pyEnv["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf")
+        #expect(pyEnv["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://127.0.0.1:\(http)")
+    }
+
     @Test("env --format shell leaves out names a shell cannot export, says so on stderr; dotenv and json keep them")
     func envShellHyphen() throws {
         let path = try CLI.writeManifest("""

@@ -1,0 +1,33 @@
+"""Calls the OTLP/gRPC TraceService/Export with raw bytes and prints each answer's status code as JSON:
+no key, a wrong key, a message over 20 MiB, a malformed one, then a valid (empty) one — the last
+shows the receiver still serves. Usage: grpc_probe.py PORT KEY. Exits 3 without grpcio."""
+
+import json
+import sys
+
+try:
+    import grpc
+except ImportError as error:
+    print(f"no grpcio: {error}", file=sys.stderr)
+    sys.exit(3)
+
+port, key = sys.argv[1], sys.argv[2]
+channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", -1)])
+export = channel.unary_unary("/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+
+
+def code(body, metadata):
+    try:
+        export(body, metadata=metadata, timeout=30)
+        return "OK"
+    except grpc.RpcError as error:
+        return error.code().name
+
+
+print(json.dumps({
+    "no_key": code(b"", []),
+    "wrong_key": code(b"", [("x-otlp-api-key", "wrong")]),
+    "oversized": code(b"\x0a" + b"\xff" * (21 * 1024 * 1024), [("x-otlp-api-key", key)]),
+    "malformed": code(b"\x0a\xff\xff\xff\xff\x0f", [("x-otlp-api-key", key)]),
+    "valid": code(b"", [("x-otlp-api-key", key)]),
+}))
