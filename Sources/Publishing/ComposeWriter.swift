@@ -149,6 +149,9 @@ extension ComposeWriter {
                     let command = templateArguments + arguments.map(Self.compose)
                     if !command.isEmpty { service.append(("command", .strings(command))) }
                 }
+                for (key, format) in type.containerEnvironment.sorted(by: { $0.key < $1.key }) {
+                    extraEnvironment.append((key, format == "{password}" ? try password(resource) : DeployedValue(text: format)))
+                }
             default:
                 break
             }

@@ -70,6 +70,9 @@ extension KubernetesWriter.Context {
             } else {
                 arguments = WellKnownImage.template(type, wellKnown).arguments.map { DeployedValue(text: $0) } + arguments
             }
+            for (key, format) in type.containerEnvironment.sorted(by: { $0.key < $1.key }) {
+                extra.append((key, format == "{password}" ? try password(resource) : DeployedValue(text: format)))
+            }
             if let data = type.containerDataPath { mounts.append(["name": "data", "mountPath": .string(data)]) }
         default:
             break

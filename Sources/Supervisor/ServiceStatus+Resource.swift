@@ -56,7 +56,7 @@ extension HealthCheckSpec {
         if kind == .port { return .port }
         switch probe {
         case .http: return .http
-        case .tcp: return .tcp
+        case .tcp, .greeting: return .tcp
         case .exec: return .exec
         }
     }
