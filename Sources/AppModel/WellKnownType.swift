@@ -144,8 +144,14 @@ package struct WellKnownType: Sendable, Hashable {
         var rest = Substring(format)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             result += rest[..<open]
-            let token = String(rest[open...close])
-            result += values[token] ?? token
+            let token = rest[open...close]
+            // A brace of the file's own syntax (`authorization {` in NATS's config) is text.
+            if token.dropFirst().contains(where: { $0 == "{" || $0.isWhitespace }) {
+                result += "{"
+                rest = rest[rest.index(after: open)...]
+                continue
+            }
+            result += values[String(token)] ?? String(token)
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
