@@ -231,8 +231,8 @@ extension AspireManifestWriter {
                     let arguments = WellKnownImage.template(type, wellKnown).arguments + resource.run.args.map { text($0) }
                     if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
                 }
-                for (key, format) in type.containerEnvironment.sorted(by: { $0.key < $1.key }) {
-                    environment.append((key, .string(format.replacingOccurrences(of: "{password}", with: password))))
+                for (key, value) in type.deployedEnvironment(service: name) {
+                    environment.append((key, .string(value ?? password)))
                 }
             default:
                 return .object(pairs)

@@ -149,8 +149,10 @@ extension ComposeWriter {
                     let command = templateArguments + arguments.map(Self.compose)
                     if !command.isEmpty { service.append(("command", .strings(command))) }
                 }
-                for (key, format) in type.containerEnvironment.sorted(by: { $0.key < $1.key }) {
-                    extraEnvironment.append((key, format == "{password}" ? try password(resource) : DeployedValue(text: format)))
+                for (key, value) in type.deployedEnvironment(service: resource.name) {
+                    let deployed: DeployedValue
+                    if let value { deployed = DeployedValue(text: value) } else { deployed = try password(resource) }
+                    extraEnvironment.append((key, deployed))
                 }
             default:
                 break
