@@ -19,10 +19,10 @@ SWIFT ?= swift
 PYTHON ?= python3
 # Debian packages the build and the tests need (libyaml for the parser, servers for the examples, chromium for the dashboard test,
 # podman + runc + slirp4netns + busybox-static for the container tests; docker.io too unless a docker engine is installed).
-APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql memcached podman runc slirp4netns busybox-static chromium
+APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql memcached mariadb-server nats-server rabbitmq-server podman runc slirp4netns busybox-static chromium
 # Written only when missing: podman with runc and explicit ulimits (docs/containers.md).
 CONTAINERS_CONF_FILE ?= /etc/containers/containers.conf
-PY_MODULES ?= jsonschema pyyaml opentelemetry-sdk opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc
+PY_MODULES ?= jsonschema pyyaml opentelemetry-sdk opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc pymysql nats-py
 MANIFEST ?= manifests/starter/apphost.yaml
 FUZZ_SECONDS ?= 60
 # e.g. BENCH_FLAGS=--quick for a 30-second smoke run
@@ -58,7 +58,7 @@ deps:
 	elif ! pkg-config --exists yaml-0.1 2>/dev/null; then \
 	    echo "deps: no apt here; install libyaml and redis yourself (macOS: brew install libyaml redis pkg-config)" >&2; \
 	fi
-	@if ! $(PYTHON) -c 'import jsonschema, yaml, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc' 2>/dev/null; then \
+	@if ! $(PYTHON) -c 'import jsonschema, yaml, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc, pymysql, nats' 2>/dev/null; then \
 	    echo "deps: installing Python modules: $(PY_MODULES)"; \
 	    $(PYTHON) -m pip install --quiet --disable-pip-version-check $(PY_MODULES) 2>/dev/null \
 	    || $(PYTHON) -m pip install --quiet --disable-pip-version-check --break-system-packages $(PY_MODULES) 2>/dev/null \

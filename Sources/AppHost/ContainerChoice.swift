@@ -54,6 +54,10 @@ package struct ContainerChoice: Sendable {
     ) {
         let name = resource.name
         let image = server.imageReference
+        if case .template(let type) = server.family, type.containerOnly {
+            decideContainerOnly(type, setting: server.settings.runtime, name: name, image: image, runtime: runtime, pull: pull, answers: &answers)
+            return
+        }
         switch (server.settings.runtime, runtime) {
         case (.native, _):
             return
@@ -77,6 +81,30 @@ package struct ContainerChoice: Sendable {
                 notes.append("\(name): no container engine (\(why)); running \(server.nativeProgram) natively")
             } else {
                 problems[name] = "no container engine (\(why)) and \(server.nativeProgram) is not installed; install podman or docker, or install the server (\(server.nativeHint))"
+            }
+        }
+    }
+
+    /// A server with no native build (mongodb, kafka): a container, else one line naming the engine.
+    private mutating func decideContainerOnly(
+        _ type: WellKnownType, setting: WellKnown.Runtime, name: String, image: String, runtime: Result<ContainerRuntime, ContainerRuntime.Unavailable>, pull: Bool,
+        answers: inout ContainerEngineCache
+    ) {
+        if setting == .native {
+            problems[name] = "\(type.name) runs only in a container (\(type.installHint)); remove runtime: native"
+            return
+        }
+        switch runtime {
+        case .failure(let why):
+            problems[name] = "\(type.name) runs only in a container, and no container engine can be used (\(why)); install podman or docker"
+        case .success(let engine):
+            if setting == .container || answers.hasImage(image, engine: engine) {
+                wellKnownInContainers.insert(name)
+            } else if pull && Self.pull(image, for: name, with: engine) {
+                answers.note(image, present: true)
+                wellKnownInContainers.insert(name)
+            } else {
+                problems[name] = "\(type.name) runs only in a container, and image \(image) is not present and cannot be pulled (\(engine.flavor.rawValue) pull failed); make it available (\(engine.flavor.rawValue) pull \(image))"
             }
         }
     }

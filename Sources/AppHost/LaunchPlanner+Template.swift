@@ -54,7 +54,7 @@ extension LaunchPlanner {
         return .success(
             Command(
                 executable: program, arguments: arguments + extraArguments, workingDirectory: data, secrets: secrets, listensOnHostPort: true,
-                defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+                defaultHealthCheck: Self.greetingHealthCheck(type)))
     }
 
     /// A config file's path as redis-server (and valkey-server) read it from argv: they glob it

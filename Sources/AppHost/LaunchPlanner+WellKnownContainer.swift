@@ -31,7 +31,8 @@ extension LaunchPlanner {
         } catch {
             return .failure(Problem(resource: name, message: error.message))
         }
-        let container = WellKnownContainer.make(server, containerName: spec.name, runtime: runtime, password: password)
+        let hostPort = (try? resolver.hostPort(of: EndpointID(name, "tcp"))) ?? 0
+        let container = WellKnownContainer.make(server, containerName: spec.name, runtime: runtime, password: password, hostPort: hostPort)
         spec.environmentNames += container.environment.keys
         if let dataPath = container.dataPath {
             spec.mounts.append(ContainerRunSpec.Mount(source: .volume(containers.volumeName("\(name)-data")), target: dataPath))
@@ -74,7 +75,7 @@ struct WellKnownContainer {
     var configFile: (contents: String, target: String)?
     var healthCheck: HealthCheckSpec?
 
-    static func make(_ server: WellKnownServer, containerName: String, runtime: ContainerRuntime, password: String?) -> WellKnownContainer {
+    static func make(_ server: WellKnownServer, containerName: String, runtime: ContainerRuntime, password: String?, hostPort: Int = 0) -> WellKnownContainer {
         var result = WellKnownContainer()
         let exec = [runtime.executable, "exec"]
         switch server.family {
@@ -117,7 +118,17 @@ struct WellKnownContainer {
             }
             result.arguments = type.containerArguments.map { WellKnownType.fill($0, values) }
             result.dataPath = type.containerDataPath
-            result.healthCheck = HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)
+            // `{host}:{port}` is how clients on the host reach it (Kafka advertises it).
+            for (key, format) in type.containerEnvironment {
+                result.environment[key] = WellKnownType.fill(format, ["{password}": password ?? "", "{host}": "localhost", "{port}": String(hostPort)])
+            }
+            if let command = type.containerHealthCommand {
+                result.healthCheck = HealthCheckSpec(
+                    probe: .exec(exec + [containerName] + command), interval: .milliseconds(500), timeout: .seconds(5), retries: 3,
+                    startPeriod: .seconds(type.startPeriod))
+            } else {
+                result.healthCheck = LaunchPlanner.greetingHealthCheck(type)
+            }
         }
         return result
     }

@@ -84,6 +84,15 @@ package struct LaunchPlanner: Sendable {
             case .failure(let problem): problems.append(problem)
             }
             // Each database of a server is a one-shot job that runs once the server is healthy.
+            if case .wellKnown(let type, let wellKnown) = resource.kind, type == .mysql, !problems.contains(where: { $0.resource == name }) {
+                for database in wellKnown.databases where containers.wellKnownInContainers.contains(name) {
+                    guard let databaseResource = manifest[database], case .postgresDatabase(_, let databaseName) = databaseResource.kind else { continue }
+                    switch mysqlDatabaseJobInContainer(databaseResource, server: name, databaseName: databaseName, resolver: resolver) {
+                    case .success(let spec): services.append(spec)
+                    case .failure(let problem): problems.append(problem)
+                    }
+                }
+            }
             guard case .postgres(let wellKnown) = resource.kind, !problems.contains(where: { $0.resource == name }) else { continue }
             for database in wellKnown.databases {
                 guard let databaseResource = manifest[database], case .postgresDatabase(_, let databaseName) = databaseResource.kind else { continue }
@@ -276,6 +285,12 @@ extension LaunchPlanner {
             switch resource.kind {
             case .redis(let wellKnown): return redisCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
             case .postgres(let wellKnown): return postgresCommand(resource, wellKnown, resolver: resolver, extraArguments: arguments)
+            case .wellKnown(let type, let wellKnown) where type == .mysql:
+                return mysqlCommand(resource, type, wellKnown, resolver: resolver, extraArguments: arguments)
+            case .wellKnown(let type, _) where type == .rabbitmq:
+                return rabbitmqCommand(resource, type, resolver: resolver, extraArguments: arguments)
+            case .wellKnown(let type, _) where type.containerOnly:
+                return .failure(Problem(resource: name, message: "\(type.name) runs only in a container (\(type.installHint))"))
             case .wellKnown(let type, _): return templateNativeCommand(resource, type, extraArguments: arguments, resolver: resolver)
             default: return .failure(Problem(resource: name, message: "not a well-known server"))
             }

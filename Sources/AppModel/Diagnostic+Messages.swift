@@ -99,6 +99,10 @@ extension Diagnostic.Message {
         Self(id: "invalid-url", "'\(url)' is not a URL; write it with a scheme, e.g. https://\(url)")
     }
 
+    package static func invalidDatabaseName(_ name: String, rule: String) -> Self {
+        Self(id: "invalid-database-name", "database name '\(name)' is not one the server takes: \(rule); give it another, e.g. databases: {\(name): \(name.map { $0.isLetter || $0.isNumber ? $0 : "_" }.map(String.init).joined())}")
+    }
+
     package static func defaultAndGenerate(_ name: String) -> Self {
         Self(id: "default-and-generate", "parameter '\(name)' has both 'default' and 'generate'; keep one")
     }

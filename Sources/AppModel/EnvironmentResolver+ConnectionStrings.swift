@@ -12,6 +12,12 @@ extension EnvironmentResolver {
             let port = try hostPort(of: EndpointID(name, "tcp"))
             return "Host=\(host);Port=\(port);Username=postgres;Password=" + (try password(of: name))
         case .postgresDatabase(let server, let databaseName):
+            if case .wellKnown(let type, _)? = manifest[server]?.kind, let children = type.databases {
+                let port = try hostPort(of: EndpointID(server, "tcp"))
+                let password = type.hasPassword ? try password(of: server) : nil
+                let format = children.connectionFormat ?? type.connectionString + children.connectionSuffix
+                return WellKnownType.renderFormat(format, host: host, port: port, password: password, database: databaseName)
+            }
             return try connectionString(of: server) + ";Database=\(databaseName)"
         case .wellKnown(let type, _):
             let port = try hostPort(of: EndpointID(name, "tcp"))

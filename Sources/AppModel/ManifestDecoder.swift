@@ -216,6 +216,7 @@ package struct ManifestDecoder {
         case _ where WellKnownType.named(type) != nil:
             let template = WellKnownType.named(type)
             let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
+                + (template?.databases == nil ? [] : ["databases"])
             let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
             decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location, into: &resources)
             return true
@@ -248,8 +249,11 @@ package struct ManifestDecoder {
                 external: run.external, location: fields.keyLocation("port") ?? location, isImplicit: fields["port"] == nil)
         ]
         var databases: [Resource] = []
-        if isPostgres, let node = fields["databases"] {
+        if isPostgres || template?.databases != nil, let node = fields["databases"] {
             for (dbName, dbLocation, databaseName) in decodeDatabases(node) {
+                if let rule = template?.databases?.problem(with: databaseName) {
+                    reader.diagnostics.append(.error(.invalidDatabaseName(databaseName, rule: rule), at: dbLocation))
+                }
                 wellKnown.databases.append(dbName)
                 databases.append(Resource(name: dbName, location: dbLocation, kind: .postgresDatabase(server: name, databaseName: databaseName)))
             }

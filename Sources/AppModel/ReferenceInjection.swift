@@ -39,7 +39,7 @@ extension Manifest {
         if target.hasConnectionString {
             let connectionName = reference.connectionName ?? target.name
             result.append(InjectedVariable(VariableName.connectionString(connectionName), .connectionString(target.name)))
-            if let (server, database, properties) = Self.connectionProperties(of: target) {
+            if let (server, database, properties) = connectionProperties(of: target) {
                 for property in properties {
                     let source = InjectedVariable.Source.connectionProperty(server: server, database: database, format: property.format)
                     result.append(InjectedVariable(VariableName.polyglot(connectionName, property.name), source))
@@ -74,7 +74,7 @@ extension Manifest {
 
     /// The server whose endpoint and password the properties use, the database, and the properties
     /// (Aspire 13's `<NAME>_HOST`, `_PORT`, `_URI`, …), or nil for what has none.
-    private static func connectionProperties(of target: Resource) -> (server: String, database: String?, [WellKnownType.Property])? {
+    private func connectionProperties(of target: Resource) -> (server: String, database: String?, [WellKnownType.Property])? {
         switch target.kind {
         case .redis:
             return (
@@ -85,9 +85,15 @@ extension Manifest {
                 ]
             )
         case .postgres:
-            return (target.name, nil, postgresProperties(database: false))
+            return (target.name, nil, Self.postgresProperties(database: false))
         case .postgresDatabase(let server, let databaseName):
-            return (server, databaseName, postgresProperties(database: true))
+            // A template type's database: the server's properties, with the database's replacing or adding.
+            if case .wellKnown(let type, _)? = self[server]?.kind, let children = type.databases {
+                var properties = type.properties.filter { property in !children.properties.contains { $0.name == property.name } }
+                properties += children.properties
+                return (server, databaseName, properties)
+            }
+            return (server, databaseName, Self.postgresProperties(database: true))
         case .wellKnown(let type, _):
             return (target.name, nil, type.properties)
         default:

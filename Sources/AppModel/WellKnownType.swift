@@ -44,6 +44,52 @@ package struct WellKnownType: Sendable, Hashable {
     /// What deployments (compose, Kubernetes, Aspire's manifest) run under `/bin/sh -c`, with
     /// the password in `$SERVER_PASSWORD`; nil = the image with `containerArguments`.
     package var deployedShellCommand: String?
+    /// Variables the image reads (`{password}` filled in), passed by name through the engine's
+    /// environment, never in argv.
+    package var containerEnvironment: [String: String] = [:]
+    /// The server's protocol greeting the health check waits for; nil = a TCP connect.
+    package var greeting: Greeting?
+    /// `databases:` children (mysql): how a database's connection string and properties differ
+    /// from the server's, and which names the server takes.
+    package var databases: Databases?
+    /// Seconds after start in which failed health probes do not count (a slow-starting server).
+    package var startPeriod: Int = 0
+    /// True when no native server exists (mongodb, kafka): `runtime: native` is an error, and
+    /// without an engine the error names the engine, not an install.
+    package var containerOnly = false
+    /// A health check run inside the container (`podman exec NAME …`), for protocols whose
+    /// greeting is not a fixed few bytes (MongoDB's).
+    package var containerHealthCommand: [String]?
+
+    /// The first bytes a server sends (after `send`, when the protocol has the client speak first):
+    /// `expect` at `offset`, checked by the health probe.
+    package struct Greeting: Sendable, Hashable {
+        package var send: [UInt8] = []
+        package var expect: [UInt8]
+        package var offset: Int = 0
+        package var what: String
+    }
+
+    /// A server's databases: `{database}` in the formats is the database's name.
+    package struct Databases: Sendable, Hashable {
+        /// Appended to the server's connection string (`;Database={database}`).
+        package var connectionSuffix: String
+        /// The database's properties (the server's, with these replacing or adding).
+        package var properties: [Property]
+        /// The server's rule for a database name, for the error when one breaks it.
+        package var rule: String
+        /// The characters a name may hold (besides ASCII letters and digits), and its longest length.
+        package var extraCharacters: String
+        package var maxLength: Int
+        /// The database's whole connection string, when it is not the server's plus `connectionSuffix`.
+        package var connectionFormat: String?
+
+        /// nil when the server takes `name`, else its rule.
+        package func problem(with name: String) -> String? {
+            let allowed = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || extraCharacters.contains($0)) }
+            return allowed && !name.isEmpty && name.utf8.count <= maxLength ? nil : rule
+        }
+    }
 
     /// One connection property: its suffix (`HOST`) and format (`{host}`).
     package struct Property: Sendable, Hashable {
@@ -57,7 +103,7 @@ package struct WellKnownType: Sendable, Hashable {
     }
 
     /// Every template-based type, by `type:` word.
-    package static let all: [WellKnownType] = [.memcached, .valkey]
+    package static let all: [WellKnownType] = [.memcached, .valkey, .nats, .mysql, .rabbitmq, .mongodb, .kafka]
 
     package static func named(_ name: String) -> WellKnownType? {
         all.first { $0.name == name }
@@ -98,8 +144,14 @@ package struct WellKnownType: Sendable, Hashable {
         var rest = Substring(format)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             result += rest[..<open]
-            let token = String(rest[open...close])
-            result += values[token] ?? token
+            let token = rest[open...close]
+            // A brace of the file's own syntax (`authorization {` in NATS's config) is text.
+            if token.dropFirst().contains(where: { $0 == "{" || $0.isWhitespace }) {
+                result += "{"
+                rest = rest[rest.index(after: open)...]
+                continue
+            }
+            result += values[String(token)] ?? String(token)
             rest = rest[rest.index(after: close)...]
         }
         return result + rest

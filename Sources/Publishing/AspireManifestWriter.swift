@@ -216,7 +216,10 @@ extension AspireManifestWriter {
                 let host = "{\(name).bindings.tcp.host}"
                 let port = "{\(name).bindings.tcp.port}"
                 let connection = type.connectionString.replacingOccurrences(of: "{host}", with: host).replacingOccurrences(of: "{port}", with: port)
-                pairs.append(("connectionString", .string(connection.replacingOccurrences(of: "{password}", with: password))))
+                // `{passwordURI}`: the password expression percent-encoded (Aspire's `:uri` format).
+                let passwordURI = password.hasSuffix(".value}") ? String(password.dropLast()) + ":uri}" : password
+                pairs.append(
+                    ("connectionString", .string(connection.replacingOccurrences(of: "{passwordURI}", with: passwordURI).replacingOccurrences(of: "{password}", with: password))))
                 pairs.append(("image", .string(WellKnownImage.reference(wellKnown, image: type.image, tag: type.tag))))
                 environment = []
                 if let shell = type.deployedShellCommand {
@@ -227,6 +230,9 @@ extension AspireManifestWriter {
                 } else {
                     let arguments = WellKnownImage.template(type, wellKnown).arguments + resource.run.args.map { text($0) }
                     if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
+                }
+                for (key, value) in type.deployedEnvironment(service: name) {
+                    environment.append((key, .string(value ?? password)))
                 }
             default:
                 return .object(pairs)

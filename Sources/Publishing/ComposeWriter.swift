@@ -149,6 +149,11 @@ extension ComposeWriter {
                     let command = templateArguments + arguments.map(Self.compose)
                     if !command.isEmpty { service.append(("command", .strings(command))) }
                 }
+                for (key, value) in type.deployedEnvironment(service: resource.name) {
+                    let deployed: DeployedValue
+                    if let value { deployed = DeployedValue(text: value) } else { deployed = try password(resource) }
+                    extraEnvironment.append((key, deployed))
+                }
             default:
                 break
             }

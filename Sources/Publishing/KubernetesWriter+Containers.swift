@@ -70,6 +70,11 @@ extension KubernetesWriter.Context {
             } else {
                 arguments = WellKnownImage.template(type, wellKnown).arguments.map { DeployedValue(text: $0) } + arguments
             }
+            for (key, value) in type.deployedEnvironment(service: name) {
+                let deployed: DeployedValue
+                if let value { deployed = DeployedValue(text: value) } else { deployed = try password(resource) }
+                extra.append((key, deployed))
+            }
             if let data = type.containerDataPath { mounts.append(["name": "data", "mountPath": .string(data)]) }
         default:
             break

@@ -31,6 +31,16 @@ enum WellKnownImage {
     }
 }
 
+extension WellKnownType {
+    /// `containerEnvironment` as a deployment sets it, sorted: `{host}` is the service's name and
+    /// `{port}` its target port (what other services reach); nil values are the password.
+    func deployedEnvironment(service: String) -> [(key: String, value: String?)] {
+        containerEnvironment.sorted { $0.key < $1.key }.map { key, format in
+            (key, format == "{password}" ? nil : WellKnownType.fill(format, ["{host}": service, "{port}": String(targetPort)]))
+        }
+    }
+}
+
 extension Resource {
     /// Redis and postgres: servers whose command line the publisher writes itself.
     var isWellKnown: Bool {

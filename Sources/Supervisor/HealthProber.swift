@@ -91,6 +91,9 @@ struct HealthProber: Sendable {
             }
         case .exec(let argv):
             return await execProbe(argv)
+        case .greeting(let endpoint, let greeting):
+            guard let port = replica.endpointPorts[endpoint] else { return "no port for endpoint '\(endpoint)'" }
+            return await GreetingProbe.check(loop: loop, port: port, greeting: greeting)
         }
     }
 
@@ -159,5 +162,45 @@ enum HTTPProbe {
             return "GET http://127.0.0.1:\(port)\(target): not an HTTP response"
         }
         return (200..<400).contains(code) ? nil : "GET http://127.0.0.1:\(port)\(target) returned \(code)"
+    }
+}
+
+/// Connects, sends the greeting's opening bytes and reads until the expected answer can be seen.
+enum GreetingProbe {
+    static func check(loop: IOLoop, port: Int, greeting: HealthCheckSpec.Greeting) async -> String? {
+        let fd: Int32
+        do {
+            fd = try await loop.connect(host: "127.0.0.1", port: port)
+        } catch let error as SystemCallError {
+            return "127.0.0.1:\(port): \(Syscalls.describe(errno: error.errno))"
+        } catch {
+            return "cancelled"
+        }
+        defer { loop.close(fd) }
+        let needed = greeting.offset + greeting.expect.count
+        var response: [UInt8] = []
+        do {
+            if !greeting.send.isEmpty {
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: greeting.send.count, alignment: 1)
+                defer { buffer.deallocate() }
+                buffer.copyBytes(from: greeting.send)
+                try await loop.sendAll(fd, UnsafeRawBufferPointer(buffer))
+            }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 1)
+            defer { buffer.deallocate() }
+            while response.count < needed {
+                let count = try await loop.receive(fd, into: buffer)
+                if count == 0 { break }
+                response.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            }
+        } catch let error as SystemCallError {
+            return "127.0.0.1:\(port): \(Syscalls.describe(errno: error.errno))"
+        } catch {
+            return "cancelled"
+        }
+        guard response.count >= needed, Array(response[greeting.offset..<needed]) == greeting.expect else {
+            return "127.0.0.1:\(port) did not answer with \(greeting.what)"
+        }
+        return nil
     }
 }

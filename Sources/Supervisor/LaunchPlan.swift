@@ -154,6 +154,23 @@ package struct HealthCheckSpec: Sendable, Hashable {
         case tcp(endpoint: String)
         /// The argv exits 0 (run with the replica's environment and working directory).
         case exec([String])
+        /// A TCP connect, `greeting.send` written, and the server's first bytes hold
+        /// `greeting.expect` at `greeting.offset`: the server answers its own protocol.
+        case greeting(endpoint: String, Greeting)
+    }
+
+    /// The opening of a server's own protocol (NATS's `INFO`, MySQL's handshake, AMQP's
+    /// `Connection.Start`), which a health check waits for.
+    package struct Greeting: Sendable, Hashable {
+        package var send: [UInt8]
+        package var expect: [UInt8]
+        package var offset: Int
+        /// The protocol, for messages ("NATS INFO").
+        package var what: String
+
+        package init(send: [UInt8] = [], expect: [UInt8], offset: Int = 0, what: String) {
+            (self.send, self.expect, self.offset, self.what) = (send, expect, offset, what)
+        }
     }
 
     /// Where the check comes from, which decides what it does after the first success.

@@ -57,7 +57,7 @@ extension HealthCheckSpec {
         if kind == .port { return .port }
         switch probe {
         case .http: return .http
-        case .tcp: return .tcp
+        case .tcp, .greeting: return .tcp
         case .exec: return .exec
         }
     }
