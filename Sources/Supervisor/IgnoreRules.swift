@@ -76,6 +76,10 @@ struct IgnoreRules: Sendable {
 
     private static func matches(_ pattern: String, _ text: String, pathname: Bool) -> Bool {
         if !pattern.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) { return pattern == text }
+        // `**/x` matches `x` at the top too.
+        if !pathname, pattern.hasPrefix("**/"), matches(String(pattern.dropFirst(3)), text, pathname: !pattern.dropFirst(3).contains("**")) {
+            return true
+        }
         let globbed = pathname ? pattern : pattern.replacingOccurrences(of: "**", with: "*")
         return fnmatch(globbed, text, pathname ? FNM_PATHNAME : 0) == 0
     }

@@ -118,6 +118,16 @@ VALID = {
             workingDir: ./api
             envFile: ./api/.env
     """,
+    "watch and explicitStart": """
+        resources:
+          a: { type: executable, command: x, watch: true, explicitStart: true }
+          b:
+            type: project
+            path: ./b
+            watch: { paths: [./b, ./shared], ignore: ["*.log", tmp/], action: restart, debounce: 300ms, restartDependents: true }
+          c: { type: container, build: { context: ./c }, watch: { action: rebuild } }
+          d: { type: redis, explicitStart: true }
+    """,
     "project with only a command": """
         resources:
           api: { type: project, command: ./run.sh }
@@ -207,6 +217,14 @@ VALID = {
 }
 
 INVALID = {
+    "watch with an unknown action": """
+        resources:
+          a: { type: executable, command: x, watch: { action: reload } }
+    """,
+    "watch with an unknown key": """
+        resources:
+          a: { type: executable, command: x, watch: { path: [./a] } }
+    """,
     "an empty command list": """
         resources:
           a: { type: executable, command: [] }
