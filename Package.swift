@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "AppStatus", "Supervisor", "AppState", .product(name: "Logging", package: "swift-log"),
+                "AppStatus", "Supervisor", "AppState", "Telemetry", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["AppStatus", "ControlPlane", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AppStatus", "ControlPlane", "Telemetry", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "With --detach: seconds to wait for every resource to be ready.") var waitTimeout: Double = 300
     @Option(help: "The dashboard's loopback port (default: the last run's, else a free one).") var dashboardPort: Int?
     @Flag(help: "Do not serve the web dashboard.") var noDashboard = false
+    @OptionGroup var otel: OtelLimitOptions
 
     func run() async throws {
         let isDetachedChild = ProcessInfo.processInfo.environment[AppRunner.detachedChildVariable] != nil
@@ -51,6 +52,7 @@ struct UpCommand: AsyncParsableCommand {
         options.color = Console.useColor(fileDescriptor: 1)
         options.adoptOrphans = true
         options.stopOnSignals = true
+        options.telemetryLimits = otel.limits
         let outcome: AppRunner.Outcome
         do {
             outcome = try await AppRunner.run(app, options: options)
@@ -80,6 +82,7 @@ extension UpCommand {
         options.resources = resources
         options.gracePeriod = gracePeriod
         options.waitTimeout = waitTimeout
+        options.upArguments = otel.arguments
         let detached: AppRunner.Detached
         do {
             detached = try await AppRunner.detach(app, options: options)
