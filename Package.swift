@@ -127,6 +127,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Benchmarks: the OTLP receiver's ingest and memory (bench/otel.py, in `make bench`; never run by `make test`).
+        .executableTarget(
+            name: "otelbench",
+            dependencies: ["Telemetry", "OTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "bench/otelbench",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Tests
         .testTarget(
             name: "YAMLSourceTests",
