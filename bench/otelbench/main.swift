@@ -130,7 +130,10 @@ case "ingest":
     let ports = AsyncStream.makeStream(of: Int.self)
     let server = Task { try await receiver.run(onRunning: { ports.continuation.yield($0) }) }
     var iterator = ports.stream.makeAsyncIterator()
-    guard let port = await iterator.next() else { fatalError("the receiver did not start") }
+    guard let port = await iterator.next() else {
+        FileHandle.standardError.write(Data("otelbench: the receiver did not start\n".utf8))
+        exit(1)
+    }
     let before = await store.counters.spansAccepted
     let load = await LoadGenerator.run(port: port, key: key, pool: pool, senders: senders, seconds: Double(seconds))
     let stored = await store.counters.spansAccepted - before
