@@ -4,7 +4,7 @@
 #   make build    swift build
 #   make test     deps + build + swift test + the JSON Schema check
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
-#   make bench    release build + every harness in BENCH_SCRIPTS (bench/NAME.py; BENCH_FLAGS=--quick)
+#   make bench    release build + every harness in BENCH_SCRIPTS (bench/NAME.py), then bench/otel.py; BENCH_FLAGS=--quick
 #   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
 #   make install  release build (Swift runtime linked in), stripped, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make fuzz     libFuzzer on the C shim, the whole load path, then the OTLP decoders, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
@@ -92,6 +92,8 @@ bench: deps bench-peers
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire
 	bin="$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire"; \
 	for script in $(BENCH_SCRIPTS); do $(PYTHON) bench/$$script.py --aspire "$$bin" $(BENCH_FLAGS) || exit 1; done
+	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product otelbench
+	$(PYTHON) bench/otel.py --otelbench "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/otelbench" $(BENCH_FLAGS)
 
 # The peers bench/supervise.py compares against (each is skipped with a note when missing).
 bench-peers:

@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "AppStatus", "Supervisor", "AppState", .product(name: "Logging", package: "swift-log"),
+                "AppStatus", "Supervisor", "AppState", "Telemetry", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,6 +144,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Benchmarks: the OTLP receiver's ingest and memory (bench/otel.py, in `make bench`; never run by `make test`).
+        .executableTarget(
+            name: "otelbench",
+            dependencies: ["Telemetry", "OTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "bench/otelbench",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Tests
         .testTarget(
             name: "YAMLSourceTests",
@@ -184,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["AppStatus", "ControlPlane", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AppStatus", "ControlPlane", "Telemetry", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

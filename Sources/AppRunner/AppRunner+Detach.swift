@@ -22,6 +22,8 @@ extension AppRunner {
         package var watch = false
         /// The background `up`'s environment (the marker variable is added).
         package var environment: [String: String]
+        /// More `up` options for the background `up` (e.g. `--otel-max-logs 500`), passed as they are.
+        package var upArguments: [String] = []
         /// The `aspire` executable to run (this one for the CLI).
         package var executable: String = BackgroundProcess.currentExecutable
 
@@ -60,7 +62,7 @@ extension AppRunner {
             throw .state(error)
         }
         let manifestPath = URL(fileURLWithPath: app.file).standardizedFileURL.path
-        var arguments = ["up", "--file", manifestPath, "--grace-period", String(options.gracePeriod)]
+        var arguments = ["up", "--file", manifestPath, "--grace-period", String(options.gracePeriod)] + options.upArguments
         if options.watch { arguments.append("--watch") }
         if !options.resources.isEmpty { arguments += ["--"] + options.resources }
         var environment = options.environment

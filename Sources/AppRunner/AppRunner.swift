@@ -5,7 +5,7 @@ import ControlPlane
 import Foundation
 import Logging
 package import Supervisor
-import Telemetry
+package import Telemetry
 import TelemetryGRPC
 
 /// `aspire up` as a library call: runs a validated manifest's resources under a supervisor, with
@@ -32,6 +32,8 @@ package enum AppRunner {
         package var stopOnSignals = false
         /// When this returns, the app is stopped as by Ctrl-C (nil: never).
         package var stopWhen: (@Sendable () async -> Void)?
+        /// How much telemetry the OTLP receiver keeps (`up --otel-max-…`).
+        package var telemetryLimits = TelemetryLimits()
 
         package init(hostEnvironment: [String: String]) {
             self.hostEnvironment = hostEnvironment
@@ -148,15 +150,17 @@ package enum AppRunner {
         for resource in app.resources { containerNames[resource.name] = planner.containerNames(of: resource) }
         let control = Self.control(for: supervisor, app: app, urls: urls, containers: containerNames)
         let recorder = StatusRecorder(folder: folder, control: control)
-        let server = Self.controlServer(control, folder: folder, logger: logger, output: output)
-        let telemetry = TelemetryStore()
+        let telemetry = TelemetryStore(limits: options.telemetryLimits)
+        let otlp = bindings.telemetry
+        let server = Self.controlServer(
+            control, telemetry: otlp.map { ControlTelemetry(store: telemetry, apiKey: $0.apiKey) }, folder: folder, logger: logger,
+            output: output)
         let dashboard =
             options.dashboard
             ? DashboardLauncher(
                 manifest: app, folder: folder, environments: environments, control: control,
                 requestedPort: options.dashboardPort, output: output, telemetry: telemetry)
             : nil
-        let otlp = bindings.telemetry
         let stopOnSignals = options.stopOnSignals
         let stopWhen = options.stopWhen
         let result: Result<SupervisorOutcome?, any Error>
@@ -249,10 +253,10 @@ package enum AppRunner {
     /// The control API for `restart`/`stop`/`start`/`ps`, on `.aspire/control.sock`; nil (with a
     /// warning) when the socket cannot be created — the app still runs.
     static func controlServer(
-        _ control: SupervisorControl, folder: StateFolder, logger: Logger, output: RunnerOutput
+        _ control: SupervisorControl, telemetry: ControlTelemetry? = nil, folder: StateFolder, logger: Logger, output: RunnerOutput
     ) -> ControlServer? {
         do {
-            return try ControlServer(socketPath: folder.controlSocketFile, handler: control, logger: logger)
+            return try ControlServer(socketPath: folder.controlSocketFile, handler: control, telemetry: telemetry, logger: logger)
         } catch {
             output.error("warning: no control API (restart, stop and start will not work): \(error.description)")
             return nil

@@ -45,7 +45,8 @@ package struct ControlErrorBody: Codable, Sendable, Hashable {
     /// One line for a person, e.g. "no resource named 'wbe' in this app; did you mean 'web'?".
     package var error: String
     /// A stable identifier: badRequest, forbidden, notFound, unknownResource, notInRun,
-    /// methodNotAllowed, notRunning, shuttingDown, finished, tooLarge, internal.
+    /// methodNotAllowed, notRunning, shuttingDown, finished, tooLarge, internal, and for telemetry
+    /// noTelemetry, unknownTrace, unknownInstrument.
     package var code: String
     /// The resources the error is about, when it is about some.
     package var resources: [String]?

@@ -3,12 +3,16 @@ import Foundation
 /// Maps control API requests to a `ControlHandler` and its answers to JSON responses.
 ///
 /// Routes (docs/control-api.md): `GET /v1/status`, `POST /v1/resources/{name}/{stop|start|restart}`,
-/// `POST /v1/{stop|start|restart}` with `{"resources": [...]}`, `POST /v1/shutdown`.
+/// `POST /v1/{stop|start|restart}` with `{"resources": [...]}`, `POST /v1/shutdown`, and the
+/// read-only `GET /v1/telemetry/…` (ControlRouter+Telemetry.swift).
 package struct ControlRouter: Sendable {
     let handler: any ControlHandler
+    /// The run's telemetry; nil: the telemetry endpoints answer 404 `noTelemetry`.
+    let telemetry: ControlTelemetry?
 
-    package init(handler: any ControlHandler) {
+    package init(handler: any ControlHandler, telemetry: ControlTelemetry? = nil) {
         self.handler = handler
+        self.telemetry = telemetry
     }
 
     /// The answer to one request.
@@ -18,6 +22,7 @@ package struct ControlRouter: Sendable {
             return Self.error(404, "no such endpoint: \(request.path)", code: "notFound")
         }
         let route = Array(segments.dropFirst())
+        if route.first == "telemetry" { return await respondTelemetry(route.dropFirst(), request) }
         switch route.count {
         case 1 where route[0] == "status":
             guard request.method == "GET" else { return Self.methodNotAllowed("GET") }

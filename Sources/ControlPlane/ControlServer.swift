@@ -28,6 +28,7 @@ package final class ControlServer: Sendable {
     /// - Parameters:
     ///   - socketPath: where to listen, normally `StateFolder.controlSocketFile`.
     ///   - handler: what the requests do.
+    ///   - telemetry: what `GET /v1/telemetry/…` reads (nil: those answer 404).
     ///   - logger: for refused connections (at notice level; nothing is printed per request).
     ///   - ioTimeout: how long a client may take to send a request head; a connection that has
     ///     not sent a whole head by then (a slowloris) is closed.
@@ -35,11 +36,12 @@ package final class ControlServer: Sendable {
     /// - Important: call it only while holding the app's run lock: it removes whatever is at
     ///   `socketPath`.
     package init(
-        socketPath: String, handler: any ControlHandler, logger: Logger, ioTimeout: Duration = .seconds(5)
+        socketPath: String, handler: any ControlHandler, telemetry: ControlTelemetry? = nil, logger: Logger,
+        ioTimeout: Duration = .seconds(5)
     ) throws(ControlSocketError) {
         try UnixSocket.probeBind(path: socketPath)
         self.socketPath = socketPath
-        router = ControlRouter(handler: handler)
+        router = ControlRouter(handler: handler, telemetry: telemetry)
         self.logger = logger
         self.ioTimeout = ioTimeout
     }

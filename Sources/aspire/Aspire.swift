@@ -14,7 +14,7 @@ struct Aspire: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, EnvCommand.self, GraphCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self,
             RestartCommand.self, StopCommand.self, StartCommand.self, DownCommand.self, DashboardCommand.self,
-            PublishCommand.self, InitCommand.self, AddCommand.self,
+            PublishCommand.self, InitCommand.self, AddCommand.self, OtelCommand.self,
         ]
     )
 

@@ -27,6 +27,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "The dashboard's loopback port (default: the last run's, else a free one).") var dashboardPort: Int?
     @Flag(help: "Do not serve the web dashboard.") var noDashboard = false
     @Flag(help: "Restart every project when its files change (as `watch: true` on each).") var watch = false
+    @OptionGroup var otel: OtelLimitOptions
 
     func run() async throws {
         let isDetachedChild = ProcessInfo.processInfo.environment[AppRunner.detachedChildVariable] != nil
@@ -53,6 +54,7 @@ struct UpCommand: AsyncParsableCommand {
         options.color = Console.useColor(fileDescriptor: 1)
         options.adoptOrphans = true
         options.stopOnSignals = true
+        options.telemetryLimits = otel.limits
         let outcome: AppRunner.Outcome
         do {
             outcome = try await AppRunner.run(app, options: options)
@@ -83,6 +85,7 @@ extension UpCommand {
         options.gracePeriod = gracePeriod
         options.waitTimeout = waitTimeout
         options.watch = watch
+        options.upArguments = otel.arguments
         let detached: AppRunner.Detached
         do {
             detached = try await AppRunner.detach(app, options: options)
