@@ -4,7 +4,7 @@
 #   make build    swift build
 #   make test     deps + build + swift test + the JSON Schema check
 #   make run      deps + build + run the starter example (Ctrl-C stops everything)
-#   make bench    release build + the benchmarks (bench/run.py, supervise.py, ready.py, pslatency.py, tricks.py; BENCH_FLAGS=--quick)
+#   make bench    release build + the benchmarks (bench/run.py, supervise.py, ready.py, pslatency.py, tricks.py, publishrun.py; BENCH_FLAGS=--quick)
 #   make sanitize the test suite under AddressSanitizer, then ThreadSanitizer (sanitize-address, sanitize-thread)
 #   make install  release build (Swift runtime linked in), stripped, copied to $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make fuzz     libFuzzer on the C shim, then on the whole load path, FUZZ_SECONDS each (default 60; FUZZ_JOBS workers)
@@ -93,6 +93,7 @@ bench: deps bench-peers
 	$(PYTHON) bench/ready.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
 	$(PYTHON) bench/pslatency.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
 	$(PYTHON) bench/tricks.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
+	$(PYTHON) bench/publishrun.py --aspire "$$($(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --show-bin-path)/aspire" $(BENCH_FLAGS)
 
 # The peers bench/supervise.py compares against (each is skipped with a note when missing).
 bench-peers:
