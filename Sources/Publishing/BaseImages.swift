@@ -1,4 +1,4 @@
-package import AppModel
+import AppModel
 import Foundation
 
 /// The images published output starts from, by kind: `FROM` lines of generated Dockerfiles and
@@ -16,9 +16,10 @@ package struct BaseImages: Sendable, Hashable {
         ("python", "python:3.12-slim"), ("node", "node:22-slim"), ("go", "golang:1.23"), ("alpine", "alpine:3.20"),
     ]
 
-    /// Every kind `--base-image` accepts: the Dockerfile kinds, redis, postgres and each
+    /// Every kind `--base-image` accepts: the Dockerfile kinds, redis, postgres, busybox (the
+    /// Kubernetes init containers that wait) and each
     /// well-known type (valkey, memcached, …).
-    package static var kinds: [String] { dockerfileKinds.map(\.kind) + ["redis", "postgres"] + WellKnownType.all.map(\.name) }
+    package static var kinds: [String] { dockerfileKinds.map(\.kind) + ["redis", "postgres", "busybox"] + WellKnownType.all.map(\.name) }
 
     package init() {}
 

@@ -241,7 +241,7 @@ extension KubernetesWriter.Context {
                 continue
             }
             let script = "until nc -z -w 2 \(names[owner]) \(port); do echo waiting for \(wait.name); sleep 2; done"
-            result.append(["name": .string(name), "image": .string(Self.waitImage), "command": .strings(["sh", "-c", script])])
+            result.append(["name": .string(name), "image": .string(options.baseImages.image("busybox", default: Self.waitImage)), "command": .strings(["sh", "-c", script])])
         }
         return result
     }
