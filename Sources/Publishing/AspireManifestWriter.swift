@@ -197,14 +197,14 @@ extension AspireManifestWriter {
             switch resource.kind {
             case .redis(let wellKnown):
                 pairs.append(("connectionString", .string("{\(name).bindings.tcp.host}:{\(name).bindings.tcp.port},password=\(password)")))
-                pairs.append(("image", .string(WellKnownImage.redis.reference(wellKnown))))
+                pairs.append(("image", .string(WellKnownImage.redis.reference(wellKnown, images: options.baseImages))))
                 pairs.append(("entrypoint", "/bin/sh"))
                 let extra = resource.run.args.map { " " + Shell.quote(text($0)) }.joined()
                 pairs.append(("args", .array(["-c", .string("redis-server --requirepass $REDIS_PASSWORD" + extra)])))
                 environment = [("REDIS_PASSWORD", .string(password))]
             case .postgres(let wellKnown):
                 pairs.append(("connectionString", .string("Host={\(name).bindings.tcp.host};Port={\(name).bindings.tcp.port};Username=postgres;Password=\(password)")))
-                pairs.append(("image", .string(WellKnownImage.postgres.reference(wellKnown))))
+                pairs.append(("image", .string(WellKnownImage.postgres.reference(wellKnown, images: options.baseImages))))
                 if !resource.run.args.isEmpty { pairs.append(("args", .array(["postgres"] + resource.run.args.map { .string(text($0)) }))) }
                 environment = [
                     ("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256"),
@@ -220,7 +220,7 @@ extension AspireManifestWriter {
                 let passwordURI = password.hasSuffix(".value}") ? String(password.dropLast()) + ":uri}" : password
                 pairs.append(
                     ("connectionString", .string(connection.replacingOccurrences(of: "{passwordURI}", with: passwordURI).replacingOccurrences(of: "{password}", with: password))))
-                pairs.append(("image", .string(WellKnownImage.reference(wellKnown, image: type.image, tag: type.tag))))
+                pairs.append(("image", .string(WellKnownImage.template(type, wellKnown, images: options.baseImages).image)))
                 environment = []
                 if let shell = type.deployedShellCommand {
                     pairs.append(("entrypoint", "/bin/sh"))
@@ -228,7 +228,7 @@ extension AspireManifestWriter {
                     pairs.append(("args", .array(["-c", .string(shell + extra)])))
                     environment = [("SERVER_PASSWORD", .string(password))]
                 } else {
-                    let arguments = WellKnownImage.template(type, wellKnown).arguments + resource.run.args.map { text($0) }
+                    let arguments = WellKnownImage.template(type, wellKnown, images: options.baseImages).arguments + resource.run.args.map { text($0) }
                     if !arguments.isEmpty { pairs.append(("args", .array(arguments.map { .string($0) }))) }
                 }
                 for (key, value) in type.deployedEnvironment(service: name) {

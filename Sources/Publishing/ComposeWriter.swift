@@ -55,7 +55,7 @@ struct ComposeWriter {
             let envHeader = "# Values for \(Self.fileName), written by `aspire publish`: secrets and parameters.\n# Keep this file private (mode 0600); it is read again by the next publish.\n"
             files.append(OutputFile(path: Self.envFileName, contents: variables.dotEnv(header: envHeader, include: { _ in true }), mode: 0o600))
         }
-        return PublishReport(files: files, notes: variables.notes + context.notes)
+        return PublishReport(files: files, notes: variables.notes + context.notes, images: context.images)
     }
 }
 
@@ -68,6 +68,8 @@ extension ComposeWriter {
         let environment: DeploymentEnvironment
         var notes: [PublishNote] = []
         var namedVolumes: [String] = []
+        /// The images `build:` sections make, for `--build`.
+        var images: [ImageBuild] = []
 
         init(manifest: Manifest, options: PublishOptions, ports: DeploymentPorts, environment: DeploymentEnvironment) {
             self.manifest = manifest
@@ -102,13 +104,13 @@ extension ComposeWriter {
             switch resource.kind {
             case .project(let project):
                 let folder = PathArithmetic.absolute(project.path, base: manifest.directory)
-                let plan = DockerfileGenerator.plan(projectFolder: folder, command: project.command, displayPath: project.path)
-                service.append(("build", build(folder: folder, plan: plan, resource: resource.name)))
+                let plan = DockerfileGenerator.plan(projectFolder: folder, command: project.command, displayPath: project.path, images: options.baseImages)
+                service += build(folder: folder, plan: plan, resource: resource.name)
                 if case .generated(_, let kind) = plan { runtime = kind }
             case .executable(let executable):
                 let folder = PathArithmetic.absolute(resource.run.workingDir ?? ".", base: manifest.directory)
-                let plan = DockerfileGenerator.plan(executableFolder: folder, command: executable.command, displayPath: resource.run.workingDir ?? ".")
-                service.append(("build", build(folder: folder, plan: plan, resource: resource.name)))
+                let plan = DockerfileGenerator.plan(executableFolder: folder, command: executable.command, displayPath: resource.run.workingDir ?? ".", images: options.baseImages)
+                service += build(folder: folder, plan: plan, resource: resource.name)
                 // A generated image's entrypoint is the program; otherwise the command says it.
                 if case .generated(_, let kind) = plan {
                     runtime = kind
@@ -121,23 +123,27 @@ extension ComposeWriter {
                 } else if let build = container.build {
                     var pairs: Pairs = [("context", .string(relative(build.context)))]
                     if let dockerfile = build.dockerfile { pairs.append(("dockerfile", .string(dockerfile))) }
+                    let tag = imageTag(resource.name)
+                    service.append(("image", .string(tag)))
                     service.append(("build", .map(pairs)))
+                    images.append(
+                        ImageBuild(tag: tag, context: PathArithmetic.absolute(build.context, base: manifest.directory), dockerfilePath: build.dockerfile))
                 }
                 if let entrypoint = container.entrypoint { service.append(("entrypoint", .strings([entrypoint]))) }
                 if let workingDir = resource.run.workingDir { service.append(("working_dir", .string(workingDir))) }
             case .redis(let wellKnown):
-                service.append(("image", .string(WellKnownImage.redis.reference(wellKnown))))
+                service.append(("image", .string(WellKnownImage.redis.reference(wellKnown, images: options.baseImages))))
                 service.append(("entrypoint", .strings(["/bin/sh", "-c"])))
                 let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
                 let extra = arguments.map { " " + Shell.quote(Self.compose($0)) }.joined()
                 service.append(("command", .strings(["redis-server --requirepass \"$$REDIS_PASSWORD\"" + extra])))
                 extraEnvironment.append(("REDIS_PASSWORD", try password(resource)))
             case .postgres(let wellKnown):
-                service.append(("image", .string(WellKnownImage.postgres.reference(wellKnown))))
+                service.append(("image", .string(WellKnownImage.postgres.reference(wellKnown, images: options.baseImages))))
                 extraEnvironment.append(("POSTGRES_USER", DeployedValue(text: "postgres")))
                 extraEnvironment.append(("POSTGRES_PASSWORD", try password(resource)))
             case .wellKnown(let type, let wellKnown):
-                let (image, templateArguments) = WellKnownImage.template(type, wellKnown)
+                let (image, templateArguments) = WellKnownImage.template(type, wellKnown, images: options.baseImages)
                 service.append(("image", .string(image)))
                 let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
                 if let shell = type.deployedShellCommand {
@@ -189,16 +195,26 @@ extension ComposeWriter {
             try resolved { () throws(EnvironmentResolver.Failure) in try environment.password(of: resource.name) }
         }
 
-        private mutating func build(folder: String, plan: DockerfileGenerator.Plan, resource: String) -> Value {
+        /// `image:` (the name `--build` and Kubernetes give it) and `build:`; the build is kept
+        /// for `--build` unless the folder has nothing to build from.
+        private mutating func build(folder: String, plan: DockerfileGenerator.Plan, resource: String) -> Pairs {
             var pairs: Pairs = [("context", .string(PathArithmetic.relative(from: options.outputDirectory, to: folder)))]
+            let tag = imageTag(resource)
             switch plan {
-            case .existing: break
+            case .existing:
+                images.append(ImageBuild(tag: tag, context: folder))
             case .generated(let dockerfile, _):
                 pairs.append(("dockerfile_inline", .literal(dockerfile)))
+                images.append(ImageBuild(tag: tag, context: folder, generatedDockerfile: dockerfile))
             case .missing(let reason):
                 notes.append(PublishNote(resource, "needs a Dockerfile: \(reason)"))
             }
-            return .map(pairs)
+            return [("image", .string(tag)), ("build", .map(pairs))]
+        }
+
+        /// `APP-NAME:latest`: what compose names a built image, and the name Kubernetes uses.
+        private func imageTag(_ resource: String) -> String {
+            "\(KubernetesNames.label(manifest.name))-\(KubernetesNames.label(resource)):latest"
         }
 
         /// A path relative to the manifest, made relative to the compose file.
@@ -323,7 +339,7 @@ extension ComposeWriter {
                     "psql -h \(server.name) -U postgres -tAc \(Shell.quote(check)) | grep -q 1 || psql -h \(server.name) -U postgres -c \(Shell.quote(create))")
             }
             return [
-                "image": .string(WellKnownImage.postgres.reference(wellKnown)),
+                "image": .string(WellKnownImage.postgres.reference(wellKnown, images: options.baseImages)),
                 "entrypoint": .strings(["/bin/sh", "-c"]),
                 "command": .strings([lines.joined(separator: " && ").replacingOccurrences(of: "$", with: "$$")]),
                 "environment": ["PGPASSWORD": .string(Self.compose(password))],

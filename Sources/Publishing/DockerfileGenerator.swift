@@ -28,7 +28,7 @@ enum DockerfileGenerator {
     }
 
     /// The plan for a project folder (`command` overrides the detected entry point).
-    static func plan(projectFolder folder: String, command: String?, displayPath: String) -> Plan {
+    static func plan(projectFolder folder: String, command: String?, displayPath: String, images: BaseImages) -> Plan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             return .missing("the folder \(displayPath) does not exist here, so its image cannot be built from it")
@@ -40,17 +40,17 @@ enum DockerfileGenerator {
         }
         if files.contains("package.json") {
             let entry = command.map { [$0] } ?? nodeEntry(folder: folder)
-            return .generated(dockerfile: node(files: files, entrypoint: entry), runtime: .node)
+            return .generated(dockerfile: node(files: files, entrypoint: entry, images: images), runtime: .node)
         }
         if !files.isDisjoint(with: ["pyproject.toml", "requirements.txt", "app.py", "main.py", "__main__.py"]) {
-            if let command { return .generated(dockerfile: python(files: files, entrypoint: [command]), runtime: .python) }
+            if let command { return .generated(dockerfile: python(files: files, entrypoint: [command], images: images), runtime: .python) }
             guard let entry = ["app.py", "main.py", "__main__.py"].first(where: files.contains) else {
                 return .missing("\(displayPath) is a Python project with no app.py or main.py; add a Dockerfile or set 'command:'")
             }
-            return .generated(dockerfile: python(files: files, entrypoint: ["python3", entry]), runtime: .python)
+            return .generated(dockerfile: python(files: files, entrypoint: ["python3", entry], images: images), runtime: .python)
         }
         if files.contains("go.mod") {
-            return .generated(dockerfile: go(entrypoint: command.map { [$0] }), runtime: .go)
+            return .generated(dockerfile: go(entrypoint: command.map { [$0] }, images: images), runtime: .go)
         }
         if files.contains("Cargo.toml") {
             return .missing("\(displayPath) is a Rust crate with no Dockerfile; add one (e.g. build with rust:1, run on debian:bookworm-slim)")
@@ -64,18 +64,18 @@ enum DockerfileGenerator {
 
     /// The plan for an executable: its working folder's Dockerfile, or an image for the
     /// interpreter it runs (`python3`, `node`, `npm`, `go`).
-    static func plan(executableFolder folder: String, command: String, displayPath: String) -> Plan {
+    static func plan(executableFolder folder: String, command: String, displayPath: String, images: BaseImages) -> Plan {
         let files = contents(of: folder)
         if files.contains("Dockerfile") { return .existing }
         let program = (command as NSString).lastPathComponent
         switch program {
-        case "python", "python3": return .generated(dockerfile: python(files: files, entrypoint: ["python3"]), runtime: .python)
-        case "node", "npm", "npx": return .generated(dockerfile: node(files: files, entrypoint: [program]), runtime: .node)
-        case "go": return .generated(dockerfile: goToolchain(), runtime: .go)
+        case "python", "python3": return .generated(dockerfile: python(files: files, entrypoint: ["python3"], images: images), runtime: .python)
+        case "node", "npm", "npx": return .generated(dockerfile: node(files: files, entrypoint: [program], images: images), runtime: .node)
+        case "go": return .generated(dockerfile: goToolchain(images: images), runtime: .go)
         case "psql", "pg_isready", "pg_dump", "pg_restore":
-            return .generated(dockerfile: tool(image: "docker.io/library/postgres:17", program: program), runtime: nil)
+            return .generated(dockerfile: tool(image: images.image("postgres", default: "docker.io/library/postgres:17"), program: program), runtime: nil)
         case "redis-cli":
-            return .generated(dockerfile: tool(image: "docker.io/library/redis:7.4", program: program), runtime: nil)
+            return .generated(dockerfile: tool(image: images.image("redis", default: "docker.io/library/redis:7.4"), program: program), runtime: nil)
         default:
             return .missing("runs '\(command)', which aspire cannot put in an image by itself; add a Dockerfile to \(displayPath)")
         }
@@ -83,8 +83,8 @@ enum DockerfileGenerator {
 
     // MARK: - Dockerfiles
 
-    private static func python(files: Set<String>, entrypoint: [String]) -> String {
-        var lines = ["FROM python:3.12-slim", "WORKDIR /app", "ENV PYTHONUNBUFFERED=1 HOST=0.0.0.0"]
+    private static func python(files: Set<String>, entrypoint: [String], images: BaseImages) -> String {
+        var lines = ["FROM \(images.dockerfile("python"))", "WORKDIR /app", "ENV PYTHONUNBUFFERED=1 HOST=0.0.0.0"]
         if files.contains("requirements.txt") {
             lines += ["COPY requirements.txt ./", "RUN pip install --no-cache-dir -r requirements.txt"]
         }
@@ -96,19 +96,19 @@ enum DockerfileGenerator {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func node(files: Set<String>, entrypoint: [String]) -> String {
+    private static func node(files: Set<String>, entrypoint: [String], images: BaseImages) -> String {
         let install = files.contains("package-lock.json") ? "npm ci --omit=dev" : "npm install --omit=dev"
         let lines = [
-            "FROM node:22-slim", "WORKDIR /app", "ENV NODE_ENV=production HOST=0.0.0.0", "COPY package*.json ./", "RUN \(install)", "COPY . .",
+            "FROM \(images.dockerfile("node"))", "WORKDIR /app", "ENV NODE_ENV=production HOST=0.0.0.0", "COPY package*.json ./", "RUN \(install)", "COPY . .",
             "ENTRYPOINT \(execForm(entrypoint))",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func go(entrypoint: [String]?) -> String {
+    private static func go(entrypoint: [String]?, images: BaseImages) -> String {
         let lines = [
-            "FROM golang:1.23 AS build", "WORKDIR /src", "COPY go.* ./", "RUN go mod download", "COPY . .",
-            "RUN CGO_ENABLED=0 go build -o /out/app .", "", "FROM alpine:3.20", "ENV HOST=0.0.0.0", "COPY --from=build /out/app /usr/local/bin/app",
+            "FROM \(images.dockerfile("go")) AS build", "WORKDIR /src", "COPY go.* ./", "RUN go mod download", "COPY . .",
+            "RUN CGO_ENABLED=0 go build -o /out/app .", "", "FROM \(images.dockerfile("alpine"))", "ENV HOST=0.0.0.0", "COPY --from=build /out/app /usr/local/bin/app",
             "ENTRYPOINT \(execForm(entrypoint ?? ["/usr/local/bin/app"]))",
         ]
         return lines.joined(separator: "\n") + "\n"
@@ -119,8 +119,8 @@ enum DockerfileGenerator {
         ["FROM \(image)", "WORKDIR /app", "COPY . .", "ENTRYPOINT \(execForm([program]))"].joined(separator: "\n") + "\n"
     }
 
-    private static func goToolchain() -> String {
-        ["FROM golang:1.23", "WORKDIR /app", "COPY . .", "ENTRYPOINT [\"go\"]"].joined(separator: "\n") + "\n"
+    private static func goToolchain(images: BaseImages) -> String {
+        ["FROM \(images.dockerfile("go"))", "WORKDIR /app", "COPY . .", "ENTRYPOINT [\"go\"]"].joined(separator: "\n") + "\n"
     }
 
     /// `npm start` (with `--` so arguments reach the script) or `node <main>`.

@@ -25,13 +25,13 @@ extension KubernetesWriter.Context {
         case .project(let project):
             built = true
             let folder = PathArithmetic.absolute(project.path, base: manifest.directory)
-            if case .missing(let reason) = DockerfileGenerator.plan(projectFolder: folder, command: project.command, displayPath: project.path) {
+            if case .missing(let reason) = DockerfileGenerator.plan(projectFolder: folder, command: project.command, displayPath: project.path, images: options.baseImages) {
                 notes.append(PublishNote(resource.name, "needs a Dockerfile to build its image: \(reason)"))
             }
         case .executable(let executable):
             built = true
             let folder = PathArithmetic.absolute(resource.run.workingDir ?? ".", base: manifest.directory)
-            switch DockerfileGenerator.plan(executableFolder: folder, command: executable.command, displayPath: resource.run.workingDir ?? ".") {
+            switch DockerfileGenerator.plan(executableFolder: folder, command: executable.command, displayPath: resource.run.workingDir ?? ".", images: options.baseImages) {
             case .existing: arguments.insert(DeployedValue(text: executable.command), at: 0)
             case .generated: break
             case .missing(let reason):
@@ -68,7 +68,7 @@ extension KubernetesWriter.Context {
                 arguments = [DeployedValue(text: shell + tail)]
                 extra.append(("SERVER_PASSWORD", try password(resource)))
             } else {
-                arguments = WellKnownImage.template(type, wellKnown).arguments.map { DeployedValue(text: $0) } + arguments
+                arguments = WellKnownImage.template(type, wellKnown, images: options.baseImages).arguments.map { DeployedValue(text: $0) } + arguments
             }
             for (key, value) in type.deployedEnvironment(service: name) {
                 let deployed: DeployedValue
@@ -117,9 +117,9 @@ extension KubernetesWriter.Context {
 
     private func image(of resource: Resource) -> String {
         switch resource.kind {
-        case .redis(let wellKnown): return WellKnownImage.redis.reference(wellKnown)
-        case .postgres(let wellKnown): return WellKnownImage.postgres.reference(wellKnown)
-        case .wellKnown(let type, let wellKnown): return WellKnownImage.template(type, wellKnown).image
+        case .redis(let wellKnown): return WellKnownImage.redis.reference(wellKnown, images: options.baseImages)
+        case .postgres(let wellKnown): return WellKnownImage.postgres.reference(wellKnown, images: options.baseImages)
+        case .wellKnown(let type, let wellKnown): return WellKnownImage.template(type, wellKnown, images: options.baseImages).image
         case .container(let container) where container.image != nil: return container.image ?? ""
         default: return "\(appName)-\(names[resource.name]):latest"
         }
@@ -246,7 +246,7 @@ extension KubernetesWriter.Context {
                 continue
             }
             let script = "until nc -z -w 2 \(names[owner]) \(port); do echo waiting for \(wait.name); sleep 2; done"
-            result.append(["name": .string(name), "image": .string(Self.waitImage), "command": .strings(["sh", "-c", script])])
+            result.append(["name": .string(name), "image": .string(options.baseImages.image("busybox", default: Self.waitImage)), "command": .strings(["sh", "-c", script])])
         }
         return result
     }

@@ -15,6 +15,8 @@ import YAMLSource
 struct KubernetesWriter {
     static let secretsFileName = "secrets.env"
     static let kustomizationFileName = "kustomization.yaml"
+    /// `kubectl kustomize .` written out, Secrets included, for tools that cannot run kustomize.
+    static let renderedFileName = "all.yaml"
 
     let manifest: Manifest
     let options: PublishOptions
@@ -38,8 +40,10 @@ struct KubernetesWriter {
 
             """
         var files: [OutputFile] = []
+        var everything: [Value] = []
         for resource in manifest.resources where resource.isRunnable {
             let documents = try context.documents(for: resource)
+            everything += documents
             files.append(OutputFile(path: "\(names[resource.name]).yaml", contents: header + (try emit(documents))))
         }
         let secret = variables.variables.filter(\.secret)
@@ -48,8 +52,27 @@ struct KubernetesWriter {
             files.append(OutputFile(path: Self.secretsFileName, contents: variables.dotEnv(header: envHeader, include: \.secret), mode: 0o600))
         }
         files += context.envFiles
-        files.append(OutputFile(path: Self.kustomizationFileName, contents: header + (try emit([kustomization(files: files, context: context, hasSecrets: !secret.isEmpty)]))))
+        let kustomization = kustomization(files: files, context: context, hasSecrets: !secret.isEmpty)
+        // What `kubectl kustomize .` gives, for tools without kustomize (`podman kube play`,
+        // `kubectl apply -f`): the Secrets first, so everything after can refer to them.
+        var secrets: [Value] = []
+        if !secret.isEmpty { secrets.append(secretObject(context.secretName, secret.map { ($0.name, $0.value) })) }
+        for (name, path) in context.envFileSecrets {
+            secrets.append(secretObject(name, DotEnv.parse(context.envFiles.first { $0.path == path }?.contents ?? "")))
+        }
+        let renderedHeader = header.replacingOccurrences(of: "apply with `kubectl apply -k .`.", with: "apply with `kubectl apply -f all.yaml`.")
+            + "# kustomization.yaml rendered: every manifest and the Secrets (so this file is mode 0600).\n"
+        files.append(OutputFile(path: Self.kustomizationFileName, contents: header + (try emit([kustomization]))))
+        files.append(OutputFile(path: Self.renderedFileName, contents: renderedHeader + (try emit(secrets + everything)), mode: 0o600))
         return PublishReport(files: files, notes: context.notes)
+    }
+
+    /// A Secret as kustomize's `secretGenerator` makes it (values in `stringData`).
+    private func secretObject(_ name: String, _ pairs: [(String, String)]) -> Value {
+        .map([
+            ("apiVersion", "v1"), ("kind", "Secret"), ("metadata", ["name": .string(name)]), ("type", "Opaque"),
+            ("stringData", .map(pairs.map { (key: $0.0, value: Value.string($0.1)) })),
+        ])
     }
 
     private func emit(_ documents: [Value]) throws(PublishError) -> String {

@@ -44,11 +44,14 @@ package struct PublishOptions: Sendable {
     package var outputDirectory: String
     /// The host environment: `Parameters__NAME` and `ConnectionStrings__NAME` give values, as for `up`.
     package var environment: [String: String]
+    /// `--base-image`: the images generated Dockerfiles and well-known services start from.
+    package var baseImages: BaseImages
 
-    package init(target: PublishTarget, outputDirectory: String, environment: [String: String] = [:]) {
+    package init(target: PublishTarget, outputDirectory: String, environment: [String: String] = [:], baseImages: BaseImages = BaseImages()) {
         self.target = target
         self.outputDirectory = outputDirectory
         self.environment = environment
+        self.baseImages = baseImages
     }
 }
 
@@ -57,10 +60,13 @@ package struct PublishReport: Sendable {
     package var files: [OutputFile]
     /// Things the user must know or do (one line each), in resource order.
     package var notes: [PublishNote]
+    /// The images the output names that are built from source (compose only), for `--build`.
+    package var images: [ImageBuild]
 
-    package init(files: [OutputFile], notes: [PublishNote]) {
+    package init(files: [OutputFile], notes: [PublishNote], images: [ImageBuild] = []) {
         self.files = files
         self.notes = notes
+        self.images = images
     }
 
     /// The file at `path` (relative to the output folder), if written.

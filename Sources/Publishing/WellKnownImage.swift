@@ -6,11 +6,12 @@ import Foundation
 enum WellKnownImage {
     case redis, postgres
 
-    /// `image:tag` from the resource's `image`/`tag`, else the official image.
-    func reference(_ wellKnown: WellKnown) -> String {
+    /// `image:tag` from the resource's `image`/`tag`, else the `--base-image` for its kind,
+    /// else the official image.
+    func reference(_ wellKnown: WellKnown, images: BaseImages) -> String {
         switch self {
-        case .redis: Self.reference(wellKnown, image: "docker.io/library/redis", tag: "7.4")
-        case .postgres: Self.reference(wellKnown, image: "docker.io/library/postgres", tag: "17")
+        case .redis: images.wellKnown("redis", wellKnown, official: Self.reference(wellKnown, image: "docker.io/library/redis", tag: "7.4"))
+        case .postgres: images.wellKnown("postgres", wellKnown, official: Self.reference(wellKnown, image: "docker.io/library/postgres", tag: "17"))
         }
     }
 
@@ -25,9 +26,9 @@ enum WellKnownImage {
     }
 
     /// A template type's image and its arguments (`{targetPort}` filled in).
-    static func template(_ type: WellKnownType, _ wellKnown: WellKnown) -> (image: String, arguments: [String]) {
+    static func template(_ type: WellKnownType, _ wellKnown: WellKnown, images: BaseImages) -> (image: String, arguments: [String]) {
         let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
-        return (reference(wellKnown, image: type.image, tag: type.tag), arguments)
+        return (images.wellKnown(type.name, wellKnown, official: reference(wellKnown, image: type.image, tag: type.tag)), arguments)
     }
 }
 

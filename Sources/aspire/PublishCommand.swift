@@ -14,14 +14,33 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "What to write: manifest, compose or kubernetes.") var target: PublishTarget
     @Option(name: [.customShort("o"), .customLong("output")], help: "The folder to write into (created when missing).")
     var output: String
+    @Option(
+        name: .customLong("base-image"),
+        help: ArgumentHelp(
+            "KIND=IMAGE: the image generated Dockerfiles or well-known services of KIND start from (repeatable).",
+            discussion: "Kinds: \(BaseImages.kinds.joined(separator: ", ")). Default: the official images."))
+    var baseImage: [String] = []
+    @Flag(help: "Also build every image the output names from source, with the engine `up` uses (compose, kubernetes).")
+    var build = false
 
     func run() async throws {
         let (app, _) = try manifest.loadValidManifest()
         let directory = URL(fileURLWithPath: output).standardizedFileURL.path
-        let options = PublishOptions(target: target, outputDirectory: directory, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let images: BaseImages
+        do {
+            images = try BaseImages(arguments: baseImage)
+        } catch {
+            throw CommandFailure.invalid(error.description)
+        }
+        if build, target == .manifest { throw CommandFailure.invalid("--build: --target manifest names no images to build") }
+        let options = PublishOptions(target: target, outputDirectory: directory, environment: environment, baseImages: images)
         let report: PublishReport
+        var builds: [ImageBuild] = []
         do {
             report = try Publisher.publish(app, options: options)
+            // Kubernetes names the same images compose does: the compose render says how to build them.
+            if build { builds = target == .compose ? report.images : try Publisher.render(app, options: compose(options)).images }
         } catch {
             throw CommandFailure.io(error.description)
         }
@@ -29,6 +48,13 @@ struct PublishCommand: AsyncParsableCommand {
         for file in report.files {
             Console.out("wrote \((output as NSString).appendingPathComponent(file.path))\(file.mode == 0o600 ? " (0600)" : "")\n")
         }
+        try PublishBuild.run(builds, environment: environment)
+    }
+
+    private func compose(_ options: PublishOptions) -> PublishOptions {
+        var options = options
+        options.target = .compose
+        return options
     }
 }
 
