@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "AppStatus", "Supervisor", "AppState", "Telemetry", .product(name: "Logging", package: "swift-log"),
+                "AppStatus", "GracefulServing", "Supervisor", "AppState", "Telemetry", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,10 +77,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Stopping a server without a trap: cancellation becomes a graceful shutdown.
+        .target(
+            name: "GracefulServing",
+            dependencies: [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - The web dashboard, its own target so the core builds without a web framework.
         .target(
             name: "Dashboard",
-            dependencies: ["AppStatus", "Quoting", "Telemetry", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AppStatus", "GracefulServing", "Quoting", "Telemetry", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
 
@@ -92,7 +103,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
-                "OTLP", "CZlibShim", "Quoting",
+                "OTLP", "CZlibShim", "GracefulServing", "Quoting",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -4,6 +4,7 @@ import HummingbirdCore
 package import Logging
 import NIOCore
 import Supervisor
+import GracefulServing
 
 #if canImport(Glibc)
     import Glibc
@@ -78,7 +79,7 @@ package final class ControlServer: Sendable {
             logger: Logger(label: "aspire.control", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         do {
-            try await application.run()
+            try await GracefulServing.run(application)
         } catch {
             if !Task.isCancelled { logger.error("control API stopped: \(error)") }
         }

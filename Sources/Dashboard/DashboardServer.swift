@@ -3,6 +3,7 @@ package import Logging
 import HummingbirdCore
 import NIOCore
 package import Telemetry
+import GracefulServing
 
 /// The web dashboard of a running app: a Hummingbird application on 127.0.0.1 only, behind a
 /// login token like Aspire's.
@@ -97,7 +98,7 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     /// - Parameter onRunning: Called once the socket listens, with the bound port.
     /// - Throws: When the port cannot be bound (taken, or not allowed).
     package func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await makeApplication(onRunning: onRunning).run()
+        try await GracefulServing.run(makeApplication(onRunning: onRunning))
     }
 }
 

@@ -2,6 +2,7 @@ package import Hummingbird
 import Foundation
 import HTTPTypes
 package import Logging
+import GracefulServing
 
 /// The OTLP/HTTP receiver `aspire up` serves on 127.0.0.1: `POST /v1/traces`, `/v1/logs` and
 /// `/v1/metrics`, protobuf or JSON, optionally gzip-compressed (docs/telemetry.md).
@@ -55,7 +56,7 @@ package struct TelemetryReceiver: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(Self.host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await app.run()
+        try await GracefulServing.run(app)
     }
 
     /// The routes; tests drive them in-process too.
