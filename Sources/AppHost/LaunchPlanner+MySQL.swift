@@ -23,16 +23,10 @@ extension LaunchPlanner {
         case .success(let address): (port, password) = address
         case .failure(let problem): return .failure(problem)
         }
-        var user: ProcessUser?
-        if getuid() == 0 {
-            guard let entry = getpwnam("mysql") else {
-                return fail("aspire runs as root and there is no 'mysql' user to run MariaDB as; create one (useradd -r mysql)")
-            }
-            user = ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
-        }
+        let user: ProcessUser?
         let home: String
-        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
-        case .success(let path): home = path
+        switch serverAccount(name, account: "mysql", server: "MariaDB") {
+        case .success(let account): (user, home) = account
         case .failure(let problem): return .failure(problem)
         }
         let data = (home as NSString).appendingPathComponent("data")
@@ -123,15 +117,10 @@ extension LaunchPlanner {
     func mysqlDatabaseJobInContainer(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
         let name = resource.name
         let runtime: ContainerRuntime
-        switch engine(for: name) {
-        case .success(let value): runtime = value
-        case .failure(let problem): return .failure(problem)
-        }
         let password: String
-        do {
-            password = try resolver.password(of: server).value
-        } catch {
-            return .failure(Problem(resource: name, message: error.message))
+        switch containerJobAccess(name, server: server, resolver: resolver) {
+        case .success(let access): (runtime, password) = access
+        case .failure(let problem): return .failure(problem)
         }
         var environment = hostEnvironment
         environment["MYSQL_PWD"] = password

@@ -133,15 +133,10 @@ extension LaunchPlanner {
     func databaseJobInContainer(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
         let name = resource.name
         let runtime: ContainerRuntime
-        switch engine(for: name) {
-        case .success(let value): runtime = value
-        case .failure(let problem): return .failure(problem)
-        }
         let password: String
-        do {
-            password = try resolver.password(of: server).value
-        } catch {
-            return .failure(Problem(resource: name, message: error.message))
+        switch containerJobAccess(name, server: server, resolver: resolver) {
+        case .success(let access): (runtime, password) = access
+        case .failure(let problem): return .failure(problem)
         }
         let script = (postgresInitFolder(server) as NSString).appendingPathComponent("\(name).create.sql")
         do {

@@ -24,16 +24,10 @@ extension LaunchPlanner {
         case .success(let address): (port, password) = address
         case .failure(let problem): return .failure(problem)
         }
-        var user: ProcessUser?
-        if getuid() == 0 {
-            guard let entry = getpwnam("rabbitmq") else {
-                return fail("aspire runs as root and there is no 'rabbitmq' user to run RabbitMQ as; create one (useradd -r rabbitmq)")
-            }
-            user = ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
-        }
+        let user: ProcessUser?
         let home: String
-        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
-        case .success(let path): home = path
+        switch serverAccount(name, account: "rabbitmq", server: "RabbitMQ") {
+        case .success(let account): (user, home) = account
         case .failure(let problem): return .failure(problem)
         }
         func file(_ component: String) -> String { (home as NSString).appendingPathComponent(component) }
