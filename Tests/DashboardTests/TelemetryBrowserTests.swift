@@ -44,13 +44,13 @@ import Testing
         #expect(dom.contains("class=\"span-name d1\""), "a nested span")
         #expect(dom.contains("data-live=\"1\""), "telemetry.js ran and keeps the page live")
         #expect(shot.count > 10_000, "a screenshot of the page")
-        // The README shows it (docs/images/dashboard-trace.png): written when missing, or again
-        // with ASPIRE_SCREENSHOTS=1, so a test run leaves the checkout as it was.
+        // The README shows it: written when missing or with ASPIRE_SCREENSHOTS=1, so a test run
+        // does not rewrite a committed image every time.
         let images = Self.repository.appendingPathComponent("docs/images")
-        let image = images.appendingPathComponent("dashboard-trace.png")
-        if ProcessInfo.processInfo.environment["ASPIRE_SCREENSHOTS"] == "1" || !FileManager.default.fileExists(atPath: image.path) {
+        let file = images.appendingPathComponent("dashboard-trace.png")
+        if ProcessInfo.processInfo.environment["ASPIRE_SCREENSHOTS"] == "1" || !FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-            try shot.write(to: image)
+            try shot.write(to: file)
         }
     }
 
@@ -66,13 +66,31 @@ import Testing
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
         let api = try start("apiservice", environment: common.merging(["PORT": "\(apiPort)", "OTEL_SERVICE_NAME": "apiservice"]) { $1 })
-        defer { api.terminate() }
         let web = try start(
             "webfrontend",
             environment: common.merging([
                 "PORT": "\(webPort)", "OTEL_SERVICE_NAME": "webfrontend", "services__apiservice__http__0": "http://127.0.0.1:\(apiPort)",
             ]) { $1 })
-        defer { web.terminate() }
+        // On the way out, kill both and wait until they are gone: what the test needs is stored,
+        // and the receiver must not be cancelled under a request they are still sending.
+        func stop() async {
+            for (process, exited) in [api, web] {
+                kill(process.processIdentifier, SIGKILL)
+                for await _ in exited {}
+            }
+        }
+        let result: Result<TraceID, any Error>
+        do {
+            result = .success(try await awaitTrace(apiPort: apiPort, webPort: webPort, store: store))
+        } catch {
+            result = .failure(error)
+        }
+        await stop()
+        return try result.get()
+    }
+
+    /// Asks the frontend for its page and waits for the trace with spans from both services.
+    static func awaitTrace(apiPort: Int, webPort: Int, store: TelemetryStore) async throws -> TraceID {
         try await get(port: apiPort, "/health", until: "Healthy")
         try await get(port: webPort, "/", until: "</html>")
         let deadline = ContinuousClock.now + .seconds(60)
@@ -93,7 +111,8 @@ import Testing
         throw CancellationError()
     }
 
-    static func start(_ service: String, environment: [String: String]) throws -> Process {
+    /// Starts a service; the stream ends when it has exited.
+    static func start(_ service: String, environment: [String: String]) throws -> (Process, AsyncStream<Void>) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "app.py"]
@@ -101,8 +120,9 @@ import Testing
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
         try process.run()
-        return process
+        return (process, exited)
     }
 
     /// GETs `path` until the answer holds `text` (the service may still be starting).
