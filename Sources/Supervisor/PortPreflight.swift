@@ -71,7 +71,7 @@ enum PortPreflight {
     static func listeningInodes(port: Int) -> Set<String> {
         var inodes = Set<String>()
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = wholeProcFile(table) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 guard fields.count > 9, fields[3] == "0A",
@@ -81,6 +81,16 @@ enum PortPreflight {
             }
         }
         return inodes
+    }
+
+    /// All of a /proc file. They report a size of 0, and `String(contentsOfFile:)` then stops after
+    /// its first read: with a few hundred sockets open, /proc/net/tcp's later lines were never seen.
+    static func wholeProcFile(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var data = Data()
+        while let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty { data.append(chunk) }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private static func commandLine(of pid: String) -> String {

@@ -282,7 +282,11 @@ import Testing
 
     @Test("a fixed port already taken: up refuses, naming the resource, the port and the holder")
     func portTaken() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Hundreds of other listeners first, so the holder's line is far down /proc/net/tcp (it
+        // was once read only up to its first page, and the holder went unnamed).
+        let crowd = (0..<400).map { _ in UpTests.listener() }
+        defer { crowd.forEach { close($0) } }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -306,5 +310,18 @@ import Testing
         #expect(up.output.contains("web"))
         #expect(up.output.contains("\(port)"))
         #expect(up.output.contains("pid \(getpid())"), "\(up.output)")
+    }
+}
+
+extension UpTests {
+    /// A socket listening on an ephemeral loopback port (closed by the caller).
+    static func listener() -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 1)
+        return fd
     }
 }
