@@ -132,9 +132,12 @@ build_full() {
     local flags=(-O -g -swift-version 6 -package-name aspire -sanitize=fuzzer,address
                  -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
                  -enable-upcoming-feature InternalImportsByDefault)
+    # Every header of each C target, as SwiftPM's umbrella folder gives them (a header listed by
+    # hand was missed once when a new one landed).
+    headers() { local h; for h in "$ROOT/Sources/$1/include/"*.h; do printf 'header "%s" ' "$h"; done; }
     cat >"$mods/mod/module.modulemap" <<MAP
-module CYAMLShim { header "$ROOT/Sources/CYAMLShim/include/aspire_yaml.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_emit.h" header "$ROOT/Sources/CYAMLShim/include/aspire_yaml_split.h" export * }
-module CProcessShim { header "$ROOT/Sources/CProcessShim/include/aspire_process.h" header "$ROOT/Sources/CProcessShim/include/aspire_sentinel.h" export * }
+module CYAMLShim { $(headers CYAMLShim)export * }
+module CProcessShim { $(headers CProcessShim)export * }
 MAP
     local c
     for c in Sources/CYAMLShim/*.c; do
