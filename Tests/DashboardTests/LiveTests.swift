@@ -37,7 +37,12 @@ import Testing
             #expect(answer.hasPrefix("HTTP/1.1 401"))
             #if os(Linux)
                 // /proc/net/tcp lists listening sockets (state 0A) as hex "address:port"; 0100007F is 127.0.0.1.
-                let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+                // Read to the end: a /proc file reports size 0 and one read stops at its first page.
+                let handle = try #require(FileHandle(forReadingAtPath: "/proc/net/tcp"))
+                defer { try? handle.close() }
+                var bytes = Data()
+                while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { bytes.append(chunk) }
+                let table = String(decoding: bytes, as: UTF8.self)
                 let hex = String(port, radix: 16, uppercase: true)
                 let suffix = ":" + String(repeating: "0", count: 4 - hex.count) + hex
                 var listening: [String] = []
