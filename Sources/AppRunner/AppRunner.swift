@@ -152,6 +152,7 @@ package enum AppRunner {
         let recorder = StatusRecorder(folder: folder, control: control)
         let telemetry = TelemetryStore(limits: options.telemetryLimits)
         let otlp = bindings.telemetry
+        let otlpGateways = planner.otlpGatewayAddresses()  // docker's bridge, for containers (docs/telemetry.md)
         let server = Self.controlServer(
             control, telemetry: otlp.map { ControlTelemetry(store: telemetry, apiKey: $0.apiKey) }, folder: folder, logger: logger,
             output: output)
@@ -178,7 +179,11 @@ package enum AppRunner {
                 if let otlp {  // the OTLP/HTTP and OTLP/gRPC receivers (docs/telemetry.md)
                     group.addTask {
                         do {
-                            try await TelemetryReceiver.start(port: otlp.port, apiKey: otlp.apiKey, store: telemetry)
+                            try await TelemetryReceiver.start(
+                                port: otlp.port, apiKey: otlp.apiKey, store: telemetry, alsoListenOn: otlpGateways,
+                                onExtraAddressError: { host, error in
+                                    output.error("warning: no OTLP receiver on \(host):\(otlp.port), containers cannot send telemetry: \(error)")
+                                })
                         } catch {
                             if !Task.isCancelled { output.error("warning: no OTLP receiver on 127.0.0.1:\(otlp.port): \(error)") }
                         }
@@ -187,7 +192,12 @@ package enum AppRunner {
                     if let grpcPort = otlp.grpcPort {
                         group.addTask {
                             do {
-                                try await OTLPGRPCReceiver(port: grpcPort, apiKey: otlp.apiKey, store: telemetry).run()
+                                try await OTLPGRPCReceiver(
+                                    port: grpcPort, apiKey: otlp.apiKey, store: telemetry, alsoListenOn: otlpGateways,
+                                    onExtraAddressError: { host, error in
+                                        output.error("warning: no OTLP/gRPC receiver on \(host):\(grpcPort): \(error)")
+                                    }
+                                ).run()
                             } catch {
                                 if !Task.isCancelled { output.error("warning: no OTLP/gRPC receiver on 127.0.0.1:\(grpcPort): \(error)") }
                             }

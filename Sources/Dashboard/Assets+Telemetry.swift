@@ -68,30 +68,57 @@ extension Assets {
 
         """
 
-    /// `/assets/telemetry.js`: keeps a telemetry page live by fetching its server-rendered live part
-    /// (`data-live-src`, escaped by the server) every two seconds, as the graph page does its SVG.
-    /// It waits while a record or span is open, so what the user is reading does not move.
+    /// `/assets/telemetry.js`: keeps a telemetry page live. It listens to the page's event stream
+    /// (`data-live-stream`, server-sent events pushed when telemetry arrives) and puts each pushed
+    /// part in place; when the stream cannot be used (no EventSource, refused, closed) it falls
+    /// back to fetching the live part (`data-live-src`) every two seconds. Both are rendered and
+    /// escaped by the server. While a record or span is open, updates wait, so what the user is
+    /// reading does not move; the latest is shown once it closes.
     static let telemetryScript = #"""
         'use strict';
         (() => {
           const live = document.querySelector('[data-live-src]');
           if (!live) return;
           live.dataset.live = '1';
-          setInterval(async () => {
-            if (document.visibilityState === 'hidden' || live.querySelector('details[open]')) return;
-            try {
-              const response = await fetch(live.dataset.liveSrc, { cache: 'no-store' });
-              if (!response.ok) return;
-              const html = await response.text();
-              if (html !== live.dataset.last) {
-                live.dataset.last = html;
-                live.innerHTML = html; // rendered and escaped by the server (TelemetryPages)
-              }
-              document.body.classList.remove('offline');
-            } catch (error) {
-              document.body.classList.add('offline');
+          let pending = null;
+          const reading = () => live.querySelector('details[open]') !== null;
+          const show = (html) => {
+            if (reading()) { pending = html; return; }
+            pending = null;
+            if (html !== live.dataset.last) {
+              live.dataset.last = html;
+              live.innerHTML = html; // rendered and escaped by the server (TelemetryPages)
             }
-          }, 2000);
+          };
+          live.addEventListener('toggle', () => { if (pending !== null) show(pending); }, true);
+          let timer = null;
+          const poll = () => {
+            if (timer !== null) return;
+            live.dataset.live = 'poll';
+            timer = setInterval(async () => {
+              if (document.visibilityState === 'hidden' || reading()) return;
+              try {
+                const response = await fetch(live.dataset.liveSrc, { cache: 'no-store' });
+                if (!response.ok) return;
+                show(await response.text());
+                document.body.classList.remove('offline');
+              } catch (error) {
+                document.body.classList.add('offline');
+              }
+            }, 2000);
+          };
+          if (!window.EventSource || !live.dataset.liveStream) { poll(); return; }
+          const source = new EventSource(live.dataset.liveStream);
+          source.addEventListener('open', () => {
+            live.dataset.live = 'stream';
+            document.body.classList.remove('offline');
+          });
+          source.addEventListener('fragment', (event) => show(JSON.parse(event.data)));
+          source.addEventListener('error', () => {
+            // Closed for good (refused: logged out, too many streams): fetch instead. Otherwise the
+            // browser reconnects by itself (retry: 2000).
+            if (source.readyState === EventSource.CLOSED) { poll(); } else { document.body.classList.add('offline'); }
+          });
         })();
 
         """#

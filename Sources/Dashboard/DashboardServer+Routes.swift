@@ -164,13 +164,18 @@ extension DashboardServer {
         if let resource, !resources.contains(where: { $0.name == resource }) {
             return Reply.error(.notFound, Self.unknownResource(resource))
         }
+        guard let slot = streams.take() else {
+            var busy = Reply.error(.serviceUnavailable, "too many live streams are open (\(streams.limit))")
+            busy.headers[.retryAfter] = "5"
+            return busy
+        }
         // Subscribe before reading the tail: a line written in between shows twice, never not at all.
         let live = backend.logStream(resource: resource)
         let tail = await backend.logTail(resource: resource, lines: Self.tail(query["tail"]))
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"],
-            body: LogEventStream.body(tail: tail, live: live, colors: Palette.colors(of: resources.map(\.name))))
+            body: LogEventStream.body(tail: tail, live: live, colors: Palette.colors(of: resources.map(\.name)), slot: slot))
     }
 
     // MARK: - Helpers

@@ -31,6 +31,8 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
     /// Wrong login tokens per client address (a token bucket; 429 when empty). A `var` so that
     /// tests can slow its refill and not depend on how fast a loaded machine runs them.
     var limiter: LoginLimiter
+    /// Bounds the open server-sent event streams, console logs and telemetry pages together.
+    let streams = StreamSlots()
 
     /// The default ``requestTimeout``; the control API allows the same.
     package static var defaultRequestTimeout: Duration { .seconds(5) }

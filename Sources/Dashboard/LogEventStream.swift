@@ -1,3 +1,4 @@
+import GracefulServing
 import Hummingbird
 import Quoting
 import Synchronization
@@ -8,6 +9,8 @@ import Synchronization
 /// at most ``maxPending`` lines wait for a slow browser: beyond that the oldest are dropped and a
 /// `dropped` event says how many. So a child writing 10,000 lines a second costs bounded memory,
 /// and the stream stops following its files as soon as the browser goes away.
+///
+/// The stream holds one of the dashboard's ``StreamSlots`` until it ends; a graceful stop ends it.
 ///
 /// Events: `reset` (clear the view; sent first, so a reconnect does not duplicate), `log` with
 /// `{"r": resource, "c": colour index 0–9, "h": the line as safe HTML}`, `dropped` with a count,
@@ -53,8 +56,9 @@ enum LogEventStream {
     ///   - live: Lines to send as they come; iterating ends when the body ends.
     ///   - colors: Colour index per resource name.
     /// - Returns: A body that writes until `live` ends, the client goes, or the task is cancelled.
-    static func body(tail: [DashboardLogLine], live: AsyncStream<DashboardLogLine>, colors: [String: Int])
-        -> ResponseBody
+    static func body(
+        tail: [DashboardLogLine], live: AsyncStream<DashboardLogLine>, colors: [String: Int], slot: StreamSlots.Slot? = nil
+    ) -> ResponseBody
     {
         ResponseBody { writer in
             var head = "retry: 2000\n\nevent: reset\ndata: {}\n\n"
@@ -63,7 +67,8 @@ enum LogEventStream {
 
             let shared = Shared()
             let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // A graceful stop of the dashboard ends the stream at once (GracefulServing).
+            try await GracefulServing.endingOnShutdown({ try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await line in live {
                         shared.pending.withLock { $0.append(line) }
@@ -84,8 +89,9 @@ enum LogEventStream {
                 }
                 try await flush(shared.take(), to: &writer, colors: colors)
                 group.cancelAll()
-            }
+            } }, onShutdown: { tick.finish() })
             try await writer.finish(nil)
+            withExtendedLifetime(slot) {}
         }
     }
 

@@ -30,3 +30,15 @@ package enum GracefulServing {
         }
     }
 }
+
+extension GracefulServing {
+    /// Runs `operation`, calling `handler` once the server running it starts a graceful shutdown
+    /// (at once when it already has). A response that never ends by itself (a server-sent event
+    /// stream) ends its loop in `handler`, so a stop does not wait out the grace period.
+    package static func endingOnShutdown<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ operation: () async throws -> T, onShutdown handler: @Sendable @escaping () -> Void
+    ) async rethrows -> T {
+        try await withGracefulShutdownHandler(isolation: isolation, operation: operation, onGracefulShutdown: handler)
+    }
+}

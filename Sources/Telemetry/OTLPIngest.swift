@@ -79,6 +79,7 @@ package struct OTLPIngest: Sendable {
         }
         if encoding == .json { bytes = OTLPJSONIDs.rewrite(bytes) }
         let conversion = OTLPConversion(limits: store.limits)
+        defer { store.changes.note(signal) }  // wakes the live dashboard pages (a refused body wakes them for nothing)
         do {
             switch signal {
             case .traces:

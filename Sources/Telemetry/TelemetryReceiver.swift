@@ -23,40 +23,88 @@ package struct TelemetryReceiver: Sendable {
     /// (docs/telemetry.md: not `localhost`, which may resolve to ::1 first).
     package static let host = "127.0.0.1"
 
+    /// Addresses served besides 127.0.0.1, on the same port: docker's bridge gateway when a
+    /// container resource must reach the receiver (docs/telemetry.md). Never 0.0.0.0.
+    package let alsoListenOn: [String]
+    /// Told when an address of ``alsoListenOn`` cannot be bound (the loopback one still serves).
+    let onExtraAddressError: @Sendable (String, any Error) -> Void
+
     /// - Parameters:
     ///   - port: The loopback port; kept stable across runs by the caller.
     ///   - apiKey: The secret every request must present.
     ///   - store: Where accepted telemetry goes.
     ///   - maxBodyBytes: Larger bodies get 413 (20 MiB by default).
+    ///   - alsoListenOn: More addresses to serve on the same port (a bridge gateway); still key-checked.
+    ///   - onExtraAddressError: Called when one of them cannot be bound.
     ///   - logger: Hummingbird's logger; nil logs nothing (the console belongs to `up`).
     package init(
-        port: Int, apiKey: String, store: TelemetryStore, maxBodyBytes: Int = 20 * 1_024 * 1_024, logger: Logger? = nil
+        port: Int, apiKey: String, store: TelemetryStore, maxBodyBytes: Int = 20 * 1_024 * 1_024,
+        alsoListenOn: [String] = [], onExtraAddressError: @escaping @Sendable (String, any Error) -> Void = { _, _ in },
+        logger: Logger? = nil
     ) {
         self.port = port
         self.apiKey = apiKey
         self.ingest = OTLPIngest(store: store, maxBodyBytes: maxBodyBytes)
+        self.alsoListenOn = alsoListenOn.filter { $0 != Self.host && $0 != "0.0.0.0" && !$0.isEmpty }
+        self.onExtraAddressError = onExtraAddressError
         self.logger = logger ?? Logger(label: "aspire.otlp", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
-    /// Serves OTLP/HTTP on 127.0.0.1:`port` into `store` until the calling task is cancelled.
+    /// Serves OTLP/HTTP on 127.0.0.1:`port` (and `alsoListenOn`) into `store` until the calling task is cancelled.
     ///
-    /// - Parameter onRunning: Called once the socket listens, with the bound port.
-    /// - Throws: When the port cannot be bound.
+    /// - Parameters:
+    ///   - alsoListenOn: More addresses on the same port (docker's bridge gateway).
+    ///   - onExtraAddressError: Called when one of them cannot be bound.
+    ///   - onRunning: Called once the loopback socket listens, with the bound port.
+    /// - Throws: When the loopback port cannot be bound.
     package static func start(
-        port: Int, apiKey: String, store: TelemetryStore, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        port: Int, apiKey: String, store: TelemetryStore, alsoListenOn: [String] = [],
+        onExtraAddressError: @escaping @Sendable (String, any Error) -> Void = { _, _ in },
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        try await TelemetryReceiver(port: port, apiKey: apiKey, store: store).run(onRunning: onRunning)
+        try await TelemetryReceiver(
+            port: port, apiKey: apiKey, store: store, alsoListenOn: alsoListenOn, onExtraAddressError: onExtraAddressError
+        ).run(onRunning: onRunning)
     }
 
-    /// Serves until the calling task is cancelled.
+    /// Serves until the calling task is cancelled: 127.0.0.1 first, then each of ``alsoListenOn``
+    /// on the port loopback got.
     package func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let port = port
-        let app = Application(
+        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                do {
+                    try await GracefulServing.run(self.application(host: Self.host, port: port) { announce.yield($0) })
+                } catch {
+                    announce.finish()
+                    throw error
+                }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let bound = await iterator.next() else { return }  // the loopback task's error is the group's
+            announce.finish()
+            for host in alsoListenOn {
+                group.addTask {
+                    do {
+                        try await GracefulServing.run(self.application(host: host, port: bound) { _ in })
+                    } catch {
+                        if !Task.isCancelled { self.onExtraAddressError(host, error) }
+                    }
+                }
+            }
+            await onRunning(bound)
+        }
+    }
+
+    /// One listening address's application (every address shares the routes and the key check).
+    func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void)
+        -> Application<RouterResponder<BasicRequestContext>>
+    {
+        Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(Self.host, port: port), serverName: nil),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await GracefulServing.run(app)
     }
 
     /// The routes; tests drive them in-process too.

@@ -6,6 +6,8 @@
 /// another resource, joins the same trace (the tree is built when a trace is read).
 package actor TelemetryStore {
     package let limits: TelemetryLimits
+    /// Wakes the dashboard's live pages when an export arrives (noted by `OTLPIngest`).
+    package nonisolated let changes = TelemetryChanges()
 
     var resources: [TelemetryResourceKey: TelemetryResource] = [:]
     var logs = FIFO<TelemetryLogRecord>()
