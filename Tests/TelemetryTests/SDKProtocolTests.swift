@@ -93,7 +93,7 @@ extension ReceiverTests {
             }
         }
 
-        @Test("gRPC: no or a wrong key is UNAUTHENTICATED, > 20 MiB RESOURCE_EXHAUSTED, malformed INVALID_ARGUMENT; still serving")
+        @Test("gRPC: no or a wrong key is UNAUTHENTICATED, > 20 MiB (any size, as sent or inflated) RESOURCE_EXHAUSTED, malformed INVALID_ARGUMENT; still serving")
         func grpcRefusals() async throws {
             if let reason = Self.missing("grpc") {
                 print("skipping the gRPC refusal test: \(reason)")
@@ -110,6 +110,8 @@ extension ReceiverTests {
                 #expect(codes["no_key"] == "UNAUTHENTICATED")
                 #expect(codes["wrong_key"] == "UNAUTHENTICATED")
                 #expect(codes["oversized"] == "RESOURCE_EXHAUSTED")
+                #expect(codes["huge"] == "RESOURCE_EXHAUSTED", "64 MiB: answered from the length prefix, not reset (CANCELLED)")
+                #expect(codes["inflates_huge"] == "RESOURCE_EXHAUSTED", "a small gzip message that inflates to 64 MiB")
                 #expect(codes["malformed"] == "INVALID_ARGUMENT")
                 #expect(codes["valid"] == "OK")
                 #expect(await store.sizes().spans == 0)

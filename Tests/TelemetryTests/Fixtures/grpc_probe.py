@@ -1,6 +1,7 @@
 """Calls the OTLP/gRPC TraceService/Export with raw bytes and prints each answer's status code as JSON:
-no key, a wrong key, a message over 20 MiB, a malformed one, then a valid (empty) one — the last
-shows the receiver still serves. Usage: grpc_probe.py PORT KEY. Exits 3 without grpcio."""
+no key, a wrong key, messages over 20 MiB (21 MiB, 64 MiB — past what grpc-swift's transport reads —
+and a gzip-compressed one of 100 KiB that inflates to 64 MiB), a malformed one, then a valid (empty)
+one — the last shows the receiver still serves. Usage: grpc_probe.py PORT KEY. Exits 3 without grpcio."""
 
 import json
 import sys
@@ -16,9 +17,9 @@ channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_me
 export = channel.unary_unary("/opentelemetry.proto.collector.trace.v1.TraceService/Export")
 
 
-def code(body, metadata):
+def code(body, metadata, compression=None):
     try:
-        export(body, metadata=metadata, timeout=30)
+        export(body, metadata=metadata, timeout=30, compression=compression)
         return "OK"
     except grpc.RpcError as error:
         return error.code().name
@@ -28,6 +29,8 @@ print(json.dumps({
     "no_key": code(b"", []),
     "wrong_key": code(b"", [("x-otlp-api-key", "wrong")]),
     "oversized": code(b"\x0a" + b"\xff" * (21 * 1024 * 1024), [("x-otlp-api-key", key)]),
+    "huge": code(b"\x0a" + b"\xff" * (64 * 1024 * 1024), [("x-otlp-api-key", key)]),
+    "inflates_huge": code(b"\x0a" + b"\x00" * (64 * 1024 * 1024), [("x-otlp-api-key", key)], grpc.Compression.Gzip),
     "malformed": code(b"\x0a\xff\xff\xff\xff\x0f", [("x-otlp-api-key", key)]),
     "valid": code(b"", [("x-otlp-api-key", key)]),
 }))
