@@ -63,3 +63,31 @@ extension LiveTests {
 final class ConnectionHolder: @unchecked Sendable {
     var connection: RawConnection?
 }
+
+extension TelemetryBrowserTests {
+    @Test("headless Chromium's traces page listens to its event stream and shows a span exported after it connected")
+    func pushedToBrowser() async throws {
+        let browser = try #require(
+            Chromium.find(), "headless Chromium is needed: apt-get install chromium, or set CHROMIUM=/path/to/chrome")
+        let store = TelemetryStore()
+        let server = DashboardServer(backend: TestBackend(), port: 0, title: "shop", telemetry: store)
+        let dom = try await withLiveServer(server) { port in
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    try await Chromium.watch(browser, url: server.loginURL(port: port) + "&next=/traces", until: "pushed-to-chromium").dom
+                }
+                group.addTask {
+                    // Once the page's stream is open, export a span: only a push can bring it.
+                    while store.changes.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                    try await Fixture.post(store, "api", spans: [Fixture.span(trace: 78, id: 1, name: "pushed-to-chromium", start: 0, end: 5)])
+                    return nil
+                }
+                var dom = ""
+                for try await value in group { if let value { dom = value } }
+                return dom
+            }
+        }
+        #expect(dom.contains("data-live=\"stream\""), "telemetry.js opened the event stream")
+        #expect(dom.contains("pushed-to-chromium"), "the pushed list replaced the empty one: \(dom.suffix(1500))")
+    }
+}
