@@ -83,15 +83,20 @@ package struct TelemetryReceiver: Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let bound = await iterator.next() else { return }  // the loopback task's error is the group's
             announce.finish()
+            // Running means every address listens (or failed), so a container never finds it closed.
+            let (ready, isReady) = AsyncStream.makeStream(of: Void.self)
             for host in alsoListenOn {
                 group.addTask {
                     do {
-                        try await GracefulServing.run(self.application(host: host, port: bound) { _ in })
+                        try await GracefulServing.run(self.application(host: host, port: bound) { _ in isReady.yield() })
                     } catch {
+                        isReady.yield()
                         if !Task.isCancelled { self.onExtraAddressError(host, error) }
                     }
                 }
             }
+            var readiness = ready.makeAsyncIterator()
+            for _ in alsoListenOn { _ = await readiness.next() }
             await onRunning(bound)
         }
     }

@@ -60,6 +60,7 @@ package struct OTLPGRPCReceiver: Sendable {
                         if !Task.isCancelled { self.onExtraAddressError(host, error) }
                     }
                 }
+                _ = try? await extra.listeningAddress  // running means every address listens (or failed)
             }
             await onRunning(bound)
         }

@@ -34,7 +34,12 @@ extension LiveTests {
         }
         let connection = try #require(holder.connection)
         // The dashboard's graceful stop ended the stream with its last chunk, not by cutting it.
-        #expect(connection.isClosedByServer())
+        var closed = connection.isClosedByServer()
+        for _ in 0..<500 where !closed {
+            try await Task.sleep(for: .milliseconds(20))
+            closed = connection.isClosedByServer()
+        }
+        #expect(closed)
         #expect(connection.received.hasSuffix("0\r\n\r\n"), "\(connection.received.suffix(200).debugDescription)")
         #expect(store.changes.subscriberCount == 0)
     }

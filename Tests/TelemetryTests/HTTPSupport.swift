@@ -40,14 +40,16 @@ enum HTTPTestError: Error {
 
 /// POSTs `body` over a plain socket (`Connection: close`) and reads the answer; the socket is
 /// polled without blocking the test's thread.
-func post(port: Int, path: String, headers: [String: String], body: [UInt8], timeout: Duration = .seconds(30)) async throws -> HTTPAnswer {
+func post(
+    port: Int, path: String, headers: [String: String], body: [UInt8], host: String = "127.0.0.1", timeout: Duration = .seconds(30)
+) async throws -> HTTPAnswer {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw HTTPTestError.socket }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_addr.s_addr = inet_addr(host)
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }

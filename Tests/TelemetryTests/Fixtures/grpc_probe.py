@@ -1,7 +1,8 @@
 """Calls the OTLP/gRPC TraceService/Export with raw bytes and prints each answer's status code as JSON:
 no key, a wrong key, messages over 20 MiB (21 MiB, 64 MiB — past what grpc-swift's transport reads —
 and a gzip-compressed one of 100 KiB that inflates to 64 MiB), a malformed one, then a valid (empty)
-one — the last shows the receiver still serves. Usage: grpc_probe.py PORT KEY. Exits 3 without grpcio."""
+one — the last shows the receiver still serves. Usage: grpc_probe.py PORT KEY [HOST]; with HOST (another address
+the receiver listens on) only the key check and a valid call are made. Exits 3 without grpcio."""
 
 import json
 import sys
@@ -13,7 +14,8 @@ except ImportError as error:
     sys.exit(3)
 
 port, key = sys.argv[1], sys.argv[2]
-channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", -1)])
+host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
+channel = grpc.insecure_channel(f"{host}:{port}", options=[("grpc.max_send_message_length", -1)])
 export = channel.unary_unary("/opentelemetry.proto.collector.trace.v1.TraceService/Export")
 
 
@@ -24,6 +26,10 @@ def code(body, metadata, compression=None):
     except grpc.RpcError as error:
         return error.code().name
 
+
+if len(sys.argv) > 3:
+    print(json.dumps({"no_key": code(b"", []), "valid": code(b"", [("x-otlp-api-key", key)])}))
+    sys.exit(0)
 
 print(json.dumps({
     "no_key": code(b"", []),
