@@ -9,8 +9,9 @@ package import ServiceLifecycle
 /// calling finish()"; apple/swift-nio#2813, whose maintainers advise a graceful shutdown). A child
 /// exporting telemetry, or a browser polling the dashboard, while `up` stops hits that window.
 /// A graceful shutdown closes the listener and then serves or closes every accepted connection.
-/// A response that never ends by itself (the dashboard's event streams) is cut by cancellation
-/// after `grace`.
+/// The dashboard's event streams, which never end by themselves, end at once through
+/// ``endingOnShutdown(isolation:_:onShutdown:)``; any other response still running is cut by
+/// cancellation after `grace`.
 package enum GracefulServing {
     /// Serves `service` until the calling task is cancelled; rethrows what the service throws
     /// (a port that cannot be bound, for one).
