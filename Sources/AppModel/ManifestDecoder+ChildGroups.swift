@@ -16,7 +16,7 @@ extension ManifestDecoder {
             guard let node = fields[group.key] else { continue }
             for (childName, location, actualName) in decodeDatabases(node) {
                 if group.rule.problem(with: actualName) != nil {
-                    reader.diagnostics.append(.error(.invalidChildName(actualName, group: group), at: location))
+                    reader.diagnostics.append(.error(.invalidChildName(actualName, child: childName, group: group), at: location))
                 }
                 wellKnown.databases.append(childName)
                 wellKnown.childGroups[childName] = group.key

@@ -143,9 +143,11 @@ package enum ChildNameRule: Sendable, Hashable {
 }
 
 extension Diagnostic.Message {
-    package static func invalidChildName(_ name: String, group: ChildGroup) -> Self {
-        Self(
+    /// `name` (of the child resource `child`) breaks AWS's rule; the fix-it keeps the resource name.
+    package static func invalidChildName(_ name: String, child: String, group: ChildGroup) -> Self {
+        let fixed = group.rule.suggestion(for: name)
+        return Self(
             id: "invalid-\(group.what)-name",
-            "\(group.what) name '\(name)' is not one AWS takes: \(group.rule.text); give it another, e.g. \(group.key): {\(name): \(group.rule.suggestion(for: name))}")
+            "\(group.what) name '\(name)' is not one AWS takes: \(group.rule.text); give it another, e.g. \(group.key): \(child == name ? "[\(fixed)]" : "{\(child): \(fixed)}")")
     }
 }
