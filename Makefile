@@ -94,7 +94,7 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
-BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun
+BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun servers
 
 bench: deps bench-peers
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire

@@ -12,11 +12,12 @@ folder. No resource waits for another, so both sides start all six at once.
            argv, environment, working directory and user aspire gave it (read from /proc;
            redis-server, which rewrites its title, as `redis-server DATA/redis.conf`; moto's
            Python launcher as `moto_server` on the same PATH), all six at once, then each polled
-           until healthy the way aspire checks it (LaunchPlanner and the WellKnownType files):
-           postgres `psql … -tAc 'SELECT 1'` every 50 ms (an exec check's start cadence), the
-           others every 10 ms: mysql's handshake (protocol 10 at byte 3), AMQP's
-           Connection.Start after the protocol header, NATS's `INFO `, a TCP connect to
-           redis, moto's S3 ListBuckets (`GET /` answered 2xx). The script exits when all six
+           until healthy the way aspire checks it, at aspire's cadence while starting
+           (LaunchPlanner and the WellKnownType files): postgres `psql … -tAc 'SELECT 1'` every
+           50 ms; mysql's handshake (protocol 10 at byte 3), AMQP's Connection.Start after the
+           protocol header and NATS's `INFO ` every 50 ms (greetings start at 50 ms: each probe
+           is a logged connection in those servers); a TCP connect to redis and moto's S3
+           ListBuckets (`GET /` answered 2xx) every 10 ms. The script exits when all six
            passed; timed from its start to its exit.
 
 Both are timed the same number of times, alternating; the medians and their ratio are printed.
@@ -164,7 +165,7 @@ def floor_script(processes: dict[str, dict]) -> str:
             check, pause = f"http {port}", "0.01"
         else:
             _, send, expect, offset = probe
-            check, pause = f"greeting {port} {shlex.quote(send)} {expect} {offset}", "0.01"
+            check, pause = f"greeting {port} {shlex.quote(send)} {expect} {offset}", "0.05"
         lines.append(f"(until {check} >/dev/null 2>&1; do sleep {pause}; done) &")
         lines.append(f"waits+=($!)")
     lines.append('wait "${waits[@]}"')
