@@ -22,6 +22,10 @@ extension LaunchPlanner {
         }
         let region = WellKnownType.region(of: settings)
         var environment = hostEnvironment
+        // The host's own AWS settings must not steer the job elsewhere (a missing profile fails boto3).
+        for key in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] {
+            environment[key] = nil
+        }
         environment["AWS_REGION"] = region
         environment["AWS_DEFAULT_REGION"] = region
         environment["AWS_ACCESS_KEY_ID"] = WellKnownType.awsAccessKeyID
