@@ -23,6 +23,8 @@ APT_PACKAGES ?= libyaml-dev pkg-config redis-server postgresql memcached mariadb
 # Written only when missing: podman with runc and explicit ulimits (docs/containers.md).
 CONTAINERS_CONF_FILE ?= /etc/containers/containers.conf
 PY_MODULES ?= jsonschema pyyaml opentelemetry-sdk opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc pymysql nats-py
+# The AWS emulator `type: aws` runs natively (moto_server on PATH) and the boto3 its jobs and tests use.
+AWS_PY_MODULES ?= moto[server] boto3
 MANIFEST ?= manifests/starter/apphost.yaml
 FUZZ_SECONDS ?= 60
 # e.g. BENCH_FLAGS=--quick for a 30-second smoke run
@@ -65,6 +67,12 @@ deps:
 	    || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema python3-yaml >/dev/null; \
 	    $(PYTHON) -c 'import jsonschema, yaml' || { echo "deps: could not install $(PY_MODULES) for $(PYTHON)" >&2; exit 2; }; \
 	fi
+	@if ! { $(PYTHON) -c 'import moto.server, boto3' 2>/dev/null && command -v moto_server >/dev/null; }; then \
+	    echo "deps: installing Python modules: $(AWS_PY_MODULES)"; \
+	    $(PYTHON) -m pip install --quiet --disable-pip-version-check '$(firstword $(AWS_PY_MODULES))' $(wordlist 2,9,$(AWS_PY_MODULES)) 2>/dev/null \
+	    || $(PYTHON) -m pip install --quiet --disable-pip-version-check --break-system-packages '$(firstword $(AWS_PY_MODULES))' $(wordlist 2,9,$(AWS_PY_MODULES)) >/dev/null \
+	    || echo "deps: could not install $(AWS_PY_MODULES); type: aws runs natively only with moto_server on PATH" >&2; \
+	fi
 	@$(MAKE) --no-print-directory podman-conf
 
 # crun and raised rlimits fail in some sandboxes (CI): runc and modest ulimits work everywhere.
@@ -86,7 +94,7 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
-BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun
+BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun servers
 
 bench: deps bench-peers
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire

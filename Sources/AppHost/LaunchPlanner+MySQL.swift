@@ -100,6 +100,11 @@ extension LaunchPlanner {
 
     /// A template type's health check: its protocol greeting, else a TCP connect.
     static func greetingHealthCheck(_ type: WellKnownType) -> HealthCheckSpec {
+        if let path = type.healthPath {
+            return HealthCheckSpec(
+                probe: .http(endpoint: "tcp", path: path), interval: .seconds(5), timeout: .seconds(2), retries: 3,
+                startPeriod: .seconds(type.startPeriod))
+        }
         guard let greeting = type.greeting else {
             return HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)
         }

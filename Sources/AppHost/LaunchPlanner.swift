@@ -93,6 +93,15 @@ package struct LaunchPlanner: Sendable {
                     }
                 }
             }
+            if case .wellKnown(let type, let wellKnown) = resource.kind, !type.childGroups.isEmpty, !problems.contains(where: { $0.resource == name }) {
+                for child in wellKnown.databases {
+                    guard let childResource = manifest[child] else { continue }
+                    switch awsChildJob(childResource, server: name, resolver: resolver) {
+                    case .success(let spec): services.append(spec)
+                    case .failure(let problem): problems.append(problem)
+                    }
+                }
+            }
             guard case .postgres(let wellKnown) = resource.kind, !problems.contains(where: { $0.resource == name }) else { continue }
             for database in wellKnown.databases {
                 guard let databaseResource = manifest[database], case .postgresDatabase(_, let databaseName) = databaseResource.kind else { continue }

@@ -12,6 +12,10 @@ extension EnvironmentResolver {
             let port = try hostPort(of: EndpointID(name, "tcp"))
             return "Host=\(host);Port=\(port);Username=postgres;Password=" + (try password(of: name))
         case .postgresDatabase(let server, let databaseName):
+            if let group = manifest.childGroup(of: resource) {
+                let port = try hostPort(of: EndpointID(server, "tcp"))
+                return WellKnownType.renderFormat(group.connectionFormat, host: host, port: port, password: nil, database: databaseName)
+            }
             if case .wellKnown(let type, _)? = manifest[server]?.kind, let children = type.databases {
                 let port = try hostPort(of: EndpointID(server, "tcp"))
                 let password = type.hasPassword ? try password(of: server) : nil

@@ -216,7 +216,8 @@ package struct ManifestDecoder {
         case _ where WellKnownType.named(type) != nil:
             let template = WellKnownType.named(type)
             let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
-                + (template?.databases == nil ? [] : ["databases"])
+                + (template?.databases == nil ? [] : ["databases"]) + (template?.childGroups.map(\.key) ?? [])
+                + (template == .aws ? ["region"] : [])
             let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
             decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location, into: &resources)
             return true
@@ -258,13 +259,16 @@ package struct ManifestDecoder {
                 databases.append(Resource(name: dbName, location: dbLocation, kind: .postgresDatabase(server: name, databaseName: databaseName)))
             }
         }
+        if let template, !template.childGroups.isEmpty {
+            decodeChildGroups(name, template, fields: fields, into: &wellKnown, children: &databases)
+        }
         let kind: Resource.Kind = template.map { .wellKnown($0, wellKnown) } ?? (isPostgres ? .postgres(wellKnown) : .redis(wellKnown))
         resources.append(Resource(name: name, location: location, kind: kind, run: run))
         resources += databases
     }
 
     /// `databases: [a, b]` or `databases: {a: actual_name}`.
-    private mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String)] {
+    mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String)] {
         switch node.kind {
         case .sequence:
             return node.itemView.compactMap { item in

@@ -44,6 +44,9 @@ extension Manifest {
                     let source = InjectedVariable.Source.connectionProperty(server: server, database: database, format: property.format)
                     result.append(InjectedVariable(VariableName.polyglot(connectionName, property.name), source))
                 }
+                for property in plainVariables(of: server) {
+                    result.append(InjectedVariable(property.name, .connectionProperty(server: server, database: database, format: property.format)))
+                }
             }
         }
         switch target.kind {
@@ -87,6 +90,7 @@ extension Manifest {
         case .postgres:
             return (target.name, nil, Self.postgresProperties(database: false))
         case .postgresDatabase(let server, let databaseName):
+            if let group = childGroup(of: target) { return (server, databaseName, group.properties) }
             // A template type's database: the server's properties, with the database's replacing or adding.
             if case .wellKnown(let type, _)? = self[server]?.kind, let children = type.databases {
                 var properties = type.properties.filter { property in !children.properties.contains { $0.name == property.name } }

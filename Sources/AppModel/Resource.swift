@@ -142,6 +142,9 @@ package struct WellKnown: Sendable, Hashable {
     package var password: Template?
     /// Postgres only: database resource names, in order.
     package var databases: [String]
+    /// aws: the region clients are told (nil = us-east-1), and each child's group (`buckets`, …) by resource name.
+    package var region: String?
+    package var childGroups: [String: String] = [:]
 
     package init(runtime: Runtime = .auto, image: String? = nil, tag: String? = nil, password: Template? = nil, databases: [String] = []) {
         self.runtime = runtime

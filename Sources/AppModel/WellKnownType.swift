@@ -60,6 +60,12 @@ package struct WellKnownType: Sendable, Hashable {
     /// A health check run inside the container (`podman exec NAME …`), for protocols whose
     /// greeting is not a fixed few bytes (MongoDB's).
     package var containerHealthCommand: [String]?
+    /// An HTTP health check (`GET path` answered 2xx/3xx) instead of a greeting (moto's S3 ListBuckets).
+    package var healthPath: String?
+    /// Children under other keys than `databases:` (aws: `buckets`, `queues`, `tables`).
+    package var childGroups: [ChildGroup] = []
+    /// Variables injected under their own names (not `<NAME>_…`): what AWS SDKs read.
+    package var plainVariables: [Property] = []
 
     /// The first bytes a server sends (after `send`, when the protocol has the client speak first):
     /// `expect` at `offset`, checked by the health probe.
@@ -103,7 +109,7 @@ package struct WellKnownType: Sendable, Hashable {
     }
 
     /// Every template-based type, by `type:` word.
-    package static let all: [WellKnownType] = [.memcached, .valkey, .nats, .mysql, .rabbitmq, .mongodb, .kafka]
+    package static let all: [WellKnownType] = [.memcached, .valkey, .nats, .mysql, .rabbitmq, .mongodb, .kafka, .aws]
 
     package static func named(_ name: String) -> WellKnownType? {
         all.first { $0.name == name }

@@ -18,7 +18,16 @@ package enum Publisher {
     }
 
     /// What `publish` would write, without writing it.
-    package static func render(_ manifest: Manifest, options: PublishOptions) throws(PublishError) -> PublishReport {
+    package static func render(_ original: Manifest, options: PublishOptions) throws(PublishError) -> PublishReport {
+        // A deployment uses real AWS: the emulator is left out and the resources it expects listed.
+        let (manifest, awsFiles, awsNotes) = AWSDeployment.prepare(original)
+        var report = try renderTarget(manifest, options: options)
+        report.files += awsFiles
+        report.notes = awsNotes + report.notes
+        return report
+    }
+
+    private static func renderTarget(_ manifest: Manifest, options: PublishOptions) throws(PublishError) -> PublishReport {
         switch options.target {
         case .manifest:
             return try AspireManifestWriter(manifest: manifest, options: options).render()

@@ -198,6 +198,7 @@ VALID = {
           mc: { type: memcached, runtime: native, port: 11311, args: [-m, "128"] }
           mc2: { type: memcached, runtime: container, tag: "1.6" }
           kv: { type: valkey, runtime: auto, password: "{pw.value}", tag: "8" }
+          cloud: { type: aws, runtime: native, region: eu-west-1, buckets: [uploads], queues: { jobs: jobs.fifo }, tables: [orders] }
     """,
     "parameters, connection strings, externals": """
         resources:
@@ -268,6 +269,8 @@ INVALID = {
     "memcached with a password": "resources: { mc: { type: memcached, password: x } }",
     "memcached with databases": "resources: { mc: { type: memcached, databases: [a] } }",
     "valkey with databases": "resources: { kv: { type: valkey, databases: [a] } }",
+    "aws with databases": "resources: { cloud: { type: aws, databases: [a] } }",
+    "aws with a bad region": "resources: { cloud: { type: aws, region: US_EAST } }",
     "parameter with default and generate": "resources: { p: { type: parameter, default: x, generate: { length: 3 } } }",
     "generate with no characters": """
         resources:

@@ -1,0 +1,59 @@
+import AppHost
+import AppModel
+import AppState
+import Foundation
+import Supervisor
+import Testing
+
+/// `type: aws` planned without running it: the moto image and its port, the HTTP health check,
+/// and each child's creation job (the secret key by name only, never in argv).
+@Suite struct AWSArgvTests {
+    @Test("aws in a container: motoserver/moto on 5000, S3 ListBuckets as health, jobs through exec")
+    func container() throws {
+        var bindings = Bindings()
+        bindings.hostPorts[EndpointID("cloud", "tcp")] = 14566
+        bindings.passwords["cloud"] = "aws-s3cret"
+        let plan = try ContainerArgvTests.plan(
+            "name: a\nresources:\n  cloud: { type: aws, buckets: [uploads], queues: [jobs] }\n", inContainers: ["cloud"], bindings: bindings)
+        let cloud = try #require(plan.services.first { $0.name == "cloud" })
+        #expect(cloud.arguments.contains("docker.io/motoserver/moto:5.2.1"))
+        #expect(cloud.arguments.contains("127.0.0.1:14566:5000"))
+        #expect(cloud.healthCheck?.probe == .http(endpoint: "tcp", path: "/"))
+        let job = try #require(plan.services.first { $0.name == "uploads" })
+        #expect(job.waitFor == ["cloud"] && job.partOf == "cloud")
+        #expect(job.arguments.suffix(2) == ["buckets", "uploads"])
+        #expect(job.arguments.contains("AWS_ENDPOINT_URL=http://127.0.0.1:5000"))
+        #expect(!job.arguments.joined(separator: " ").contains("aws-s3cret"))
+        #expect(job.replicas.first?.environment["AWS_SECRET_ACCESS_KEY"] == "aws-s3cret")
+        #expect(job.secrets == ["aws-s3cret"])
+    }
+
+    @Test("aws natively: moto_server on loopback and the allocated port; its jobs talk to that port")
+    func native() throws {
+        let directory = NSTemporaryDirectory() + "aspire-aws-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let bin = directory + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        // A stand-in moto_server whose `#!` names the Python its jobs run with.
+        try "#!/usr/bin/python3\n".write(toFile: bin + "/moto_server", atomically: true, encoding: .utf8)
+        chmod(bin + "/moto_server", 0o755)
+        let yaml = "name: a\nresources:\n  cloud: { type: aws, runtime: native, tables: [orders] }\n"
+        let loaded = ManifestLoader(environment: [:]).load(bytes: Array(yaml.utf8), file: directory + "/apphost.yaml", directory: directory)
+        let manifest = try #require(loaded.manifest)
+        var bindings = Bindings()
+        bindings.hostPorts[EndpointID("cloud", "tcp")] = 14567
+        bindings.passwords["cloud"] = "k"
+        let planner = LaunchPlanner(
+            manifest: manifest, bindings: bindings, folder: StateFolder(manifestDirectory: directory), hostEnvironment: ["PATH": bin + ":/usr/bin:/bin"],
+            containers: ContainerChoice(manifest: manifest, assuming: nil))
+        let (plan, problems) = planner.plan()
+        #expect(problems.isEmpty, "\(problems)")
+        let cloud = try #require(plan.services.first { $0.name == "cloud" })
+        #expect(cloud.executable == bin + "/moto_server")
+        #expect(cloud.arguments == ["-H", "127.0.0.1", "-p", "14567"])
+        let job = try #require(plan.services.first { $0.name == "orders" })
+        #expect(job.executable == "/usr/bin/python3")
+        #expect(job.replicas.first?.environment["AWS_ENDPOINT_URL"] == "http://127.0.0.1:14567")
+        #expect(job.arguments.suffix(2) == ["tables", "orders"])
+    }
+}

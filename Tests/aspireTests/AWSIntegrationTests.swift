@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// `type: aws` run natively for real: moto's server, a bucket, a queue and a table created by
+/// their jobs once it answers, and a boto3 client that reaches all three through the injected
+/// variables only. moto keeps its state in memory: a second run starts empty, with the children
+/// created again; `down --volumes` removes the server's folder.
+@Suite(.serialized) struct AWSIntegrationTests {
+    static let client = """
+        import os, boto3
+        assert os.environ["AWS_ENDPOINT_URL"].startswith("http://localhost:")
+        s3, sqs, dynamodb = boto3.client("s3"), boto3.client("sqs"), boto3.client("dynamodb")
+        bucket, queue, table = os.environ["UPLOADS_BUCKET_NAME"], os.environ["JOBS_QUEUE_URL"], os.environ["ORDERS_TABLE_NAME"]
+        before = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+        s3.put_object(Bucket=bucket, Key="hello.txt", Body=b"hello s3")
+        sqs.send_message(QueueUrl=queue, MessageBody="hello sqs")
+        dynamodb.put_item(TableName=table, Item={"id": {"S": "1"}, "text": {"S": "hello dynamodb"}})
+        print("read", s3.get_object(Bucket=bucket, Key="hello.txt")["Body"].read().decode(),
+              "|", sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"][0]["Body"],
+              "|", dynamodb.get_item(TableName=table, Key={"id": {"S": "1"}})["Item"]["text"]["S"],
+              "| objects before", before, "| region", os.environ["AWS_REGION"])
+        """
+
+    @Test("aws natively (moto): bucket, queue and table created at start, read back by boto3 through the injected variables")
+    func awsNative() throws {
+        let python = ["/usr/local/bin", "/usr/bin", NSHomeDirectory() + "/.pyenv/shims"].map { $0 + "/moto_server" }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let onPath = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/moto_server") }
+        try #require(onPath || python.contains { FileManager.default.isExecutableFile(atPath: $0) }, "moto_server is not installed (make deps installs it)")
+        let manifest = try CLI.writeManifest(
+            """
+            name: awstest
+            resources:
+              cloud:
+                type: aws
+                runtime: native
+                region: eu-west-1
+                buckets: [uploads]
+                queues: { jobs: jobs-queue }
+                tables: [orders]
+              client:
+                type: executable
+                command: python3
+                args: ["client.py"]
+                references: [cloud, uploads, jobs, orders]
+                waitFor: [uploads, jobs, orders]
+            """,
+            files: ["client.py": Self.client])
+        let directory = (manifest as NSString).deletingLastPathComponent
+        defer { _ = try? CLI.run(["down", "-f", manifest, "--volumes"]) }
+        for run in 1...2 {
+            let up = try UpTests.Running(["-f", manifest])
+            #expect(UpTests.eventually(timeout: 90) { up.output.contains("client: exited") }, "\(up.output)")
+            kill(up.process.processIdentifier, SIGTERM)
+            #expect(up.wait(timeout: 30) == 0, "\(up.output)")
+            let output = up.output
+            #expect(output.contains("client  | read hello s3 | hello sqs | hello dynamodb | objects before 0 | region eu-west-1"), "run \(run): \(output)")
+            #expect(output.contains("uploads | created bucket uploads"), "run \(run): \(output)")
+            #expect(output.contains("orders  | created table orders"), "run \(run): \(output)")
+            #expect(output.contains("jobs    | queue http://127.0.0.1:"), "run \(run): \(output)")
+        }
+        let env = try CLI.run(["env", "client", "-f", manifest])
+        #expect(env.stdout.contains("AWS_SECRET_ACCESS_KEY='***'"), "\(env.stdout)")
+        #expect(env.stdout.contains("JOBS_QUEUE_URL=http://localhost:"), "\(env.stdout)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/cloud"))
+        _ = try CLI.run(["down", "-f", manifest, "--volumes"])
+        #expect(!FileManager.default.fileExists(atPath: directory + "/.aspire/data/cloud"))
+    }
+
+    @Test("a bucket name S3 would reject is an error at its line, naming the rule")
+    func badBucketName() throws {
+        let path = try CLI.writeManifest("name: badaws\nresources:\n  cloud:\n    type: aws\n    buckets: {logs: Logs_2026}\n")
+        let validate = try CLI.run(["validate", "-f", path])
+        #expect(validate.status != 0)
+        #expect(validate.stderr.contains("apphost.yaml:5:"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("bucket name 'Logs_2026' is not one AWS takes: S3 bucket names are 3-63 characters"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("buckets: {logs: logs-2026}"), "\(validate.stderr)")
+    }
+}
