@@ -142,6 +142,8 @@ package struct WellKnown: Sendable, Hashable {
     package var password: Template?
     /// Postgres only: database resource names, in order.
     package var databases: [String]
+    /// The type's switches the manifest sets (`jetstream: true`); a missing key is off.
+    package var switches: [String: Bool] = [:]
 
     package init(runtime: Runtime = .auto, image: String? = nil, tag: String? = nil, password: Template? = nil, databases: [String] = []) {
         self.runtime = runtime

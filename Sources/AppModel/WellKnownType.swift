@@ -60,6 +60,11 @@ package struct WellKnownType: Sendable, Hashable {
     /// A health check run inside the container (`podman exec NAME …`), for protocols whose
     /// greeting is not a fixed few bytes (MongoDB's).
     package var containerHealthCommand: [String]?
+    /// Boolean keys of the type (nats's `jetstream:`), each adding server arguments when on.
+    package var switches: [Switch] = []
+    /// The account the native server runs as when aspire is root (nats-server has no user switch
+    /// of its own); nil = `rootArguments` only.
+    package var rootAccount: String?
 
     /// The first bytes a server sends (after `send`, when the protocol has the client speak first):
     /// `expect` at `offset`, checked by the health probe.
@@ -84,10 +89,14 @@ package struct WellKnownType: Sendable, Hashable {
         /// The database's whole connection string, when it is not the server's plus `connectionSuffix`.
         package var connectionFormat: String?
 
+        /// The name rule as `DatabaseNameRule` checks it (`maxLength` in UTF-8 bytes, ASCII only).
+        package var nameRule: DatabaseNameRule {
+            DatabaseNameRule(rule: rule, extraCharacters: extraCharacters, maxBytes: maxLength)
+        }
+
         /// nil when the server takes `name`, else its rule.
         package func problem(with name: String) -> String? {
-            let allowed = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || extraCharacters.contains($0)) }
-            return allowed && !name.isEmpty && name.utf8.count <= maxLength ? nil : rule
+            nameRule.problem(with: name)
         }
     }
 

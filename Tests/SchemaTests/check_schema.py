@@ -199,6 +199,12 @@ VALID = {
           mc2: { type: memcached, runtime: container, tag: "1.6" }
           kv: { type: valkey, runtime: auto, password: "{pw.value}", tag: "8" }
     """,
+    "integrations: nats with jetstream, mysql databases": """
+        resources:
+          bus: { type: nats, runtime: native, jetstream: true }
+          bus2: { type: nats, jetstream: false }
+          db: { type: mysql, databases: { orders: order-db } }
+    """,
     "parameters, connection strings, externals": """
         resources:
           p1: { type: parameter }
@@ -217,6 +223,14 @@ VALID = {
 }
 
 INVALID = {
+    "jetstream that is not a boolean": """
+        resources:
+          bus: { type: nats, jetstream: "yes" }
+    """,
+    "jetstream on a type without it": """
+        resources:
+          mc: { type: memcached, jetstream: true }
+    """,
     "watch with an unknown action": """
         resources:
           a: { type: executable, command: x, watch: { action: reload } }
