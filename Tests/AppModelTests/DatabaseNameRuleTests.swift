@@ -61,14 +61,14 @@ import Testing
         #expect(result.diagnostics.first?.notes.first?.message == "write databases: {shop: a_b} (the resource keeps its name; the server gets one it takes)")
     }
 
-    @Test("mongodb: a '$' or '.' is rejected with MongoDB's rule; 63 bytes pass, 64 do not")
+    @Test("mongodb: a '*' or '.' is rejected with MongoDB's rule; 63 bytes pass, 64 do not")
     func mongodb() {
-        #expect(!load("resources:\n  mongo:\n    type: mongodb\n    databases: [shop, my-shop, Shop_2]\n").hasErrors)
-        let dollar = rendered("resources:\n  mongo:\n    type: mongodb\n    databases: {shop: \"sh$op\"}\n")
+        #expect(!load("resources:\n  mongo:\n    type: mongodb\n    databases: [shop, my-shop, Shop2]\n").hasErrors)
+        let dollar = rendered("resources:\n  mongo:\n    type: mongodb\n    databases: {shop: \"sh*op\"}\n")
         #expect(
             dollar == """
-                apphost.yaml:4:23: error: database name 'sh$op' is not one the server takes: MongoDB database names cannot hold /\\. "$*<>:|? or spaces and are under 64 bytes; here (unescaped in the mongodb:// URI) they are ASCII letters, digits, '_' and '-'
-                    databases: {shop: "sh$op"}
+                apphost.yaml:4:23: error: database name 'sh*op' is not one the server takes: MongoDB database names cannot hold /\\. "$*<>:|? or spaces and are under 64 bytes; here (unescaped in the mongodb:// URI) they are ASCII letters, digits, '_' and '-'
+                    databases: {shop: "sh*op"}
                                       ^
                 note: write databases: {shop: sh_op} (the resource keeps its name; the server gets one it takes)
                 1 error generated.

@@ -124,7 +124,8 @@ import YAMLSource
         let shop = try #require(waits.first { $0.at("name")?.scalar == "wait-for-shop" })
         #expect(shop.at("command")?.items.last?.scalar?.hasPrefix("until nc -z -w 2 mongo 27017;") == true, "\(apiText)")
         let bus = try report.text("bus.yaml")
-        #expect(bus.contains("nats-server --user nats --pass \"$SERVER_PASSWORD\" -js -sd /data"), "\(bus)")
+        // Kubernetes writes a literal `$` as `$$` in args.
+        #expect(bus.contains("nats-server --user nats --pass \"$$SERVER_PASSWORD\" -js -sd /data"), "\(bus)")
         let plain = try report.text("plain.yaml")
         #expect(!plain.contains("-js"))
         if Tool.hasPython("yaml") {
