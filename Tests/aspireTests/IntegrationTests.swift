@@ -25,7 +25,7 @@ import Testing
               db:
                 type: mysql
                 runtime: native
-                databases: [orders]
+                databases: [orders, order-db]
               client:
                 type: executable
                 command: python3
@@ -58,6 +58,8 @@ import Testing
         #expect(env.stdout.contains(";User ID=root;Password=***;Database=orders'"), "\(env.stdout)")
         #expect(env.stdout.contains("ORDERS_JDBCCONNECTIONSTRING=jdbc:mysql://localhost:"), "\(env.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/db/data/orders"))
+        // A '-' is taken: the name is quoted with backticks, and MariaDB spells it @002d on disk.
+        #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/db/data/order@002ddb"))
         _ = try CLI.run(["down", "-f", path, "--volumes"])
         #expect(!FileManager.default.fileExists(atPath: directory + "/.aspire/data/db"))
     }
