@@ -53,8 +53,13 @@ import Testing
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"], environment: local.engine.environment) }
         for run in 1...2 {
             let up = try UpTests.Running(["-f", path], environment: local.engine.environment)
-            #expect(UpTests.eventually(timeout: 240) { up.output.contains("client: exited") }, "\(up.output)")
+            // Also stops waiting when `up` itself has exited (the server failed).
+            #expect(UpTests.eventually(timeout: 240) { up.output.contains("client: exited") || !up.process.isRunning }, "\(up.output)")
             #expect(up.output.contains(line(run)), "run \(run): \(up.output)")
+            guard up.process.isRunning else {
+                Issue.record("aspire up exited: \(up.output)")
+                return
+            }
             kill(up.process.processIdentifier, SIGTERM)
             #expect(up.wait(timeout: 60) == 0, "\(up.output)")
         }
