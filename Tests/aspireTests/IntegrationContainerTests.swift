@@ -16,9 +16,13 @@ import Testing
 
         /// The image `variable` names, else `defaultImage`, when an engine has it; else nil, with
         /// the reason printed.
-        static func find(_ variable: String, default defaultImage: String, what: String) -> LocalImage? {
+        static func find(_ variable: String, default defaultImage: String, what: String, module: String, package: String) -> LocalImage? {
             let named = ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
             let image = named ?? defaultImage
+            guard run("/usr/bin/python3", ["-c", "import \(module)"]) else {
+                FileHandle.standardError.write(Data("\(what) end-to-end skipped: Python's \(module) is missing (pip install \(package))\n".utf8))
+                return nil
+            }
             // Ask each CLI first (cheap), so no engine is probed when no image is there.
             let holders = ["podman", "docker"].filter { hasImage(engine: $0, image) }
             if !holders.isEmpty, let engine = ContainerEngine.all.first(where: { holders.contains($0.name) }) {
@@ -33,9 +37,14 @@ import Testing
 
         private static func hasImage(engine: String, _ image: String) -> Bool {
             guard let executable = ["/usr/bin/\(engine)", "/usr/local/bin/\(engine)"].first(where: FileManager.default.isExecutableFile) else { return false }
+            return run(executable, engine == "docker" ? ["image", "inspect", image] : ["image", "exists", image])
+        }
+
+        /// True when `executable` with `arguments` exits 0 (its output discarded).
+        private static func run(_ executable: String, _ arguments: [String]) -> Bool {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = engine == "docker" ? ["image", "inspect", image] : ["image", "exists", image]
+            process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             do { try process.run() } catch { return false }
@@ -44,8 +53,8 @@ import Testing
         }
     }
 
-    static let mongo = LocalImage.find("ASPIRE_TEST_MONGO_IMAGE", default: "docker.io/library/mongo:8.0", what: "mongodb")
-    static let kafka = LocalImage.find("ASPIRE_TEST_KAFKA_IMAGE", default: "docker.io/confluentinc/confluent-local:8.0.0", what: "kafka")
+    static let mongo = LocalImage.find("ASPIRE_TEST_MONGO_IMAGE", default: "docker.io/library/mongo:8.0", what: "mongodb", module: "pymongo", package: "pymongo")
+    static let kafka = LocalImage.find("ASPIRE_TEST_KAFKA_IMAGE", default: "docker.io/confluentinc/confluent-local:8.0.0", what: "kafka", module: "kafka", package: "kafka-python")
 
     /// Runs `up` until `client` exits (twice: the data must persist), checks each run's line,
     /// then `down --volumes`.
@@ -67,7 +76,7 @@ import Testing
 
     @Test(
         "mongodb in a container: pymongo writes and reads back through the injected connection string, kept across runs",
-        .enabled(if: IntegrationContainerTests.mongo != nil, "no local docker.io/library/mongo:8.0 (or ASPIRE_TEST_MONGO_IMAGE) in podman or docker; load one to run this"))
+        .enabled(if: IntegrationContainerTests.mongo != nil, "no local docker.io/library/mongo:8.0 (or ASPIRE_TEST_MONGO_IMAGE) in podman or docker, or no pymongo (reason printed above)"))
     func mongodbEndToEnd() throws {
         let local = try #require(Self.mongo)
         let path = try CLI.writeManifest(
@@ -99,7 +108,7 @@ import Testing
 
     @Test(
         "kafka in a container: kafka-python produces and consumes through the injected bootstrap servers, kept across runs",
-        .enabled(if: IntegrationContainerTests.kafka != nil, "no local docker.io/confluentinc/confluent-local:8.0.0 (or ASPIRE_TEST_KAFKA_IMAGE) in podman or docker; load one to run this"))
+        .enabled(if: IntegrationContainerTests.kafka != nil, "no local docker.io/confluentinc/confluent-local:8.0.0 (or ASPIRE_TEST_KAFKA_IMAGE) in podman or docker, or no kafka-python (reason printed above)"))
     func kafkaEndToEnd() throws {
         let local = try #require(Self.kafka)
         let path = try CLI.writeManifest(
