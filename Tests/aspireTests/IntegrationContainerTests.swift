@@ -19,7 +19,7 @@ import Testing
         static func find(_ variable: String, default defaultImage: String, what: String, module: String, package: String) -> LocalImage? {
             let named = ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
             let image = named ?? defaultImage
-            guard run("/usr/bin/python3", ["-c", "import \(module)"]) else {
+            guard run("/usr/bin/env", ["python3", "-c", "import \(module)"]) else {
                 FileHandle.standardError.write(Data("\(what) end-to-end skipped: Python's \(module) is missing (pip install \(package))\n".utf8))
                 return nil
             }
