@@ -257,7 +257,8 @@ package struct ManifestDecoder {
             let names = template?.databases?.nameRule ?? DatabaseNameRule.postgres
             for (dbName, dbLocation, databaseName, nameLocation) in decodeDatabases(node) {
                 if let rule = names.problem(with: databaseName) {
-                    reader.diagnostics.append(.invalidDatabaseName(databaseName, resource: dbName, rule: rule, fixed: names.suggestion(for: databaseName), at: nameLocation))
+                    reader.diagnostics.append(
+                        .invalidDatabaseName(databaseName, resource: dbName, rule: rule, fixed: names.suggestion(for: databaseName), at: nameLocation))
                 }
                 wellKnown.databases.append(dbName)
                 databases.append(Resource(name: dbName, location: dbLocation, kind: .postgresDatabase(server: name, databaseName: databaseName)))

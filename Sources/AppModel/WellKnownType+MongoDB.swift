@@ -30,7 +30,8 @@ extension WellKnownType {
             ],
             // MongoDB forbids /\. "$*<>:|? and space, and takes under 64 bytes; the name also goes
             // unescaped into the mongodb:// URI, so aspire keeps to what needs no escaping there.
-            rule: "MongoDB database names cannot hold /\\. \"$*<>:|? or spaces and are under 64 bytes; here (unescaped in the mongodb:// URI) they are ASCII letters, digits, '_' and '-'",
+            rule: "MongoDB database names cannot hold /\\. \"$*<>:|? or spaces and are under 64 bytes; "
+                + "here (unescaped in the mongodb:// URI) they are ASCII letters, digits, '_' and '-'",
             extraCharacters: "_-", maxLength: 63,
             connectionFormat: "mongodb://admin:{passwordURI}@{host}:{port}/{database}?authSource=admin&authMechanism=SCRAM-SHA-256"),
         containerOnly: true,
