@@ -83,7 +83,7 @@ extension LaunchPlanner {
     }
 
     /// Root's password for TCP (`%`) and the socket (`localhost`), and each database unless it
-    /// exists. Names are validated (letters, digits, `_`, `$`); quoted anyway.
+    /// exists. Names are validated (letters, digits, `_`, `$`, `-`) and quoted with backticks.
     static func mysqlInitSQL(password: String, databases: [String]) -> String {
         let literal = "'" + password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
         var lines = [

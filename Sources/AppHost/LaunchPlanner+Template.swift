@@ -5,8 +5,11 @@ import Supervisor
 
 extension LaunchPlanner {
     /// A template-described server (`WellKnownType`) run natively: its program from PATH with the
-    /// template's arguments, on loopback and the allocated port, data under `.aspire/data/<name>/`.
-    func templateNativeCommand(_ resource: Resource, _ type: WellKnownType, extraArguments: [String], resolver: EnvironmentResolver) -> Result<Command, Problem> {
+    /// template's arguments (and those of the switches turned on), on loopback and the allocated
+    /// port, data under `.aspire/data/<name>/`; as root, as the type's `rootAccount` when it has one.
+    func templateNativeCommand(
+        _ resource: Resource, _ type: WellKnownType, _ wellKnown: WellKnown, extraArguments: [String], resolver: EnvironmentResolver
+    ) -> Result<Command, Problem> {
         let name = resource.name
         let path = hostEnvironment["PATH"]
         guard let program = ([type.nativeProgram] + type.nativeAlternatives).lazy.compactMap({ ExecutableLookup.find($0, path: path) }).first else {
@@ -21,11 +24,20 @@ extension LaunchPlanner {
         } catch {
             return .failure(Problem(resource: name, message: error.message))
         }
-        let data = (folder.dataDirectory as NSString).appendingPathComponent(name)
-        do {
-            try makeDirectory(data, mode: 0o700)
-        } catch {
-            return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+        var data = (folder.dataDirectory as NSString).appendingPathComponent(name)
+        var user: ProcessUser?
+        if let account = type.rootAccount {
+            // Its own account as root (the data folder then the account's), aspire's otherwise.
+            switch serverAccount(name, account: account, server: type.nativeProgram) {
+            case .success(let prepared): (user, data) = prepared
+            case .failure(let problem): return .failure(problem)
+            }
+        } else {
+            do {
+                try makeDirectory(data, mode: 0o700)
+            } catch {
+                return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+            }
         }
         let external = bindsBeyondLoopback(resource)
         var values = ["{bind}": external ? "0.0.0.0" : "127.0.0.1", "{port}": String(port), "{data}": data, "{targetPort}": String(port)]
@@ -48,13 +60,16 @@ extension LaunchPlanner {
             } catch {
                 return .failure(Problem(resource: name, message: error.description))
             }
+            if let user, effects == .prepare { chown(path, user.uid, user.gid) }
             values["{config}"] = Self.configFileArgument(path)
         }
         let arguments = (type.nativeArguments + (getuid() == 0 ? type.rootArguments : [])).map { WellKnownType.fill($0, values) }
-        return .success(
-            Command(
-                executable: program, arguments: arguments + extraArguments, workingDirectory: data, secrets: secrets, listensOnHostPort: true,
-                defaultHealthCheck: Self.greetingHealthCheck(type)))
+            + type.switchArguments(wellKnown, data: data)
+        var command = Command(
+            executable: program, arguments: arguments + extraArguments, workingDirectory: data, secrets: secrets, listensOnHostPort: true,
+            defaultHealthCheck: Self.greetingHealthCheck(type))
+        command.user = user
+        return .success(command)
     }
 
     /// A config file's path as redis-server (and valkey-server) read it from argv: they glob it

@@ -117,6 +117,7 @@ struct WellKnownContainer {
                 values["{config}"] = target
             }
             result.arguments = type.containerArguments.map { WellKnownType.fill($0, values) }
+                + type.switchArguments(server.settings, data: type.containerDataPath ?? "/data")
             result.dataPath = type.containerDataPath
             // `{host}:{port}` is how clients on the host reach it (Kafka advertises it).
             for (key, format) in type.containerEnvironment {

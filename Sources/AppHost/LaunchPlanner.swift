@@ -300,7 +300,7 @@ extension LaunchPlanner {
                 return rabbitmqCommand(resource, type, resolver: resolver, extraArguments: arguments)
             case .wellKnown(let type, _) where type.containerOnly:
                 return .failure(Problem(resource: name, message: "\(type.name) runs only in a container (\(type.installHint))"))
-            case .wellKnown(let type, _): return templateNativeCommand(resource, type, extraArguments: arguments, resolver: resolver)
+            case .wellKnown(let type, let wellKnown): return templateNativeCommand(resource, type, wellKnown, extraArguments: arguments, resolver: resolver)
             default: return .failure(Problem(resource: name, message: "not a well-known server"))
             }
         case .container(let container):

@@ -28,6 +28,13 @@ extension Diagnostic {
         !document.errors.contains { $0.code != .duplicateKey }
     }
 
+    /// The error for a database name the server would reject, with a name it takes as the fix-it
+    /// note (the resource keeps its name: `databases: {RESOURCE: FIXED}`).
+    static func invalidDatabaseName(_ name: String, resource: String, rule: String, fixed: String, at location: SourceLocation) -> Diagnostic {
+        let fixIt = "write databases: {\(resource): \(fixed)} (the resource keeps its name; the server gets one it takes)"
+        return .error(.invalidDatabaseName(name, rule: rule), at: location, notes: [Note(fixIt)])
+    }
+
     /// The error for an unterminated expression, with the fixed text as its fix-it note.
     static func unterminatedExpression(_ name: String, fixed: String, at location: SourceLocation) -> Diagnostic {
         .error(.unterminatedExpression(name), at: location, notes: [Note("write \(fixed)")])

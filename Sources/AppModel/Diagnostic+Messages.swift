@@ -100,7 +100,7 @@ extension Diagnostic.Message {
     }
 
     package static func invalidDatabaseName(_ name: String, rule: String) -> Self {
-        Self(id: "invalid-database-name", "database name '\(name)' is not one the server takes: \(rule); give it another, e.g. databases: {\(name): \(name.map { $0.isLetter || $0.isNumber ? $0 : "_" }.map(String.init).joined())}")
+        Self(id: "invalid-database-name", "database name '\(name)' is not one the server takes: \(rule)")
     }
 
     package static func defaultAndGenerate(_ name: String) -> Self {

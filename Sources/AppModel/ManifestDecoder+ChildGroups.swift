@@ -14,7 +14,7 @@ extension ManifestDecoder {
         }
         for group in template.childGroups {
             guard let node = fields[group.key] else { continue }
-            for (childName, location, actualName) in decodeDatabases(node) {
+            for (childName, location, actualName, _) in decodeDatabases(node) {
                 if group.rule.problem(with: actualName) != nil {
                     reader.diagnostics.append(.error(.invalidChildName(actualName, child: childName, group: group), at: location))
                 }

@@ -218,6 +218,7 @@ package struct ManifestDecoder {
             let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
                 + (template?.databases == nil ? [] : ["databases"]) + (template?.childGroups.map(\.key) ?? [])
                 + (template == .aws ? ["region"] : [])
+                + (template?.switches.map(\.key) ?? [])
             let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
             decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location, into: &resources)
             return true
@@ -242,6 +243,9 @@ package struct ManifestDecoder {
         wellKnown.image = reader.string(fields["image"], "image")
         wellKnown.tag = reader.string(fields["tag"], "tag")
         wellKnown.password = reader.template(fields["password"], "password")
+        for item in template?.switches ?? [] {
+            if let value = reader.bool(fields[item.key], item.key) { wellKnown.switches[item.key] = value }
+        }
         var run = decodeRunOptions(fields, resource: name)
         let port = reader.int(fields["port"], "port")
         run.endpoints = [
@@ -251,9 +255,11 @@ package struct ManifestDecoder {
         ]
         var databases: [Resource] = []
         if isPostgres || template?.databases != nil, let node = fields["databases"] {
-            for (dbName, dbLocation, databaseName) in decodeDatabases(node) {
-                if let rule = template?.databases?.problem(with: databaseName) {
-                    reader.diagnostics.append(.error(.invalidDatabaseName(databaseName, rule: rule), at: dbLocation))
+            let names = template?.databases?.nameRule ?? DatabaseNameRule.postgres
+            for (dbName, dbLocation, databaseName, nameLocation) in decodeDatabases(node) {
+                if let rule = names.problem(with: databaseName) {
+                    reader.diagnostics.append(
+                        .invalidDatabaseName(databaseName, resource: dbName, rule: rule, fixed: names.suggestion(for: databaseName), at: nameLocation))
                 }
                 wellKnown.databases.append(dbName)
                 databases.append(Resource(name: dbName, location: dbLocation, kind: .postgresDatabase(server: name, databaseName: databaseName)))
@@ -267,19 +273,20 @@ package struct ManifestDecoder {
         resources += databases
     }
 
-    /// `databases: [a, b]` or `databases: {a: actual_name}`.
-    mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String)] {
+    /// `databases: [a, b]` or `databases: {a: actual_name}`: each resource name and its location,
+    /// the database's actual name and where that is written.
+    mutating func decodeDatabases(_ node: YAMLNode) -> [(String, SourceLocation, String, SourceLocation)] {
         switch node.kind {
         case .sequence:
             return node.itemView.compactMap { item in
-                reader.string(item, "databases").map { ($0, item.location, $0) }
+                reader.string(item, "databases").map { ($0, item.location, $0, item.location) }
             }
         case .mapping:
             reportInvalidMerges(in: node)
             return node.mergedPairView.compactMap { key, value in
                 guard let name = key.scalar else { return nil }
                 let databaseName = value.isNull ? name : reader.string(value, "database name") ?? name
-                return (name, key.location, databaseName)
+                return (name, key.location, databaseName, value.isNull ? key.location : value.location)
             }
         case .scalar:
             reader.diagnostics.append(.error(.wrongType("databases", expected: "a list of database names", found: node), at: node.location))

@@ -145,6 +145,8 @@ package struct WellKnown: Sendable, Hashable {
     /// aws: the region clients are told (nil = us-east-1), and each child's group (`buckets`, …) by resource name.
     package var region: String?
     package var childGroups: [String: String] = [:]
+    /// The type's switches the manifest sets (`jetstream: true`); a missing key is off.
+    package var switches: [String: Bool] = [:]
 
     package init(runtime: Runtime = .auto, image: String? = nil, tag: String? = nil, password: Template? = nil, databases: [String] = []) {
         self.runtime = runtime

@@ -28,7 +28,10 @@ extension WellKnownType {
                 Property("URI", "mongodb://admin:{passwordURI}@{host}:{port}/{database}?authSource=admin&authMechanism=SCRAM-SHA-256"),
                 Property("DATABASENAME", "{database}"),
             ],
-            rule: "MongoDB database names here are ASCII letters, digits, '_' and '-', at most 63 characters",
+            // MongoDB forbids /\. "$*<>:|? and space, and takes under 64 bytes; the name also goes
+            // unescaped into the mongodb:// URI, so aspire keeps to what needs no escaping there.
+            rule: "MongoDB database names cannot hold /\\. \"$*<>:|? or spaces and are under 64 bytes; "
+                + "here (unescaped in the mongodb:// URI) they are ASCII letters, digits, '_' and '-'",
             extraCharacters: "_-", maxLength: 63,
             connectionFormat: "mongodb://admin:{passwordURI}@{host}:{port}/{database}?authSource=admin&authMechanism=SCRAM-SHA-256"),
         containerOnly: true,

@@ -34,7 +34,10 @@ extension WellKnownType {
                 Property("JDBCCONNECTIONSTRING", "jdbc:mysql://{host}:{port}/{database}"),
                 Property("DATABASENAME", "{database}"),
             ],
-            rule: "MySQL database names here are ASCII letters, digits, '_' and '$', at most 64 characters",
-            extraCharacters: "_$", maxLength: 64)
+            // MariaDB and MySQL take any name of at most 64 characters in backticks (a '-' too: the
+            // data folder spells it @002d); aspire quotes every name so, and keeps to characters
+            // that need no escaping in `Database=…` or a URI.
+            rule: "MySQL database names are at most 64 characters; quoted with backticks here, they are ASCII letters, digits, '_', '$' and '-'",
+            extraCharacters: "_$-", maxLength: 64)
     )
 }

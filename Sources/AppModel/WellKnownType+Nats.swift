@@ -1,8 +1,10 @@
 extension WellKnownType {
-    /// `type: nats`: Debian's `nats-server` run natively, else the official image. User `nats`
-    /// and a generated password in a 0600 config file (never argv), JetStream on with its store
-    /// under the data folder. Connection string and properties as Aspire's NATS resource
-    /// (`nats://nats:PASSWORD@host:port`); healthy once the server sends its `INFO` greeting.
+    /// `type: nats`: Debian's `nats-server` run natively (as the `nats` user when aspire is root),
+    /// else the official image. User `nats` and a generated password in a 0600 config file (never
+    /// argv); `jetstream: true` adds `-js` with its store in the data folder (off by default, as
+    /// Aspire's `AddNats`, where `WithJetStream()` adds `-js`). Connection string and properties as
+    /// Aspire's NATS resource (`nats://nats:PASSWORD@host:port`); healthy once the server sends
+    /// its `INFO` greeting.
     package static let nats = WellKnownType(
         name: "nats",
         image: "docker.io/library/nats",
@@ -29,13 +31,12 @@ extension WellKnownType {
               user: nats
               password: "{password}"
             }
-            jetstream {
-              store_dir: "{data}"
-            }
 
             """,
         containerConfigPath: "/etc/aspire/nats.conf",
-        deployedShellCommand: "nats-server -js -sd /data --user nats --pass \"$SERVER_PASSWORD\"",
-        greeting: Greeting(expect: Array("INFO ".utf8), what: "NATS INFO")
+        deployedShellCommand: "nats-server --user nats --pass \"$SERVER_PASSWORD\"",
+        greeting: Greeting(expect: Array("INFO ".utf8), what: "NATS INFO"),
+        switches: [Switch(key: "jetstream", arguments: ["-js", "-sd", "{data}"])],
+        rootAccount: "nats"
     )
 }

@@ -66,6 +66,11 @@ package struct WellKnownType: Sendable, Hashable {
     package var childGroups: [ChildGroup] = []
     /// Variables injected under their own names (not `<NAME>_…`): what AWS SDKs read.
     package var plainVariables: [Property] = []
+    /// Boolean keys of the type (nats's `jetstream:`), each adding server arguments when on.
+    package var switches: [Switch] = []
+    /// The account the native server runs as when aspire is root (nats-server has no user switch
+    /// of its own); nil = `rootArguments` only.
+    package var rootAccount: String?
 
     /// The first bytes a server sends (after `send`, when the protocol has the client speak first):
     /// `expect` at `offset`, checked by the health probe.
@@ -90,10 +95,14 @@ package struct WellKnownType: Sendable, Hashable {
         /// The database's whole connection string, when it is not the server's plus `connectionSuffix`.
         package var connectionFormat: String?
 
+        /// The name rule as `DatabaseNameRule` checks it (`maxLength` in UTF-8 bytes, ASCII only).
+        package var nameRule: DatabaseNameRule {
+            DatabaseNameRule(rule: rule, extraCharacters: extraCharacters, maxBytes: maxLength)
+        }
+
         /// nil when the server takes `name`, else its rule.
         package func problem(with name: String) -> String? {
-            let allowed = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || extraCharacters.contains($0)) }
-            return allowed && !name.isEmpty && name.utf8.count <= maxLength ? nil : rule
+            nameRule.problem(with: name)
         }
     }
 

@@ -222,7 +222,7 @@ extension AspireManifestWriter {
                     ("connectionString", .string(connection.replacingOccurrences(of: "{passwordURI}", with: passwordURI).replacingOccurrences(of: "{password}", with: password))))
                 pairs.append(("image", .string(WellKnownImage.template(type, wellKnown, images: options.baseImages).image)))
                 environment = []
-                if let shell = type.deployedShellCommand {
+                if let shell = WellKnownImage.shell(type, wellKnown) {
                     pairs.append(("entrypoint", "/bin/sh"))
                     let extra = resource.run.args.map { " " + Shell.quote(text($0)) }.joined()
                     pairs.append(("args", .array(["-c", .string(shell + extra)])))

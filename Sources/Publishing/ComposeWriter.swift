@@ -5,8 +5,8 @@ import YAMLSource
 
 /// `aspire publish --target compose`: `docker-compose.yaml` plus a `.env` (0600) beside it.
 ///
-/// One service per runnable resource (and one job per postgres server with databases, which
-/// creates them). Environment is what `up` injects with hosts turned into service names and
+/// One service per runnable resource (and one job per postgres or mysql server with databases,
+/// which creates them). Environment is what `up` injects with hosts turned into service names and
 /// ports into the ports services listen on; secrets and parameters are `${NAME}` references,
 /// their values in `.env`, never in the YAML. The mapping is in docs/publishing.md.
 struct ComposeWriter {
@@ -29,8 +29,8 @@ struct ComposeWriter {
         var services: Pairs = []
         for resource in manifest.resources where resource.isRunnable {
             services.append((resource.name, try context.service(resource)))
-            if case .postgres(let wellKnown) = resource.kind, !wellKnown.databases.isEmpty {
-                services.append((context.databaseJobName(resource.name), try context.databaseJob(resource, wellKnown)))
+            if let setup = DatabaseSetup(resource, manifest: manifest) {
+                services.append((context.databaseJobName(resource.name), try context.databaseJob(resource, setup)))
             }
         }
         var document: Pairs = [("name", .string(manifest.name.lowercased())), ("services", .map(services))]
@@ -146,7 +146,7 @@ extension ComposeWriter {
                 let (image, templateArguments) = WellKnownImage.template(type, wellKnown, images: options.baseImages)
                 service.append(("image", .string(image)))
                 let arguments = try resolved { () throws(EnvironmentResolver.Failure) in try environment.arguments(of: resource) }
-                if let shell = type.deployedShellCommand {
+                if let shell = WellKnownImage.shell(type, wellKnown) {
                     service.append(("entrypoint", .strings(["/bin/sh", "-c"])))
                     let extra = arguments.map { " " + Shell.quote(Self.compose($0)) }.joined()
                     service.append(("command", .strings([shell.replacingOccurrences(of: "$", with: "$$") + extra])))
@@ -270,7 +270,9 @@ extension ComposeWriter {
             }
             for wait in resource.run.waitFor {
                 guard let target = manifest[wait.name] else { continue }
-                if case .postgresDatabase(let server, _) = target.kind {
+                if case .postgresDatabase(let server, _) = target.kind, let serverResource = manifest[server],
+                    DatabaseSetup(serverResource, manifest: manifest) != nil
+                {
                     add(databaseJobName(server), "service_completed_successfully")
                 } else if let owner = manifest.runnableOwner(of: wait.name), let ownerResource = manifest[owner] {
                     add(owner, DeployedHealthCheck.of(ownerResource, ports: ports) == nil ? "service_started" : "service_healthy")
@@ -325,25 +327,16 @@ extension ComposeWriter {
 
         // MARK: - Databases
 
-        /// A one-shot service that creates each database once the server is healthy (idempotent).
-        func databaseJob(_ server: Resource, _ wellKnown: WellKnown) throws(PublishError) -> Value {
+        /// A one-shot service that creates each database once the server answers (idempotent).
+        func databaseJob(_ server: Resource, _ setup: DatabaseSetup) throws(PublishError) -> Value {
             let password = try self.password(server)
-            var lines: [String] = []
-            for database in wellKnown.databases {
-                guard case .postgresDatabase(_, let databaseName)? = manifest[database]?.kind else { continue }
-                let literal = "'" + databaseName.replacingOccurrences(of: "'", with: "''") + "'"
-                let identifier = "\"" + databaseName.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                let check = "SELECT 1 FROM pg_database WHERE datname = \(literal)"
-                let create = "CREATE DATABASE \(identifier)"
-                lines.append(
-                    "psql -h \(server.name) -U postgres -tAc \(Shell.quote(check)) | grep -q 1 || psql -h \(server.name) -U postgres -c \(Shell.quote(create))")
-            }
+            let script = setup.createScript(host: server.name, label: server.name, waitFirst: setup.server == .mysql)
             return [
-                "image": .string(WellKnownImage.postgres.reference(wellKnown, images: options.baseImages)),
+                "image": .string(setup.image(options.baseImages)),
                 "entrypoint": .strings(["/bin/sh", "-c"]),
-                "command": .strings([lines.joined(separator: " && ").replacingOccurrences(of: "$", with: "$$")]),
-                "environment": ["PGPASSWORD": .string(Self.compose(password))],
-                "depends_on": .map([(key: server.name, value: ["condition": "service_healthy"] as Value)]),
+                "command": .strings([script.replacingOccurrences(of: "$", with: "$$")]),
+                "environment": .map([(key: setup.passwordVariable, value: .string(Self.compose(password)))]),
+                "depends_on": .map([(key: server.name, value: ["condition": .string(setup.composeCondition)] as Value)]),
                 "restart": "no",
             ]
         }

@@ -62,7 +62,7 @@ extension KubernetesWriter.Context {
             extra.append(("PGDATA", DeployedValue(text: "/var/lib/postgresql/data/pgdata")))
             mounts.append(["name": "data", "mountPath": "/var/lib/postgresql/data"])
         case .wellKnown(let type, let wellKnown):
-            if let shell = type.deployedShellCommand {
+            if let shell = WellKnownImage.shell(type, wellKnown) {
                 command = ["/bin/sh", "-c"]
                 let tail = arguments.map { " " + Shell.quote(Self.kubernetes($0)) }.joined()
                 arguments = [DeployedValue(text: shell + tail)]
@@ -223,17 +223,17 @@ extension KubernetesWriter.Context {
         for wait in resource.run.waitFor {
             guard let target = manifest[wait.name] else { continue }
             let name = "wait-for-\(KubernetesNames.label(wait.name, limit: 50))"
-            if case .postgresDatabase(let server, let databaseName) = target.kind, let serverResource = manifest[server] {
-                let literal = "'" + databaseName.replacingOccurrences(of: "'", with: "''") + "'"
-                let query = Shell.quote("SELECT 1 FROM pg_database WHERE datname = \(literal)")
-                let script = "until psql -h \(names[server]) -U postgres -tAc \(query) | grep -q 1; do echo waiting for \(wait.name); sleep 2; done"
+            if case .postgresDatabase(let server, let databaseName) = target.kind, let serverResource = manifest[server],
+                let setup = DatabaseSetup(serverResource, manifest: manifest)
+            {
+                let script = setup.waitScript(for: databaseName, host: names[server], label: wait.name)
                 var container: Pairs = [
                     ("name", .string(name)), ("image", .string(image(of: serverResource))), ("command", .strings(["/bin/sh", "-c"])),
                     ("args", .strings([script.replacingOccurrences(of: "$", with: "$$")])),
                 ]
                 if let password = try? environment.password(of: server) {
-                    let (_, env) = split([("PGPASSWORD", password)], arguments: [])
-                    let plain = password.plainText.map { [Value](arrayLiteral: ["name": "PGPASSWORD", "value": .string($0)]) } ?? env
+                    let (_, env) = split([(setup.passwordVariable, password)], arguments: [])
+                    let plain = password.plainText.map { [Value](arrayLiteral: ["name": .string(setup.passwordVariable), "value": .string($0)]) } ?? env
                     container.append(("env", .sequence(plain, flow: false)))
                 }
                 result.append(.map(container))
@@ -254,24 +254,16 @@ extension KubernetesWriter.Context {
     // MARK: - Databases
 
     /// A Job that creates the server's databases once it answers (idempotent; reruns are harmless).
-    func databaseJob(_ server: Resource, _ wellKnown: WellKnown) throws(PublishError) -> Value {
+    func databaseJob(_ server: Resource, _ setup: DatabaseSetup) throws(PublishError) -> Value {
         let host = names[server.name]
-        var lines = ["until pg_isready -h \(host) -U postgres; do echo waiting for \(server.name); sleep 2; done"]
-        for database in wellKnown.databases {
-            guard case .postgresDatabase(_, let databaseName)? = manifest[database]?.kind else { continue }
-            let literal = "'" + databaseName.replacingOccurrences(of: "'", with: "''") + "'"
-            let identifier = "\"" + databaseName.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            let check = Shell.quote("SELECT 1 FROM pg_database WHERE datname = \(literal)")
-            let create = Shell.quote("CREATE DATABASE \(identifier)")
-            lines.append("(psql -h \(host) -U postgres -tAc \(check) | grep -q 1 || psql -h \(host) -U postgres -c \(create))")
-        }
+        let script = setup.createScript(host: host, label: server.name, waitFirst: true)
         let password = try self.password(server)
-        let (_, secretEnv) = split([("PGPASSWORD", password)], arguments: [])
-        let env: [Value] = password.plainText.map { [["name": "PGPASSWORD", "value": .string($0)]] } ?? secretEnv
+        let (_, secretEnv) = split([(setup.passwordVariable, password)], arguments: [])
+        let env: [Value] = password.plainText.map { [["name": .string(setup.passwordVariable), "value": .string($0)]] } ?? secretEnv
         let name = "\(host)-databases"
         let container: Value = [
             "name": "create-databases", "image": .string(image(of: server)), "command": .strings(["/bin/sh", "-c"]),
-            "args": .strings([lines.joined(separator: " && ").replacingOccurrences(of: "$", with: "$$")]),
+            "args": .strings([script.replacingOccurrences(of: "$", with: "$$")]),
             "env": .sequence(env, flow: false),
         ]
         return [

@@ -133,8 +133,8 @@ extension KubernetesWriter {
             }
             if let service = service(resource) { documents.append(service) }
             if let ingress = ingress(resource) { documents.append(ingress) }
-            if case .postgres(let wellKnown) = resource.kind, !wellKnown.databases.isEmpty {
-                documents.append(try databaseJob(resource, wellKnown))
+            if let setup = DatabaseSetup(resource, manifest: manifest) {
+                documents.append(try databaseJob(resource, setup))
             }
             return documents
         }

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import Quoting
 
 /// The images redis and postgres run as in a deployment (their official images), and the
 /// shell quoting used to put arguments on their command lines.
@@ -25,10 +26,18 @@ enum WellKnownImage {
         return "\(image):\(wellKnown.image == nil ? defaultTag : "latest")"
     }
 
-    /// A template type's image and its arguments (`{targetPort}` filled in).
+    /// A template type's image and its arguments (`{targetPort}` filled in, then the switches on).
     static func template(_ type: WellKnownType, _ wellKnown: WellKnown, images: BaseImages) -> (image: String, arguments: [String]) {
         let arguments = type.containerArguments.map { $0.replacingOccurrences(of: "{targetPort}", with: String(type.targetPort)) }
+            + type.switchArguments(wellKnown, data: type.containerDataPath ?? "/data")
         return (images.wellKnown(type.name, wellKnown, official: reference(wellKnown, image: type.image, tag: type.tag)), arguments)
+    }
+
+    /// The `/bin/sh -c` line a deployment runs (`deployedShellCommand`, then the switches on,
+    /// quoted), or nil when the type runs its image's command.
+    static func shell(_ type: WellKnownType, _ wellKnown: WellKnown) -> String? {
+        guard let shell = type.deployedShellCommand else { return nil }
+        return shell + type.switchArguments(wellKnown, data: type.containerDataPath ?? "/data").map { " " + Shell.quote($0) }.joined()
     }
 }
 

@@ -200,6 +200,12 @@ VALID = {
           kv: { type: valkey, runtime: auto, password: "{pw.value}", tag: "8" }
           cloud: { type: aws, runtime: native, region: eu-west-1, buckets: [uploads], queues: { jobs: jobs.fifo }, tables: [orders] }
     """,
+    "integrations: nats with jetstream, mysql databases": """
+        resources:
+          bus: { type: nats, runtime: native, jetstream: true }
+          bus2: { type: nats, jetstream: false }
+          db: { type: mysql, databases: { orders: order-db } }
+    """,
     "parameters, connection strings, externals": """
         resources:
           p1: { type: parameter }
@@ -218,6 +224,14 @@ VALID = {
 }
 
 INVALID = {
+    "jetstream that is not a boolean": """
+        resources:
+          bus: { type: nats, jetstream: "yes" }
+    """,
+    "jetstream on a type without it": """
+        resources:
+          mc: { type: memcached, jetstream: true }
+    """,
     "watch with an unknown action": """
         resources:
           a: { type: executable, command: x, watch: { action: reload } }

@@ -85,4 +85,34 @@ import Testing
         #expect(try resolver.connectionString(of: "shop").value == "mongodb://admin:p%40ss@localhost:40003/shop?authSource=admin&authMechanism=SCRAM-SHA-256")
         #expect(try resolver.connectionString(of: "events").value == "localhost:40004")
     }
+
+    @Test("nats: jetstream: true adds -js -sd DATA in a container and natively (as the nats user when root); off by default, as Aspire")
+    func natsJetStream() throws {
+        var bindings = Bindings()
+        for (index, name) in ["bus", "plain"].enumerated() {
+            bindings.hostPorts[EndpointID(name, "tcp")] = 14222 + index
+            bindings.passwords[name] = "n-s3cret"
+        }
+        let yaml = "name: n\nresources:\n  bus: { type: nats, jetstream: true }\n  plain: { type: nats }\n"
+        let containers = try ContainerArgvTests.plan(yaml, inContainers: ["bus", "plain"], bindings: bindings)
+        let bus = try #require(containers.services.first { $0.name == "bus" })
+        #expect(Array(bus.arguments.suffix(5)) == ["-c", "/etc/aspire/nats.conf", "-js", "-sd", "/data"], "\(bus.arguments)")
+        let plain = try #require(containers.services.first { $0.name == "plain" })
+        #expect(Array(plain.arguments.suffix(2)) == ["-c", "/etc/aspire/nats.conf"] && !plain.arguments.contains("-js"), "\(plain.arguments)")
+        guard ExecutableLookup.find("nats-server", path: "/usr/bin:/bin") != nil else { return }
+        let native = try ContainerArgvTests.plan(yaml, inContainers: [], bindings: bindings)
+        let nativeBus = try #require(native.services.first { $0.name == "bus" })
+        let data = try #require(nativeBus.arguments.last)
+        #expect(nativeBus.executable.hasSuffix("nats-server"))
+        #expect(Array(nativeBus.arguments.dropLast(3).suffix(2)) == ["-c", data + "/server.conf"] && nativeBus.arguments.suffix(3).first == "-js", "\(nativeBus.arguments)")
+        #expect(!(native.services.first { $0.name == "plain" }?.arguments.contains("-js") ?? true))
+        if getuid() == 0 {
+            let account = try #require(getpwnam("nats"), "no nats user")
+            #expect(nativeBus.user == ProcessUser(uid: account.pointee.pw_uid, gid: account.pointee.pw_gid))
+            var info = stat()
+            #expect(stat(data + "/server.conf", &info) == 0 && info.st_uid == account.pointee.pw_uid && info.st_mode & 0o777 == 0o600)
+        } else {
+            #expect(nativeBus.user == nil)
+        }
+    }
 }

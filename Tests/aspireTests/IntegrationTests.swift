@@ -5,10 +5,11 @@ import Testing
 /// for real, a Python client writing then reading back through the injected variables only, the
 /// data kept across runs and gone after `down --volumes`.
 @Suite(.serialized) struct IntegrationTests {
-    /// Runs `up` until `client` exits, then stops it; returns the output.
-    private func runOnce(_ path: String, timeout: Double = 60) throws -> String {
+    /// Runs `up` until `client` exits, then (after `whileUp`) stops it; returns the output.
+    private func runOnce(_ path: String, timeout: Double = 60, whileUp: () -> Void = {}) throws -> String {
         let up = try UpTests.Running(["-f", path])
         #expect(UpTests.eventually(timeout: timeout) { up.output.contains("client: exited") }, "\(up.output)")
+        whileUp()
         kill(up.process.processIdentifier, SIGTERM)
         #expect(up.wait(timeout: 30) == 0, "\(up.output)")
         return up.output
@@ -24,7 +25,7 @@ import Testing
               db:
                 type: mysql
                 runtime: native
-                databases: [orders]
+                databases: [orders, order-db]
               client:
                 type: executable
                 command: python3
@@ -57,11 +58,13 @@ import Testing
         #expect(env.stdout.contains(";User ID=root;Password=***;Database=orders'"), "\(env.stdout)")
         #expect(env.stdout.contains("ORDERS_JDBCCONNECTIONSTRING=jdbc:mysql://localhost:"), "\(env.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/db/data/orders"))
+        // A '-' is taken: the name is quoted with backticks, and MariaDB spells it @002d on disk.
+        #expect(FileManager.default.fileExists(atPath: directory + "/.aspire/data/db/data/order@002ddb"))
         _ = try CLI.run(["down", "-f", path, "--volumes"])
         #expect(!FileManager.default.fileExists(atPath: directory + "/.aspire/data/db"))
     }
 
-    @Test("nats natively: JetStream messages kept across runs, the password from a 0600 config file")
+    @Test("nats natively with jetstream: true: messages kept across runs, a 0600 config file, not root's")
     func natsNative() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/sbin/nats-server"), "nats-server is not installed (make deps installs it)")
         let path = try CLI.writeManifest(
@@ -71,6 +74,7 @@ import Testing
               bus:
                 type: nats
                 runtime: native
+                jetstream: true
               client:
                 type: executable
                 command: python3
@@ -98,13 +102,86 @@ import Testing
         let directory = (path as NSString).deletingLastPathComponent
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
         for run in 1...2 {
-            let output = try runOnce(path)
+            var uids: [String] = []
+            let output = try runOnce(path) { uids = Self.serverUIDs(configUnder: directory + "/.aspire/data/bus") }
             #expect(output.contains("client | messages \(run) nats"), "run \(run): \(output)")
+            // As root, nats-server runs as the `nats` user (it has no user switch of its own).
+            #expect(uids.count == 1, "\(uids)")
+            if getuid() == 0 { #expect(!uids.contains("0") && uids.first == getpwnam("nats").map { String($0.pointee.pw_uid) }, "\(uids)") }
         }
         var info = stat()
         #expect(stat(directory + "/.aspire/data/bus/server.conf", &info) == 0 && info.st_mode & 0o777 == 0o600)
         _ = try CLI.run(["down", "-f", path, "--volumes"])
         #expect(!FileManager.default.fileExists(atPath: directory + "/.aspire/data/bus"))
+    }
+
+    @Test("nats natively without jetstream (Aspire's default): no -js, so creating a stream finds no JetStream")
+    func natsWithoutJetStream() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/sbin/nats-server"), "nats-server is not installed (make deps installs it)")
+        let path = try CLI.writeManifest(
+            """
+            name: natsplain
+            resources:
+              bus:
+                type: nats
+                runtime: native
+              client:
+                type: executable
+                command: python3
+                args: ["client.py"]
+                references: [bus]
+                waitFor: [bus]
+            """,
+            files: [
+                "client.py": """
+                import asyncio, os, nats
+                async def main():
+                    nc = await nats.connect(f"nats://{os.environ['BUS_HOST']}:{os.environ['BUS_PORT']}",
+                                            user=os.environ["BUS_USERNAME"], password=os.environ["BUS_PASSWORD"])
+                    await nc.publish("plain", b"x")
+                    try:
+                        await nc.jetstream().add_stream(name="runs", subjects=["runs"])
+                        print("jetstream answered")
+                    except Exception as error:
+                        print("no jetstream:", type(error).__name__)
+                    await nc.close()
+                asyncio.run(main())
+                """
+            ])
+        let directory = (path as NSString).deletingLastPathComponent
+        defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
+        var commandLine = ""
+        let output = try runOnce(path) {
+            commandLine = Self.serverCommandLines(configUnder: directory + "/.aspire/data/bus").first ?? ""
+        }
+        #expect(output.contains("client | no jetstream:"), "\(output)")
+        #expect(!output.contains("jetstream answered"), "\(output)")
+        #expect(commandLine.contains("nats-server") && !commandLine.contains("-js"), "\(commandLine)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/.aspire/data/bus/jetstream"))
+    }
+
+    /// The command lines (NUL → space) of running processes whose argv names a file under
+    /// `folder` (followed through aspire's link when the data lives outside).
+    static func serverCommandLines(configUnder folder: String) -> [String] {
+        serverProcesses(configUnder: folder).map(\.commandLine)
+    }
+
+    /// The real uids of those processes.
+    static func serverUIDs(configUnder folder: String) -> [String] {
+        serverProcesses(configUnder: folder).compactMap { process in
+            let status = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)) ?? ""
+            return status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.map(String.init)
+        }
+    }
+
+    private static func serverProcesses(configUnder folder: String) -> [(pid: String, commandLine: String)] {
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: folder)) ?? folder
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let commandLine = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return commandLine.contains(target + "/server.conf") ? (pid, commandLine) : nil
+        }
     }
 
     @Test("rabbitmq natively: its own node, cookie and ports; a durable queue's messages kept across runs")
@@ -150,10 +227,10 @@ import Testing
 
     @Test("a database name MySQL would reject is an error at its line, naming the rule")
     func badDatabaseName() throws {
-        let path = try CLI.writeManifest("name: baddb\nresources:\n  db:\n    type: mysql\n    databases: [order-db]\n")
+        let path = try CLI.writeManifest("name: baddb\nresources:\n  db:\n    type: mysql\n    databases: {orders: \"order db\"}\n")
         let validate = try CLI.run(["validate", "-f", path])
         #expect(validate.status != 0)
-        #expect(validate.stderr.contains("apphost.yaml:5:"), "\(validate.stderr)")
-        #expect(validate.stderr.contains("database name 'order-db' is not one the server takes: MySQL database names here are ASCII letters, digits"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("apphost.yaml:5:25: error: database name 'order db' is not one the server takes: MySQL database names are at most 64 characters"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("note: write databases: {orders: order_db}"), "\(validate.stderr)")
     }
 }
