@@ -215,10 +215,11 @@ package struct ManifestDecoder {
             return true
         case _ where WellKnownType.named(type) != nil:
             let template = WellKnownType.named(type)
-            let allowed = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
-                + (template?.databases == nil ? [] : ["databases"]) + (template?.childGroups.map(\.key) ?? [])
-                + (template == .aws ? ["region"] : [])
-                + (template?.switches.map(\.key) ?? [])
+            var allowed: [String] = Self.wellKnownKeys.filter { $0 != "password" || template?.hasPassword == true }
+            if template?.databases != nil { allowed.append("databases") }
+            if template == .aws { allowed.append("region") }
+            allowed += template?.childGroups.map(\.key) ?? []
+            allowed += template?.switches.map(\.key) ?? []
             let fields = MappingReader(node, what: what, allowed: allowed, diagnostics: &reader.diagnostics)
             decodeWellKnown(name, isPostgres: false, template: template, fields: fields, at: location, into: &resources)
             return true
