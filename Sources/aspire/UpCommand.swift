@@ -102,6 +102,11 @@ extension UpCommand {
         case .ready(let pid, let status, let url):
             Console.out("aspire up: \(app.name) is running in the background (aspire up, pid \(pid))\n")
             Console.out(Self.table(status.resources))
+            let parked = status.waitingForNotStarted
+            for resource in status.resources {
+                guard let names = parked[resource.name] else { continue }
+                Console.out("\(resource.name): waiting for \(names.joined(separator: ", ")) (not started)\n")
+            }
             if let url { Console.out("Dashboard: \(url)\n") }
             Console.out("logs: aspire logs -f --file \(manifest.file) (supervisor output: \(folder.upLogFile)); \(stopHint)\n")
         case .failed(let pid, let status, let failed):
