@@ -27,6 +27,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "The dashboard's loopback port (default: the last run's, else a free one).") var dashboardPort: Int?
     @Flag(help: "Do not serve the web dashboard.") var noDashboard = false
     @Flag(help: "Restart every project when its files change (as `watch: true` on each).") var watch = false
+    @Flag(help: "No live status board at the bottom of the terminal (also ASPIRE_NO_BOARD=1).") var noBoard = false
     @OptionGroup var otel: OtelLimitOptions
 
     func run() async throws {
@@ -52,6 +53,7 @@ struct UpCommand: AsyncParsableCommand {
         options.dashboard = !noDashboard
         options.dashboardPort = dashboardPort
         options.color = Console.useColor(fileDescriptor: 1)
+        options.liveBoard = Console.useLiveBoard(color: options.color, disabled: noBoard)
         options.adoptOrphans = true
         options.stopOnSignals = true
         options.telemetryLimits = otel.limits
