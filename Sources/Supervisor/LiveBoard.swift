@@ -11,9 +11,9 @@ import Dispatch
 /// restarts and URL) redrawn in place, with the console's lines scrolling above them
 /// (docs/supervisor.md#the-live-board).
 ///
-/// It is the console sink of the run: every batch of lines erases the board (cursor up to its
-/// first line, clear to the end of the screen), writes the lines where the board was and draws
-/// the board again below them. Erase-and-redraw (rather than a scroll region) keeps the lines in
+/// It is the console sink of the run: every batch of lines erases the board (the cursor is
+/// parked at the start of its first line: clear to the end of the screen), writes the lines where
+/// the board was and draws the board again below them. Erase-and-redraw (rather than a scroll region) keeps the lines in
 /// the terminal's scrollback. The board's lines are cut to the terminal's width minus one, so
 /// they never wrap; the width is asked (TIOCGWINSZ) at every redraw. Redraws are coalesced to
 /// at most ten a second: a flood of output draws the board at most that often, and it comes back
@@ -83,13 +83,12 @@ package final class LiveBoard: ConsoleSink {
     /// are written plainly. Returns once done.
     package func finish() {
         queue.sync { [self] in
-            let columns = Self.terminalSize(of: fileDescriptor).columns
             let bytes = state.withLock { state -> [UInt8] in
                 defer {
                     state.drawn = []
                     state.finished = true
                 }
-                return Self.erase(state, columns: columns)
+                return Self.erase(state)
             }
             emit(bytes, to: fileDescriptor)
         }
@@ -138,13 +137,17 @@ package final class LiveBoard: ConsoleSink {
         let size = Self.terminalSize(of: fileDescriptor)
         let bytes = state.withLock { state -> [UInt8] in
             guard !state.finished else { return [] }
-            var bytes = Self.erase(state, columns: size.columns)
+            var bytes = Self.erase(state)
             let fitted = BoardLine.fit(state.lines, columns: size.columns - 1, maxLines: Self.maxLines(rows: size.rows))
             bytes += Array("\u{1B}[0m".utf8)
             for (index, line) in fitted.enumerated() {
                 if index > 0 { bytes.append(0x0A) }
                 bytes += line.rendered
             }
+            // Park the cursor at the start of the board's first line: the next batch is written
+            // there. Nothing is at the end of a line to wrap (the `^C` a terminal echoes), and a
+            // terminal that rewraps its lines when it gets narrower keeps the cursor on that line.
+            bytes += Array((fitted.count > 1 ? "\r\u{1B}[\(fitted.count - 1)A" : "\r").utf8)
             state.drawn = fitted.map(\.width)
             state.drawnColumns = size.columns
             state.lastDraw = .now
@@ -158,19 +161,10 @@ package final class LiveBoard: ConsoleSink {
         max(4, min(rows / 2, 30))
     }
 
-    /// The bytes that erase the board drawn now: back to its first line, clear to the end of the
-    /// screen. A terminal that got narrower may have rewrapped (reflowed) its lines.
-    private static func erase(_ state: State, columns: Int? = nil) -> [UInt8] {
-        guard !state.drawn.isEmpty else { return [] }
-        let now = columns ?? state.drawnColumns
-        let rows =
-            now < state.drawnColumns && now > 0
-            ? state.drawn.map { max(1, ($0 + now - 1) / now) }.reduce(0, +)
-            : state.drawn.count
-        var text = "\r"
-        if rows > 1 { text += "\u{1B}[\(rows - 1)A" }
-        text += "\u{1B}[J"
-        return Array(text.utf8)
+    /// The bytes that erase the board drawn now: clear from its first line, where the cursor is
+    /// parked, to the end of the screen.
+    private static func erase(_ state: State) -> [UInt8] {
+        state.drawn.isEmpty ? [] : Array("\r\u{1B}[J".utf8)
     }
 
     private func emit(_ bytes: [UInt8], to descriptor: Int32) {
