@@ -29,8 +29,24 @@ struct LiveBoardTests {
         let socket = "aspire-board-\(UUID().uuidString.prefix(8))"
 
         init(_ command: String, directory: String) throws {
-            let result = try Self.tmux(
-                ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "160", "-y", "30", "-c", directory, command])
+            // Started through Python, which closes every other descriptor in its child: the tmux
+            // server that `new-session` forks would otherwise keep the one Foundation's Process
+            // watches to learn that its child exited, and the wait would never end. It also
+            // unblocks the signals the test process blocks (a person's terminal has none
+            // blocked), so Ctrl-C reaches `up` as it would.
+            let result = try Self.run(
+                "python3",
+                [
+                    "-c",
+                    "import signal, subprocess, sys\n"
+                        + "def reset():\n"
+                        + "  signal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
+                        + "  for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU): signal.signal(s, signal.SIG_DFL)\n"
+                        + "sys.exit(subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, "
+                        + "stderr=subprocess.DEVNULL, preexec_fn=reset).returncode)",
+                    "tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "160", "-y", "30",
+                    "-c", directory, command,
+                ])
             guard result.status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: result.output]) }
         }
 
@@ -43,19 +59,30 @@ struct LiveBoardTests {
 
         deinit {
             _ = try? Self.tmux(["-L", socket, "kill-server"])
+            try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
         }
 
         static func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try run("tmux", arguments)
+        }
+
+        static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["tmux"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
+            process.arguments = [program] + arguments
+            // To a file, not a pipe, so no reader waits for a writer that outlives the process.
+            let outputPath = NSTemporaryDirectory() + "tmux-\(UUID().uuidString.prefix(8)).out"
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            defer { try? FileManager.default.removeItem(atPath: outputPath) }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
             try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            try? handle.close()
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            return (process.terminationStatus, output)
         }
     }
 
@@ -74,7 +101,8 @@ struct LiveBoardTests {
     /// The command tmux runs: `up` with colour allowed, then a marker and a shell whose prompt
     /// shows it is back.
     static func command(_ path: String, upArguments: String = "", environment: String = "") -> String {
-        "env -u NO_COLOR -u ASPIRE_NO_BOARD -u FORCE_COLOR TERM=xterm-256color \(environment) '\(CLI.binary)' up -f '\(path)' "
+        // The trap keeps the shell itself alive through the Ctrl-C meant for `up`.
+        "trap true INT; env -u NO_COLOR -u ASPIRE_NO_BOARD -u FORCE_COLOR TERM=xterm-256color \(environment) '\(CLI.binary)' up -f '\(path)' "
             + "--no-dashboard --grace-period 2 \(upArguments); echo \"up exited $?\"; exec env PS1='ready> ' sh -i"
     }
 
@@ -108,7 +136,7 @@ struct LiveBoardTests {
 
         // Ctrl-C: everything stops, the board is gone, the shell is back, no escape garbage.
         pane.send("C-c")
-        #expect(UpTests.eventually { pane.text.contains("ready> ") }, "\(pane.text)")
+        #expect(UpTests.eventually { pane.text.contains("ready>") }, "\(pane.text)")
         let final = pane.text
         #expect(final.contains("up exited 0"), "\(final)")
         #expect(!final.contains("Ctrl-C stops") && !final.contains("RESTARTS"), "the board is erased:\n\(final)")
