@@ -34,6 +34,9 @@ package enum AppRunner {
         package var stopWhen: (@Sendable () async -> Void)?
         /// How much telemetry the OTLP receiver keeps (`up --otel-max-…`).
         package var telemetryLimits = TelemetryLimits()
+        /// Show the live board at the bottom of the terminal on standard output (the CLI decides:
+        /// a TTY, colour on, no `--no-board`/`ASPIRE_NO_BOARD=1`).
+        package var liveBoard = false
 
         package init(hostEnvironment: [String: String]) {
             self.hostEnvironment = hostEnvironment
@@ -90,6 +93,15 @@ package enum AppRunner {
     package static func run(
         _ app: Manifest, options: Options, output: RunnerOutput = .standard
     ) async throws(Failure) -> Outcome {
+        guard options.liveBoard else { return try await run(app, options: options, output: output, board: nil) }
+        let board = BoardWiring()
+        defer { board.board.finish() }  // erased before the CLI prints how the run ended
+        return try await run(app, options: options, output: board.output, board: board)
+    }
+
+    private static func run(
+        _ app: Manifest, options: Options, output: RunnerOutput, board: BoardWiring?
+    ) async throws(Failure) -> Outcome {
         let resources = options.resources
         let folder = StateFolder(manifestDirectory: app.directory)
         let lock: RunLock
@@ -142,7 +154,8 @@ package enum AppRunner {
         }
         let logger = Logger(label: "aspire")
         let supervisor = Supervisor(plan: plan, options: SupervisorOptions(
-                only: selected, color: options.color, adoptOrphans: options.adoptOrphans,
+                only: selected, console: board?.board ?? FileDescriptorConsoleSink(), color: options.color,
+                adoptOrphans: options.adoptOrphans,
                 // Containers go before adopted leftovers are stopped: podman's conmon is one of them.
                 beforeStoppingDescendants: { ContainerCleanup.removeLeftovers(of: app, announce: false) }), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
@@ -203,6 +216,12 @@ package enum AppRunner {
                             }
                             return nil
                         }
+                    }
+                }
+                if let board {
+                    group.addTask {
+                        await board.run(control: control, supervisor: supervisor)
+                        return nil
                     }
                 }
                 if let dashboard {

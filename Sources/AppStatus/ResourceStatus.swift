@@ -29,6 +29,11 @@ package struct ResourceStatus: Sendable, Hashable {
     /// The containers (one per replica) of a resource that runs in a container; nil for a
     /// process. Its `pids` are then the engine clients'.
     package var containers: [String]?
+    /// Why it was last restarted; nil when it never was (or only by a new `up`).
+    package var lastRestart: RestartReason?
+    /// While it is `waiting`: the resources it waits for that are not ready yet (plan order);
+    /// empty otherwise. `up -d` counts a resource that waits for a `not started` one as settled.
+    package var waitingFor: [String] = []
 
     package init(
         name: String, type: String = "job", state: ResourceState, pids: [Int32] = [], restarts: Int = 0,
@@ -95,7 +100,7 @@ package struct ResourceReplica: Codable, Sendable, Hashable {
 extension ResourceStatus: Codable {
     private enum CodingKeys: String, CodingKey {
         case name, type, state, health, pids, restarts, urls, upSince, healthCheck, ready, finished, stoppedByUser
-        case replicas, healthProbe, containers
+        case replicas, healthProbe, containers, lastRestart, waitingFor
     }
 
     /// Reads the keys this type writes; the derived ones (`health`, `healthCheck`) are ignored,
@@ -115,6 +120,8 @@ extension ResourceStatus: Codable {
         replicas = try container.decodeIfPresent([ResourceReplica].self, forKey: .replicas) ?? []
         healthProbe = try container.decodeIfPresent(HealthProbe.self, forKey: .healthProbe)
         containers = try container.decodeIfPresent([String].self, forKey: .containers)
+        lastRestart = try container.decodeIfPresent(RestartReason.self, forKey: .lastRestart)
+        waitingFor = try container.decodeIfPresent([String].self, forKey: .waitingFor) ?? []
     }
 
     /// Writes every stored key plus `health` (null when there is none: the column is always
@@ -136,5 +143,7 @@ extension ResourceStatus: Codable {
         try container.encode(replicas, forKey: .replicas)
         try container.encodeIfPresent(healthProbe, forKey: .healthProbe)
         try container.encodeIfPresent(containers, forKey: .containers)
+        try container.encodeIfPresent(lastRestart, forKey: .lastRestart)
+        if !waitingFor.isEmpty { try container.encode(waitingFor, forKey: .waitingFor) }
     }
 }

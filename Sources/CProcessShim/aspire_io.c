@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -172,4 +173,15 @@ long aspire_find_bytes(
     const void *haystack, unsigned long haystack_length, const void *needle, unsigned long needle_length) {
     const void *found = memmem(haystack, haystack_length, needle, needle_length);
     return found ? (long)((const char *)found - (const char *)haystack) : -1;
+}
+
+// MARK: - Terminal
+
+int aspire_terminal_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    memset(&size, 0, sizeof size);
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return -errno;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
 }

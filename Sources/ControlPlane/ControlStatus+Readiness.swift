@@ -19,9 +19,52 @@ extension RunStatus {
     package var readiness: Readiness {
         let failed = resources.filter(\.hasFailed)
         if !failed.isEmpty { return .failed(failed) }
-        // An `explicitStart` resource not started yet is not waited for (it waits for `start`).
-        let pending = resources.filter { !$0.ready && $0.state != .notStarted }
+        // An `explicitStart` resource not started yet is not waited for (it waits for `start`),
+        // nor is one that waits, directly or through others, for such a resource.
+        let parked = waitingForNotStarted
+        let pending = resources.filter { !$0.ready && $0.state != .notStarted && parked[$0.name] == nil }
         return pending.isEmpty ? .ready : .pending(pending)
+    }
+
+    /// The `waiting` resources that wait, directly or through other waiting resources, for a
+    /// resource that is `not started` (`explicitStart`): each with the not-started resources it
+    /// waits for, so `up -d` can say `web: waiting for worker (not started)`.
+    package var waitingForNotStarted: [String: [String]] {
+        let byName = Dictionary(resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var result: [String: [String]] = [:]
+        for resource in resources where resource.state == .waiting {
+            var found: [String] = []
+            var seen: Set<String> = [resource.name]
+            var pending = resource.waitingFor
+            while !pending.isEmpty {
+                let name = pending.removeFirst()
+                guard seen.insert(name).inserted, let dependency = byName[name] else { continue }
+                if dependency.state == .notStarted {
+                    found.append(name)
+                } else if dependency.state == .waiting {
+                    pending += dependency.waitingFor
+                }
+            }
+            // Settled only when every unmet dependency leads to a not-started one.
+            if !found.isEmpty && leadsOnlyToNotStarted(resource, byName: byName) { result[resource.name] = found }
+        }
+        return result
+    }
+
+    /// Whether every unmet dependency of `resource` is not started, or waits only on such ones.
+    private func leadsOnlyToNotStarted(_ resource: ResourceStatus, byName: [String: ResourceStatus]) -> Bool {
+        var seen: Set<String> = [resource.name]
+        var pending = resource.waitingFor
+        while !pending.isEmpty {
+            let name = pending.removeFirst()
+            guard seen.insert(name).inserted, let dependency = byName[name] else { continue }
+            switch dependency.state {
+            case .notStarted: continue
+            case .waiting where !dependency.waitingFor.isEmpty: pending += dependency.waitingFor
+            default: return false
+            }
+        }
+        return true
     }
 }
 

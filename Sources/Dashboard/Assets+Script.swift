@@ -70,7 +70,9 @@ extension Assets {
               el('td', { class: 'state' }, [el('span', { class: 'badge k-' + resource.stateKind }, [resource.state])]),
               el('td', { class: 'health' }, [resource.health || '\u2013']),
               endpoints,
-              el('td', { class: 'restarts' }, [String(resource.restarts)]),
+              el('td', { class: 'restarts' }, resource.lastRestartText
+                ? [String(resource.restarts) + ' ', el('span', { class: 'why' }, [resource.lastRestartText])]
+                : [String(resource.restarts)]),
               el('td', { class: 'uptime', 'data-since': since }, [since === null ? '\u2013' : uptime(Date.now() / 1000 - since)]),
               el('td', { class: 'pids' }, [resource.pids.length ? resource.pids.join(', ') : '\u2013']),
               actions,

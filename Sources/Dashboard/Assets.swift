@@ -48,6 +48,7 @@ enum Assets {
         td.actions a { margin-left: 8px; }
         td.value code { word-break: break-all; }
         .replicas { color: var(--muted); font-size: 12px; }
+        .restarts .why { color: var(--muted); font-size: 12px; }
         button { font: inherit; font-size: 13px; padding: 3px 10px; margin-right: 4px; border: 1px solid #cbd5e1; border-radius: 6px; background: #fff; cursor: pointer; }
         button:hover:not([disabled]) { border-color: var(--accent); color: var(--accent); }
         button[disabled] { opacity: .45; cursor: default; }

@@ -1,18 +1,20 @@
 package import AppStatus
 
 /// A resource as `GET /api/resources` answers it: the app's ``ResourceStatus`` (the control API's
-/// keys) plus `stateKind`, which the page colours by.
+/// keys) plus `stateKind`, which the page colours by, and `lastRestartText`, the restart reason
+/// in words (`changed: app.py`), which the restarts cell shows.
 struct DashboardResource: Encodable {
     var status: ResourceStatus
 
     private enum CodingKeys: String, CodingKey {
-        case stateKind
+        case stateKind, lastRestartText
     }
 
     func encode(to encoder: any Encoder) throws {
         try status.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(StateKind(status.state), forKey: .stateKind)
+        try container.encodeIfPresent(status.lastRestart?.description, forKey: .lastRestartText)
     }
 }
 

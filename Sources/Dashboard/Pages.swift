@@ -88,6 +88,8 @@ enum Pages {
         let since = resource.upSince.map { " data-since=\"\($0)\"" } ?? ""
         let uptime = resource.upSince.map { uptimeText(now - $0) } ?? "–"
         let pids = resource.pids.isEmpty ? "–" : resource.pids.map(String.init).joined(separator: ", ")
+        // Why it last restarted (`changed: app.py`), under the count.
+        let why = resource.lastRestart.map { " <span class=\"why\">\(HTML.escape($0.description))</span>" } ?? ""
         let replicas = resource.replicas.count > 1 ? " <span class=\"replicas\">×\(resource.replicas.count)</span>" : ""
         let buttons = DashboardAction.allCases.map { action in
             let enabled = isEnabled(action, kind)
@@ -102,7 +104,7 @@ enum Pages {
             <td class="state"><span class="badge k-\(kind.rawValue)">\(HTML.escape(resource.state.description))</span></td>\
             <td class="health">\(HTML.escape(resource.health?.rawValue ?? "–"))</td>\
             <td class="endpoints">\(endpoints)</td>\
-            <td class="restarts">\(resource.restarts)</td>\
+            <td class="restarts">\(resource.restarts)\(why)</td>\
             <td class="uptime"\(since)>\(uptime)</td>\
             <td class="pids">\(pids)</td>\
             <td class="actions">\(buttons)<a href="/logs?resource=\(path)">Logs</a><a href="/env/\(path)">Env</a>\

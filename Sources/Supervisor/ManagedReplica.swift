@@ -1,3 +1,5 @@
+import AppStatus
+import Foundation
 import Logging
 
 #if canImport(Glibc)
@@ -71,9 +73,12 @@ struct ManagedReplica: Sendable {
             consecutiveRestarts += 1
             totalRestarts += 1
             let limit = spec.restart.maxRestarts.map { " of \($0)" } ?? ""
+            let reason = RestartReason(
+                kind: .crash, exit: ServiceState.exited(end.status).resourceState, policy: spec.restart.policy.rawValue,
+                at: Date().timeIntervalSince1970)
             await report(
                 .exited(end.status), restarts: totalRestarts,
-                note: "restarting in \(Self.format(delay)), restart \(consecutiveRestarts)\(limit)")
+                note: "restarting in \(Self.format(delay)), restart \(consecutiveRestarts)\(limit)", restartReason: reason)
             let interrupted = await race(
                 {
                     do { try await Task.sleep(for: delay) } catch { return true }
@@ -214,11 +219,12 @@ struct ManagedReplica: Sendable {
     // MARK: - Helpers
 
     private func report(
-        _ state: ServiceState, pid: Int32? = nil, restarts: Int? = nil, isFinal: Bool = false, note: String? = nil
+        _ state: ServiceState, pid: Int32? = nil, restarts: Int? = nil, isFinal: Bool = false, note: String? = nil,
+        restartReason: RestartReason? = nil
     ) async {
         await context.supervisor.replicaDidChange(
             service: spec.name, replica: index, state: state, pid: pid, restarts: restarts, isFinal: isFinal,
-            note: note)
+            note: note, restartReason: restartReason)
     }
 
     /// "500ms", "2s", "2.5s".

@@ -1,9 +1,14 @@
+import AppStatus
+import Foundation
+
 /// The supervisor's record of one service.
 struct ServiceRecord: Sendable {
     var spec: ServiceSpec
     var replicas: [ReplicaRecord]
     /// Set when the service was never started; a failure reason unless it was a shutdown.
     var notStarted: ServiceState?
+    /// Why it was last restarted (a crash, a watched change, `restart`).
+    var lastRestart: RestartReason?
 }
 
 /// The supervisor's record of one replica.
@@ -23,9 +28,10 @@ extension Supervisor {
     /// readiness and completion latches when they are decided.
     func replicaDidChange(
         service: String, replica: Int, state: ServiceState, pid: Int32? = nil, restarts: Int? = nil,
-        isFinal: Bool = false, note: String? = nil
+        isFinal: Bool = false, note: String? = nil, restartReason: RestartReason? = nil
     ) {
         guard var record = records[service], record.replicas.indices.contains(replica) else { return }
+        if let restartReason { record.lastRestart = restartReason }
         record.replicas[replica].state = state
         if let pid { record.replicas[replica].pid = pid }
         if let restarts { record.replicas[replica].restarts = restarts }

@@ -80,10 +80,17 @@ extension Supervisor {
     /// - Throws: `ControlError` before anything is stopped, when a name is unknown or the run is
     ///   not accepting requests.
     package func restart(_ names: [String]) async throws(ControlError) {
+        let now = Date().timeIntervalSince1970
+        try await restart(names) { _ in RestartReason(kind: .manual, at: now) }
+    }
+
+    /// `restart`, recording `reason(name)` as each service's `lastRestart`.
+    func restart(_ names: [String], reason: (String) -> RestartReason) async throws(ControlError) {
         let names = try controllable(names)
         try await stop(names)
         for name in names {
             guard var record = records[name] else { continue }
+            record.lastRestart = reason(name)
             for index in record.replicas.indices where record.replicas[index].pid != nil {
                 record.replicas[index].restarts += 1
             }
@@ -119,12 +126,24 @@ extension Supervisor {
             let up = !isPart && !replicas.isEmpty && replicas.allSatisfy { hasCheck ? $0.state == .healthy : $0.state.isUp }
             let finished = replicas.allSatisfy(\.isFinal)
             let succeeded = finished && !replicas.isEmpty && replicas.allSatisfy { $0.state == .exited(.exited(0)) }
-            return ResourceStatus(
+            var resource = ResourceStatus(
                 status, healthCheck: record?.spec.healthCheck, ready: up || succeeded, finished: finished || parked,
                 stoppedByUser: parked,
                 // A created database (partOf) is up as long as its server is.
                 upSince: controlBook.upSince[status.name] ?? (status.state.isUp ? record?.spec.partOf.flatMap { controlBook.upSince[$0] } : nil))
+            resource.lastRestart = record?.lastRestart
+            if replicas.contains(where: { $0.state == .waiting }), let spec = record?.spec { resource.waitingFor = unmet(spec) }
+            return resource
         }
+    }
+
+    /// The dependencies of `spec` that are not satisfied yet: a `waitFor` one not ready, a
+    /// `waitForCompletion` one not exited 0.
+    private func unmet(_ spec: ServiceSpec) -> [String] {
+        var seen = Set<String>()
+        let unready = spec.waitFor.filter { handles[$0]?.readiness.value != .ready }
+        let unfinished = spec.waitForCompletion.filter { handles[$0]?.completion.value != .succeeded }
+        return (unready + unfinished).filter { seen.insert($0).inserted }
     }
 
     /// Snapshots once `isSettled` holds for one, a shutdown begins, or `deadline` passes; woken

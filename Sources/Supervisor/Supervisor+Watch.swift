@@ -1,3 +1,4 @@
+import AppStatus
 import Foundation
 
 /// The `watch:` loop of one service: waits for changes under its folders, lets a burst settle
@@ -59,7 +60,11 @@ extension Supervisor {
             }
         }
         // A service that had finished (crashed, exited) is started again by the same call.
-        try? await restart(names.filter { !controlBook.parked.contains($0) })
+        let now = Date().timeIntervalSince1970
+        let first = changed.first
+        try? await restart(names.filter { !controlBook.parked.contains($0) }) { restarted in
+            RestartReason(kind: .watch, path: first, dependency: restarted == name ? nil : name, at: now)
+        }
     }
 
     /// Whether some service is watched: such a run lasts until it is shut down, so an edit can

@@ -10,6 +10,15 @@ enum Console {
         return isatty(fileDescriptor) == 1 && environment["TERM"] != "dumb"
     }
 
+    /// `up`'s live board: standard output is a terminal with colour on (so not `NO_COLOR`, not
+    /// `TERM=dumb`), and neither `--no-board` nor `ASPIRE_NO_BOARD=1` turned it off.
+    static func useLiveBoard(color: Bool, disabled: Bool) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if disabled || !color || isatty(STDOUT_FILENO) != 1 { return false }
+        if let off = environment["ASPIRE_NO_BOARD"], !off.isEmpty, off != "0" { return false }
+        return environment["TERM"] != "dumb"
+    }
+
     /// Writes `text` (plus a newline if missing) to standard error.
     static func error(_ text: String) {
         let line = text.hasSuffix("\n") ? text : text + "\n"

@@ -44,7 +44,16 @@ struct PsCommand: AsyncParsableCommand {
                 }
                 Console.out(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n")
             }
+            Console.out(Self.restartLines(status.resources, now: now))
         }
+    }
+
+    /// Under the table, why each restarted resource last restarted:
+    /// `last restart: api 12s ago (changed: app.py)`; nothing when none was restarted.
+    static func restartLines(_ resources: [ResourceStatus], now: Double) -> String {
+        resources.compactMap { resource in
+            resource.lastRestart.map { "last restart: \(resource.name) \(duration(now - $0.at)) ago (\($0))\n" }
+        }.joined()
     }
 
     /// The STATE column beside HEALTH: `running` for a running resource with a health verdict,

@@ -27,6 +27,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "The dashboard's loopback port (default: the last run's, else a free one).") var dashboardPort: Int?
     @Flag(help: "Do not serve the web dashboard.") var noDashboard = false
     @Flag(help: "Restart every project when its files change (as `watch: true` on each).") var watch = false
+    @Flag(help: "No live status board at the bottom of the terminal (also ASPIRE_NO_BOARD=1).") var noBoard = false
     @OptionGroup var otel: OtelLimitOptions
 
     func run() async throws {
@@ -52,6 +53,7 @@ struct UpCommand: AsyncParsableCommand {
         options.dashboard = !noDashboard
         options.dashboardPort = dashboardPort
         options.color = Console.useColor(fileDescriptor: 1)
+        options.liveBoard = Console.useLiveBoard(color: options.color, disabled: noBoard)
         options.adoptOrphans = true
         options.stopOnSignals = true
         options.telemetryLimits = otel.limits
@@ -102,6 +104,11 @@ extension UpCommand {
         case .ready(let pid, let status, let url):
             Console.out("aspire up: \(app.name) is running in the background (aspire up, pid \(pid))\n")
             Console.out(Self.table(status.resources))
+            let parked = status.waitingForNotStarted
+            for resource in status.resources {
+                guard let names = parked[resource.name] else { continue }
+                Console.out("\(resource.name): waiting for \(names.joined(separator: ", ")) (not started)\n")
+            }
             if let url { Console.out("Dashboard: \(url)\n") }
             Console.out("logs: aspire logs -f --file \(manifest.file) (supervisor output: \(folder.upLogFile)); \(stopHint)\n")
         case .failed(let pid, let status, let failed):

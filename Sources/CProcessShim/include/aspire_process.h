@@ -249,6 +249,13 @@ long aspire_find_bytes(
     const void *_Nonnull haystack, unsigned long haystack_length,
     const void *_Nonnull needle, unsigned long needle_length);
 
+// MARK: - Terminal
+
+/// The size of the terminal on `fd` (TIOCGWINSZ): 0 with `*rows`/`*columns` set, or `-errno`
+/// (`-ENOTTY` when `fd` is not a terminal). Asked on every redraw of `up`'s live board, so a
+/// resized window needs no SIGWINCH handler.
+int aspire_terminal_size(int fd, int *_Nonnull rows, int *_Nonnull columns);
+
 #ifdef __cplusplus
 }
 #endif
