@@ -29,6 +29,9 @@ package struct ResourceStatus: Sendable, Hashable {
     /// The containers (one per replica) of a resource that runs in a container; nil for a
     /// process. Its `pids` are then the engine clients'.
     package var containers: [String]?
+    /// `persistent` for a `lifetime: persistent` server (it outlives the run; its `pids` are the
+    /// server's own); nil for the default session lifetime, which the JSON leaves out.
+    package var lifetime: ResourceLifetime?
 
     package init(
         name: String, type: String = "job", state: ResourceState, pids: [Int32] = [], restarts: Int = 0,
@@ -69,6 +72,14 @@ package struct ResourceStatus: Sendable, Hashable {
     package var hasFailed: Bool { finished && !ready }
 }
 
+/// How long a resource's process lives (`lifetime:` in the manifest).
+package enum ResourceLifetime: String, Codable, Sendable, Hashable {
+    /// Stopped with the run (the default).
+    case session
+    /// Outlives `up`; the next `up` adopts it when its configuration is unchanged.
+    case persistent
+}
+
 /// One process of a resource.
 package struct ResourceReplica: Codable, Sendable, Hashable {
     /// `name` for the first replica, `name-1`, `name-2`, … for the others.
@@ -95,7 +106,7 @@ package struct ResourceReplica: Codable, Sendable, Hashable {
 extension ResourceStatus: Codable {
     private enum CodingKeys: String, CodingKey {
         case name, type, state, health, pids, restarts, urls, upSince, healthCheck, ready, finished, stoppedByUser
-        case replicas, healthProbe, containers
+        case replicas, healthProbe, containers, lifetime
     }
 
     /// Reads the keys this type writes; the derived ones (`health`, `healthCheck`) are ignored,
@@ -115,6 +126,7 @@ extension ResourceStatus: Codable {
         replicas = try container.decodeIfPresent([ResourceReplica].self, forKey: .replicas) ?? []
         healthProbe = try container.decodeIfPresent(HealthProbe.self, forKey: .healthProbe)
         containers = try container.decodeIfPresent([String].self, forKey: .containers)
+        lifetime = try container.decodeIfPresent(ResourceLifetime.self, forKey: .lifetime)
     }
 
     /// Writes every stored key plus `health` (null when there is none: the column is always
@@ -136,5 +148,6 @@ extension ResourceStatus: Codable {
         try container.encode(replicas, forKey: .replicas)
         try container.encodeIfPresent(healthProbe, forKey: .healthProbe)
         try container.encodeIfPresent(containers, forKey: .containers)
+        try container.encodeIfPresent(lifetime, forKey: .lifetime)
     }
 }

@@ -1,0 +1,42 @@
+import AppModel
+import AppState
+import Foundation
+import Supervisor
+
+extension LaunchPlanner {
+    /// A `lifetime: persistent` resource's service: for a native server, the keeper (`aspire
+    /// persistent-exec …`, see `PersistentKeeper`) in front of the server's command, with the
+    /// configuration hash of that command; for a container, the container helper told to keep
+    /// (or adopt) the container (docs/manifest.md#lifetime).
+    func persistent(_ spec: ServiceSpec, of resource: Resource) -> Result<ServiceSpec, Problem> {
+        guard spec.replicas.count == 1 else {
+            return .failure(Problem(resource: resource.name, message: "lifetime: persistent runs one replica; remove replicas: or lifetime:"))
+        }
+        var spec = spec
+        spec.persistent = true
+        if spec.arguments.first == "container-exec" { return .success(spec) }
+        let keeper = PersistentKeeper(
+            name: spec.name, state: folder.path, hash: configurationHash(of: spec), user: spec.user,
+            stopSignal: spec.stopSignal == SIGTERM ? nil : spec.stopSignal, command: [spec.executable] + spec.arguments)
+        spec.executable = helperExecutable
+        spec.arguments = ["persistent-exec"] + keeper.arguments
+        // The keeper runs as us (it writes the record); the server it starts runs as the user.
+        spec.user = nil
+        return .success(spec)
+    }
+
+    /// The hash of everything that shapes a native server's launch: its argv, working folder,
+    /// user, ports, secrets (a changed password means a new server) and the environment the
+    /// manifest gives it. Host variables are left out (a new shell must not replace a database),
+    /// and so are the OpenTelemetry ones, which name the run (`service.instance.id`).
+    func configurationHash(of spec: ServiceSpec) -> String {
+        var parts = ["native", spec.executable] + spec.arguments + ["cwd", spec.workingDirectory]
+        if let user = spec.user { parts += ["user", String(user.uid), String(user.gid)] }
+        parts += ["ports"] + spec.hostPorts.map(String.init) + ["secrets"] + spec.secrets
+        let environment = spec.replicas.first?.environment ?? [:]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) where hostEnvironment[key] != value && !key.hasPrefix("OTEL_") {
+            parts += [key, value]
+        }
+        return LaunchHash.of(parts)
+    }
+}
