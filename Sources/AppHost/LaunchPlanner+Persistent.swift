@@ -14,7 +14,11 @@ extension LaunchPlanner {
         }
         var spec = spec
         spec.persistent = true
-        if spec.arguments.first == "container-exec" { return .success(spec) }
+        if spec.arguments.first == "container-exec", let separator = spec.arguments.firstIndex(of: "--") {
+            let hash = containerHash(run: Array(spec.arguments[(separator + 1)...]), environment: spec.replicas[0].environment)
+            spec.arguments.insert(contentsOf: ["--persistent", hash, "--state", folder.path], at: separator)
+            return .success(spec)
+        }
         let keeper = PersistentKeeper(
             name: spec.name, state: folder.path, hash: configurationHash(of: spec), user: spec.user,
             stopSignal: spec.stopSignal == SIGTERM ? nil : spec.stopSignal, command: [spec.executable] + spec.arguments)
@@ -36,6 +40,17 @@ extension LaunchPlanner {
         let environment = spec.replicas.first?.environment ?? [:]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) where hostEnvironment[key] != value && !key.hasPrefix("OTEL_") {
             parts += [key, value]
+        }
+        return LaunchHash.of(parts)
+    }
+
+    /// The hash of a container's launch: its `run` argv (image, ports, mounts, labels but the
+    /// run's own, entrypoint, arguments) and the values of the variables it passes by name.
+    func containerHash(run: [String], environment: [String: String]) -> String {
+        var parts = ["container"]
+        for (index, argument) in run.enumerated() where !argument.hasPrefix("\(ContainerLabels.run)=") {
+            parts.append(argument)
+            if index > 0, run[index - 1] == "-e", !argument.hasPrefix("OTEL_") { parts += ["=", environment[argument] ?? ""] }
         }
         return LaunchHash.of(parts)
     }
