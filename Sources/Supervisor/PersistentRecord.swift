@@ -26,6 +26,17 @@ package struct PersistentRecord: Codable, Sendable, Hashable {
     package var logFile: String?
     /// Sent first when it is stopped (`stopSignal:`); nil = SIGTERM.
     package var stopSignal: Int32?
+    /// Other processes the container's start left behind that the container needs (podman's
+    /// slirp4netns or rootlessport, which forward its published ports), spared like `pid`.
+    package var companions: [Companion]?
+
+    /// A process known by its pid and start time.
+    package struct Companion: Codable, Sendable, Hashable {
+        package var pid: Int32
+        package var startTime: UInt64
+
+        package var isAlive: Bool { PersistentRecord.stat(of: pid).map { $0.state != "Z" && $0.startTime == startTime } ?? false }
+    }
 
     /// The variable holding the run's cookie, which a persistent server must not carry (the
     /// sentinel kills what carries it when `up` dies).
@@ -79,6 +90,31 @@ package struct PersistentRecord: Codable, Sendable, Hashable {
         all(state: state).filter(\.value.isAlive)
     }
 
+    /// The pids `up`'s subreaper must leave running: each live record's process and companions.
+    package static func sparedPIDs(state: String) -> Set<Int32> {
+        var pids = Set<Int32>()
+        for record in live(state: state).values {
+            pids.insert(record.pid)
+            for companion in record.companions ?? [] where companion.isAlive { pids.insert(companion.pid) }
+        }
+        return pids
+    }
+
+    /// Clock ticks since boot now (the unit of a process's start time).
+    package static func ticksSinceBoot() -> UInt64 {
+        guard let text = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8), let seconds = Double(text.split(separator: " ").first ?? "") else { return 0 }
+        return UInt64(seconds * Double(sysconf(Int32(_SC_CLK_TCK))))
+    }
+
+    /// Living processes whose parent is one of `parents` that started at `ticks` or later: what
+    /// a detached start (`podman run -d`) left behind, reparented to `up` or to init.
+    package static func orphans(startedSince ticks: UInt64, parents: Set<Int32>) -> [Companion] {
+        Syscalls.processTable().compactMap { entry in
+            guard parents.contains(entry.parent), entry.state != UInt8(ascii: "Z"), let start = startTime(of: entry.pid), start + 1 >= ticks else { return nil }
+            return Companion(pid: entry.pid, startTime: start)
+        }
+    }
+
     /// Writes the record (0600, in a 0700 folder), replacing the file atomically.
     package func write(state: String) throws {
         let folder = Self.directory(state: state)
@@ -117,7 +153,7 @@ package struct PersistentRecord: Codable, Sendable, Hashable {
 
     /// State letter and start time from /proc/PID/stat (the command in parentheses may hold
     /// spaces and parentheses, so fields are counted from the last ')').
-    private static func stat(of pid: Int32) -> (state: Character, startTime: UInt64)? {
+    fileprivate static func stat(of pid: Int32) -> (state: Character, startTime: UInt64)? {
         guard pid > 0, let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/stat") else { return nil }
         defer { try? handle.close() }
         guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8),

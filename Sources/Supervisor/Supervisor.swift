@@ -142,7 +142,7 @@ package actor Supervisor {
                 }
                 if reaper != nil, let cleanup { await cleanup() }
                 let state = plan.stateDirectory
-                let sparing: @Sendable () -> Set<Int32> = { Set(PersistentRecord.live(state: state).values.map(\.pid)) }
+                let sparing: @Sendable () -> Set<Int32> = { PersistentRecord.sparedPIDs(state: state) }
                 await reaper?.stopDescendants(gracePeriod: gracePeriod, force: force, sparing: sparing) { pids in
                     let list = pids.prefix(10).map(String.init).joined(separator: ", ")
                     await self.announce(
