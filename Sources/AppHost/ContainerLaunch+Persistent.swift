@@ -81,7 +81,7 @@ extension ContainerLaunch {
 
     /// `run ARGS` made detached and persistent: `--rm` becomes `-d`, the run label goes, the
     /// lifetime and hash labels come.
-    static func persistentRunArguments(_ run: [String], hash: String) -> [String] {
+    package static func persistentRunArguments(_ run: [String], hash: String) -> [String] {
         var result: [String] = []
         var index = 0
         var labelled = false
