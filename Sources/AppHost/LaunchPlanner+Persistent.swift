@@ -17,16 +17,28 @@ extension LaunchPlanner {
         if spec.arguments.first == "container-exec", let separator = spec.arguments.firstIndex(of: "--") {
             let hash = containerHash(run: Array(spec.arguments[(separator + 1)...]), environment: spec.replicas[0].environment)
             spec.arguments.insert(contentsOf: ["--persistent", hash, "--state", folder.path], at: separator)
+            retireChanged(spec.name, hash: hash)
             return .success(spec)
         }
         let keeper = PersistentKeeper(
             name: spec.name, state: folder.path, hash: configurationHash(of: spec), user: spec.user,
             stopSignal: spec.stopSignal == SIGTERM ? nil : spec.stopSignal, command: [spec.executable] + spec.arguments)
+        retireChanged(spec.name, hash: keeper.hash)
         spec.executable = helperExecutable
         spec.arguments = ["persistent-exec"] + keeper.arguments
         // The keeper runs as us (it writes the record); the server it starts runs as the user.
         spec.user = nil
         return .success(spec)
+    }
+
+    /// Stops the running persistent server of `name` when it was launched with another
+    /// configuration, before the supervisor starts: else its health check would pass against
+    /// the old server (which still holds the port) while the keeper replaces it.
+    func retireChanged(_ name: String, hash: String) {
+        guard effects == .prepare, let record = PersistentRecord.read(state: folder.path, name: name), record.configHash != hash, record.isAlive
+        else { return }
+        FileHandle.standardError.write(Data("aspire: \(name): the configuration changed; stopping the persistent server to replace it\n".utf8))
+        PersistentServers.stop(record, state: folder.path, environment: hostEnvironment)
     }
 
     /// The hash of everything that shapes a native server's launch: its argv, working folder,

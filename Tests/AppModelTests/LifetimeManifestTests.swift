@@ -1,4 +1,5 @@
 import AppModel
+import AppState
 import Foundation
 import Testing
 

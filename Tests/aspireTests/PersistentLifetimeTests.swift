@@ -198,6 +198,7 @@ import Testing
         #expect(try sql("SELECT v FROM kept") == "across runs")
     }
 
+
     @Test("a persistent container is adopted (same container, ports still forwarded), replaced when its args change, removed by down --persistent")
     func container() throws {
         guard let engine = ContainerEngine.all.first(where: { $0.name == "podman" }) else {
@@ -225,13 +226,20 @@ import Testing
             let up = try CLI.run(["up", "-d", "-f", path, "--grace-period", "2"], environment: environment)
             #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
         }
+        /// The running container's id (its name is the one recorded: aspire-persistctr-<hash>-web).
         func containerID() -> String {
-            engine.run(["ps", "--filter", "label=aspire.resource=web", "--filter", "label=aspire.lifetime=persistent", "--format", "{{.ID}}"])
-                .output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let record = (try? JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: app.directory + "/.aspire/persistent/web.json") ?? Data())) as? [String: Any]
+            let name = record?["container"] as? String ?? "aspire-persistctr-none"
+            let inspect = engine.run(["inspect", "--format", "{{.Id}} {{.State.Running}}", name])
+            return inspect.status == 0 && inspect.output.contains("true") ? String(inspect.output.prefix(12)) : ""
         }
         func fetch() -> Bool {
-            guard let url = URL(string: "http://127.0.0.1:\(app.port("web.http"))/index.html") else { return false }
-            return (try? Data(contentsOf: url)) != nil
+            let curl = try? Self.exec(["/usr/bin/curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:\(app.port("web.http"))/index.html"])
+            return curl?.status == 0
+        }
+        func logs() -> String {
+            ((try? String(contentsOfFile: app.directory + "/.aspire/up.log", encoding: .utf8)) ?? "")
+                + ((try? String(contentsOfFile: app.directory + "/.aspire/logs/web.log", encoding: .utf8)) ?? "")
         }
         try up()
         #expect(UpTests.eventually { app.recordedPID("web") != nil })
@@ -241,17 +249,18 @@ import Testing
         #expect(containerID() == first, "the persistent container was removed by down")
         try up()
         #expect(containerID() == first)
-        #expect(UpTests.eventually(timeout: 10) { fetch() }, "the adopted container's port is not forwarded")
+        #expect(UpTests.eventually(timeout: 10) { fetch() }, "the adopted container's port is not forwarded: \(logs())")
         #expect(try app.status("web")?["lifetime"] as? String == "persistent")
 
         try manifest(#", "-v""#).write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["down", "-f", path], environment: environment).status == 0)
         try up()
+        #expect(UpTests.eventually { !containerID().isEmpty && containerID() != first }, "\(logs())")
         let second = containerID()
-        #expect(!second.isEmpty && second != first)
+        let name = engine.run(["inspect", "--format", "{{.Name}}", second]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let down = try CLI.run(["down", "-f", path, "--persistent"], environment: environment)
         #expect(down.status == 0, "\(down.stderr)")
-        #expect(containerID().isEmpty)
+        #expect(engine.run(["inspect", name]).status != 0, "down --persistent left \(name)")
     }
 }
 
