@@ -86,7 +86,7 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
-BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun
+BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun persistent
 
 bench: deps bench-peers
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire
