@@ -41,6 +41,16 @@ extension LaunchPlanner {
         PersistentServers.stop(record, state: folder.path, environment: hostEnvironment)
     }
 
+    /// Stops the server an earlier `up` left running for `name` when the resource is no longer
+    /// `lifetime: persistent`: the session server replaces it (and needs its port).
+    func retireFormerPersistent(_ name: String) {
+        guard effects == .prepare, let record = PersistentRecord.read(state: folder.path, name: name) else { return }
+        if record.isAlive {
+            FileHandle.standardError.write(Data("aspire: \(name): no longer lifetime: persistent; stopping the server an earlier up left running\n".utf8))
+        }
+        PersistentServers.stop(record, state: folder.path, environment: hostEnvironment)
+    }
+
     /// The hash of everything that shapes a native server's launch: its argv, working folder,
     /// user, ports, secrets (a changed password means a new server) and the environment the
     /// manifest gives it. Host variables are left out (a new shell must not replace a database),

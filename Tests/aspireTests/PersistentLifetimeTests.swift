@@ -167,6 +167,24 @@ import Testing
         #expect(try redis(app, ["GET", "k"]) == "", "down --volumes kept the data")
     }
 
+    @Test("removing lifetime: persistent stops the server left running; the session server takes its port")
+    func backToSession() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server"), "redis-server is not installed")
+        let path = try CLI.writeManifest(Self.redisManifest())
+        let app = App(path: path)
+        defer { _ = try? app.down(["--persistent", "--volumes"]) }
+        try app.up()
+        let server = try #require(app.recordedPID("cache"))
+        let port = app.port("cache.tcp")
+        #expect(try app.down().status == 0)
+        try Self.redisManifest().replacingOccurrences(of: "    lifetime: persistent\n", with: "").write(toFile: path, atomically: true, encoding: .utf8)
+        try app.up()
+        #expect(!Self.alive(server))
+        #expect(app.port("cache.tcp") == port)
+        #expect(try app.status("cache")?["lifetime"] == nil)
+        #expect(try redis(app, ["PING"]) == "PONG")
+    }
+
     @Test("postgres: a table written before down is read after the next up, from the same server")
     func postgresAdopt() throws {
         let psql = ["/usr/bin/psql", "/usr/local/bin/psql"].first(where: FileManager.default.isExecutableFile)
