@@ -94,7 +94,7 @@ test: build
 run: build
 	$(ASPIRE) up -f $(MANIFEST)
 
-BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun servers
+BENCH_SCRIPTS ?= run supervise ready pslatency tricks render watch publishrun servers persistent
 
 bench: deps bench-peers
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire

@@ -13,15 +13,16 @@ package enum ContainerCleanup {
     /// Nothing happens (and no engine is probed) for an app without containers, unless `always`.
     /// - Returns: The names of what was removed.
     @discardableResult
-    package static func removeLeftovers(of manifest: Manifest, volumes: Bool = false, announce: Bool = true, always: Bool = false) -> [String] {
+    /// `lifetime: persistent` containers are kept, unless `persistent` or `volumes`.
+    package static func removeLeftovers(of manifest: Manifest, volumes: Bool = false, persistent: Bool = false, announce: Bool = true, always: Bool = false) -> [String] {
         let environment = ProcessInfo.processInfo.environment
         guard always || usesContainers(manifest) else { return [] }
         let appID = ContainerLabels.appID(name: manifest.name, directory: manifest.directory)
-        var removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes)
+        var removed = ContainerRuntime.removeLeftovers(appID: appID, environment: environment, volumes: volumes, persistent: persistent)
         // The last `up` may have used another engine (ASPIRE_CONTAINER_RUNTIME then, not now).
         let cache = StateFolder(manifestDirectory: manifest.directory).engineCacheFile
         if let last = ContainerEngineCache.lastUpEngine(path: cache), last.executable != current(environment), last.answers() {
-            removed += last.removeLeftovers(appID: appID) + (volumes ? last.removeVolumes(appID: appID) : [])
+            removed += last.removeLeftovers(appID: appID, persistent: persistent || volumes) + (volumes ? last.removeVolumes(appID: appID) : [])
         }
         if announce, !removed.isEmpty {
             let what = volumes ? "containers and volumes" : "leftover containers"

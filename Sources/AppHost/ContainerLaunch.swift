@@ -12,6 +12,10 @@ package struct ContainerLaunch: Sendable, Hashable {
     package var buildContext: String?
     /// The Dockerfile (absolute), when not `<context>/Dockerfile`.
     package var dockerfile: String?
+    /// `lifetime: persistent`: the configuration hash the container is labelled with, and the
+    /// state folder its record goes to (`ContainerLaunch+Persistent.swift`).
+    package var persistentHash: String?
+    package var stateDirectory: String?
 
     package init(runtime: ContainerRuntime, spec: ContainerRunSpec, buildContext: String? = nil, dockerfile: String? = nil) {
         self.runtime = runtime
@@ -37,6 +41,7 @@ package struct ContainerLaunch: Sendable, Hashable {
         ]
         if let buildContext { argv += ["--build", buildContext] }
         if let dockerfile { argv += ["--dockerfile", dockerfile] }
+        if let persistentHash, let stateDirectory { argv += ["--persistent", persistentHash, "--state", stateDirectory] }
         for volume in spec.volumeNames { argv += ["--volume", volume] }
         return argv + ["--"] + spec.runArguments(network: runtime.networkArguments)
     }
@@ -59,8 +64,10 @@ package struct ContainerLaunch: Sendable, Hashable {
         }
         let flavor = ContainerRuntime.Flavor(rawValue: options["flavor"] ?? "podman") ?? .podman
         let spec = ContainerRunSpec(name: name, image: image, appID: options["app-id"] ?? "", resource: options["resource"] ?? name, runID: "")
-        let launch = ContainerLaunch(
+        var launch = ContainerLaunch(
             runtime: ContainerRuntime(flavor: flavor, executable: executable), spec: spec, buildContext: options["build"], dockerfile: options["dockerfile"])
+        launch.persistentHash = options["persistent"]
+        launch.stateDirectory = options["state"]
         return (launch, volumes, Array(arguments.dropFirst(index + 1)))
     }
 
@@ -109,6 +116,7 @@ package struct ContainerLaunch: Sendable, Hashable {
         launch.spec.name = fillTokens(launch.spec.name, environment: environment)
         let imageIndex = run.firstIndex(of: launch.spec.image) ?? run.count
         for index in 0..<imageIndex { run[index] = fillTokens(run[index], environment: environment) }
+        if launch.persistentHash != nil { return launch.executePersistent(volumes: volumes, run: run) }
         if let failure = launch.prepare(volumes: volumes) { return failure }
         var argv: [UnsafeMutablePointer<CChar>?] = ([launch.runtime.executable] + run).map { strdup($0) }
         argv.append(nil)

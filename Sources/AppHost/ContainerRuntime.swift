@@ -126,13 +126,23 @@ package struct ContainerRuntime: Sendable, Hashable {
     /// Stops and removes every container labelled with `appID` (left by a killed `up`, or
     /// still stopping), and nothing else. Returns the names removed.
     @discardableResult
-    package func removeLeftovers(appID: String) -> [String] {
-        let listed = (try? run(["ps", "-a", "--filter", "label=\(ContainerLabels.app)=\(appID)", "--format", "{{.Names}}"], timeout: .seconds(20))) ?? ProcessOutput()
-        let names = listed.output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    /// `lifetime: persistent` containers are kept unless `persistent`.
+    package func removeLeftovers(appID: String, persistent: Bool = false) -> [String] {
+        var names = containerNames(["label=\(ContainerLabels.app)=\(appID)"])
+        if !persistent, !names.isEmpty {
+            let kept = Set(containerNames(["label=\(ContainerLabels.app)=\(appID)", "label=\(ContainerLabels.lifetime)=persistent"]))
+            names.removeAll { kept.contains($0) }
+        }
         guard !names.isEmpty else { return [] }
         // podman stops at once with `--time 0`; docker's `rm -f` kills without a grace period and has no `--time`.
         _ = try? run(["rm", "-f"] + (flavor == .podman ? ["--time", "0"] : []) + names, timeout: .seconds(60))
         return names
+    }
+
+    /// The names of the containers (running or not) matching every filter.
+    private func containerNames(_ filters: [String]) -> [String] {
+        let listed = (try? run(["ps", "-a"] + filters.flatMap { ["--filter", $0] } + ["--format", "{{.Names}}"], timeout: .seconds(20))) ?? ProcessOutput()
+        return listed.output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// Removes the named volumes labelled with `appID` (`down --volumes`). Returns their names.
@@ -148,9 +158,9 @@ package struct ContainerRuntime: Sendable, Hashable {
     /// Removes leftovers of `appID` with whichever engine is installed; quiet when there is none.
     /// - Returns: What was removed (empty when nothing was, or no engine answers).
     @discardableResult
-    package static func removeLeftovers(appID: String, environment: [String: String], volumes: Bool = false) -> [String] {
+    package static func removeLeftovers(appID: String, environment: [String: String], volumes: Bool = false, persistent: Bool = false) -> [String] {
         guard case .success(let runtime) = detect(environment: environment) else { return [] }
-        return runtime.removeLeftovers(appID: appID) + (volumes ? runtime.removeVolumes(appID: appID) : [])
+        return runtime.removeLeftovers(appID: appID, persistent: persistent || volumes) + (volumes ? runtime.removeVolumes(appID: appID) : [])
     }
 }
 
@@ -159,6 +169,10 @@ package enum ContainerLabels {
     package static let app = "aspire.app"
     package static let resource = "aspire.resource"
     package static let run = "aspire.run"
+    /// `persistent` on a `lifetime: persistent` container, which cleanup by label keeps.
+    package static let lifetime = "aspire.lifetime"
+    /// The configuration hash of a persistent container (`LaunchHash`), compared to adopt it.
+    package static let configHash = "aspire.config-hash"
 
     /// `<name>-<hash of the manifest folder>`: two apps of the same name in different folders
     /// never share containers or volumes.

@@ -188,6 +188,8 @@ package struct LaunchPlanner: Sendable {
         spec.explicitStart = resource.run.explicitStart
         if let watch = resource.run.watch { spec.watch = watchSpec(watch, of: resource, workingDirectory: command.workingDirectory) }
         if let signal = resource.run.stopSignal { spec.stopSignal = signal.number }
+        if resource.run.lifetime == .persistent { return persistent(spec, of: resource) }
+        retireFormerPersistent(name)
         return .success(spec)
     }
 

@@ -89,6 +89,13 @@ extension ManifestDecoder {
         }
         run.otel = reader.bool(fields["otel"], "otel") ?? true
         run.explicitStart = reader.bool(fields["explicitStart"], "explicitStart") ?? false
+        if let node = fields["lifetime"], let text = reader.string(node, "lifetime") {
+            if let lifetime = Lifetime(rawValue: text) {
+                run.lifetime = lifetime
+            } else {
+                reader.diagnostics.append(.error(.invalidChoice(text, field: "lifetime", choices: Lifetime.allCases.map(\.rawValue)), at: node.location))
+            }
+        }
         if let node = fields["watch"] {
             run.watch = decodeWatch(node)
         }

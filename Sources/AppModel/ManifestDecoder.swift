@@ -14,13 +14,13 @@ package struct ManifestDecoder {
     ]
     static let wellKnownKeys = [
         "type", "runtime", "image", "tag", "password", "port", "env", "args", "waitFor", "waitForCompletion",
-        "restart", "external", "healthCheck", "stopSignal", "otel", "explicitStart",
+        "restart", "external", "healthCheck", "stopSignal", "otel", "explicitStart", "lifetime",
     ]
 
     // Each type's allowed keys, built once (not concatenated per resource).
     static let projectKeys = runnableKeys + ["path", "command"]
     static let executableKeys = runnableKeys + ["command"]
-    static let containerKeys = runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts"]
+    static let containerKeys = runnableKeys + ["image", "build", "entrypoint", "volumes", "bindMounts", "lifetime"]
     static let redisKeys = wellKnownKeys
     static let postgresKeys = wellKnownKeys + ["databases"]
     static let parameterKeys = ["type", "secret", "default", "generate"]

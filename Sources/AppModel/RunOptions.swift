@@ -32,6 +32,10 @@ package struct RunOptions: Sendable, Hashable {
     package var otel: Bool = true
     /// `explicitStart: true`: planned but not started until `aspire start NAME` (or the dashboard).
     package var explicitStart: Bool = false
+    /// `lifetime: persistent` (containers and well-known servers): the server outlives `up`
+    /// and the next `up` adopts it when its launch configuration is unchanged
+    /// (docs/manifest.md#lifetime).
+    package var lifetime: Lifetime = .session
     /// `watch:`; boxed like `healthCheck` (rare and large).
     package var watch: Watch? {
         get { watchBox?.value }
@@ -40,6 +44,11 @@ package struct RunOptions: Sendable, Hashable {
     private var watchBox: Box<Watch>?
 
     package init() {}
+}
+
+/// How long a resource's process lives: the run (`session`, the default) or across runs.
+package enum Lifetime: String, Sendable, Hashable, CaseIterable {
+    case session, persistent
 }
 
 /// An immutable value on the heap, compared and hashed by value: keeps a rarely set, large

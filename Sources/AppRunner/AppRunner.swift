@@ -114,7 +114,8 @@ package enum AppRunner {
         }
         ContainerCleanup.removeLeftovers(of: app)  // containers a killed `up` of this app left behind
         defer { ContainerCleanup.removeLeftovers(of: app, announce: false) }  // and any that outlive this run's stop
-        let store = BindingsStore(folder: folder, manifest: app, environment: options.hostEnvironment)
+        var store = BindingsStore(folder: folder, manifest: app, environment: options.hostEnvironment)
+        store.runningPersistent = Set(PersistentRecord.live(state: folder.path).keys)
         var bindings: Bindings
         let problems: [BindingsStore.Problem]
         do {
@@ -272,11 +273,12 @@ package enum AppRunner {
     ) -> SupervisorControl {
         var types: [String: String] = [:]
         for resource in app.resources { types[resource.name] = resource.typeName }
-        return SupervisorControl(
-            supervisor: supervisor,
-            app: SupervisorControl.App(
-                name: app.name, manifest: app.file, pid: getpid(), startedAt: Date().timeIntervalSince1970,
-                types: types, urls: urls, containers: containers))
+        var described = SupervisorControl.App(
+            name: app.name, manifest: app.file, pid: getpid(), startedAt: Date().timeIntervalSince1970,
+            types: types, urls: urls, containers: containers)
+        described.persistent = Set(app.resources.filter { $0.run.lifetime == .persistent }.map(\.name))
+        described.stateDirectory = StateFolder(manifestDirectory: app.directory).path
+        return SupervisorControl(supervisor: supervisor, app: described)
     }
 
     /// The control API for `restart`/`stop`/`start`/`ps`, on `.aspire/control.sock`; nil (with a

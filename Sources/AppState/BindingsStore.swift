@@ -14,6 +14,9 @@ package struct BindingsStore: Sendable {
     package var folder: StateFolder
     package var manifest: Manifest
     package var environment: [String: String]
+    /// Resources whose `lifetime: persistent` server still runs from an earlier `up`: their
+    /// recorded ports are kept although taken (by that server, which the next `up` adopts).
+    package var runningPersistent: Set<String> = []
 
     package init(folder: StateFolder, manifest: Manifest, environment: [String: String]) {
         self.folder = folder
@@ -109,9 +112,9 @@ package struct BindingsStore: Sendable {
                 if let port = endpoint.port { taken.insert(port) }
             }
         }
-        func pick(_ key: String, external: Bool) throws(StateError) -> Int {
+        func pick(_ key: String, external: Bool, held: Bool = false) throws(StateError) -> Int {
             if let previous = recorded[key], !taken.contains(previous),
-                mode == .inspect || PortProbe.isFree(previous, allInterfaces: external)
+                mode == .inspect || held || PortProbe.isFree(previous, allInterfaces: external)
             {
                 taken.insert(previous)
                 return previous
@@ -129,7 +132,7 @@ package struct BindingsStore: Sendable {
                 if let port = endpoint.port {
                     hostPort = port
                 } else {
-                    hostPort = try pick(id.description, external: endpoint.external)
+                    hostPort = try pick(id.description, external: endpoint.external, held: runningPersistent.contains(resource.name))
                     ports[id.description] = hostPort
                 }
                 bindings.hostPorts[id] = hostPort

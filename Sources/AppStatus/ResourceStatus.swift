@@ -34,6 +34,9 @@ package struct ResourceStatus: Sendable, Hashable {
     /// While it is `waiting`: the resources it waits for that are not ready yet (plan order);
     /// empty otherwise. `up -d` counts a resource that waits for a `not started` one as settled.
     package var waitingFor: [String] = []
+    /// `persistent` for a `lifetime: persistent` server (it outlives the run; its `pids` are the
+    /// server's own); nil for the default session lifetime, which the JSON leaves out.
+    package var lifetime: ResourceLifetime?
 
     package init(
         name: String, type: String = "job", state: ResourceState, pids: [Int32] = [], restarts: Int = 0,
@@ -74,6 +77,14 @@ package struct ResourceStatus: Sendable, Hashable {
     package var hasFailed: Bool { finished && !ready }
 }
 
+/// How long a resource's process lives (`lifetime:` in the manifest).
+package enum ResourceLifetime: String, Codable, Sendable, Hashable {
+    /// Stopped with the run (the default).
+    case session
+    /// Outlives `up`; the next `up` adopts it when its configuration is unchanged.
+    case persistent
+}
+
 /// One process of a resource.
 package struct ResourceReplica: Codable, Sendable, Hashable {
     /// `name` for the first replica, `name-1`, `name-2`, … for the others.
@@ -100,7 +111,7 @@ package struct ResourceReplica: Codable, Sendable, Hashable {
 extension ResourceStatus: Codable {
     private enum CodingKeys: String, CodingKey {
         case name, type, state, health, pids, restarts, urls, upSince, healthCheck, ready, finished, stoppedByUser
-        case replicas, healthProbe, containers, lastRestart, waitingFor
+        case replicas, healthProbe, containers, lastRestart, waitingFor, lifetime
     }
 
     /// Reads the keys this type writes; the derived ones (`health`, `healthCheck`) are ignored,
@@ -122,6 +133,7 @@ extension ResourceStatus: Codable {
         containers = try container.decodeIfPresent([String].self, forKey: .containers)
         lastRestart = try container.decodeIfPresent(RestartReason.self, forKey: .lastRestart)
         waitingFor = try container.decodeIfPresent([String].self, forKey: .waitingFor) ?? []
+        lifetime = try container.decodeIfPresent(ResourceLifetime.self, forKey: .lifetime)
     }
 
     /// Writes every stored key plus `health` (null when there is none: the column is always
@@ -145,5 +157,6 @@ extension ResourceStatus: Codable {
         try container.encodeIfPresent(containers, forKey: .containers)
         try container.encodeIfPresent(lastRestart, forKey: .lastRestart)
         if !waitingFor.isEmpty { try container.encode(waitingFor, forKey: .waitingFor) }
+        try container.encodeIfPresent(lifetime, forKey: .lifetime)
     }
 }

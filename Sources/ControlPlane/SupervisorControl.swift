@@ -20,6 +20,10 @@ package struct SupervisorControl: ControlHandler {
         package var urls: [String: [String]]
         /// The container of each replica, for resources that run in a container.
         package var containers: [String: [String]]
+        /// The `lifetime: persistent` resources, and the state folder holding their records
+        /// (`PersistentRecord`), whose pids status shows instead of their keepers'.
+        package var persistent: Set<String> = []
+        package var stateDirectory: String?
 
         package init(
             name: String, manifest: String, pid: Int32, startedAt: Double, types: [String: String],
@@ -103,7 +107,19 @@ package struct SupervisorControl: ControlHandler {
                 resource.replicas[index].container = containers[index]
             }
         }
+        if app.persistent.contains(snapshot.name) { markPersistent(&resource, app: app) }
         return resource
+    }
+
+    /// A persistent server: its lifetime, and (while its keeper runs) the server's own pid
+    /// rather than the keeper's.
+    private static func markPersistent(_ resource: inout ResourceStatus, app: App) {
+        resource.lifetime = .persistent
+        guard resource.state.isUp, resource.containers == nil, let state = app.stateDirectory,
+            let record = PersistentRecord.read(state: state, name: resource.name), record.isAlive
+        else { return }
+        resource.pids = [record.pid]
+        if !resource.replicas.isEmpty { resource.replicas[0].pid = record.pid }
     }
 
     /// The HTTP answer for a refused control request (404 for unknown names, with did-you-mean).

@@ -61,6 +61,9 @@ package struct ServiceSpec: Sendable, Hashable {
     package var explicitStart = false
     /// Restart (or rebuild) on file changes; nil = not watched.
     package var watch: WatchSpec?
+    /// `lifetime: persistent`: the command is a keeper that adopts or starts a server that outlives
+    /// the run (its record is `PersistentRecord`); shown as persistent in status.
+    package var persistent = false
 
     package init(
         name: String, replicas: [ReplicaSpec], executable: String, arguments: [String] = [],

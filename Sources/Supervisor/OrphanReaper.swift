@@ -59,13 +59,18 @@ struct OrphanReaper: Sendable {
     /// to the process group it leads), up to `gracePeriod` for them to go, then SIGKILL; repeated
     /// for processes that were forked or adopted meanwhile. A forced shutdown skips the grace.
     ///
-    /// - Parameter onLeftovers: told the pids found in the first round (for a status line).
+    /// - Parameters:
+    ///   - sparing: the pids of `lifetime: persistent` servers (asked each round): they and what
+    ///     runs under them outlive the run on purpose.
+    ///   - onLeftovers: told the pids found in the first round (for a status line).
     func stopDescendants(
-        gracePeriod: Duration, force: OneShot<Void>, onLeftovers: @Sendable ([Int32]) async -> Void
+        gracePeriod: Duration, force: OneShot<Void>, sparing: @Sendable () -> Set<Int32> = { [] },
+        onLeftovers: @Sendable ([Int32]) async -> Void
     ) async {
         var graceful = !force.isFulfilled
         for round in 0..<8 {
-            let targets = Self.descendants()
+            let spared = sparing()
+            let targets = Self.descendants(sparing: spared)
             if targets.isEmpty { break }
             if round == 0 { await onLeftovers(targets.map(\.pid)) }
             let number = graceful ? SIGTERM : SIGKILL
@@ -78,7 +83,7 @@ struct OrphanReaper: Sendable {
                 let deadline = ContinuousClock.now + gracePeriod
                 while !force.isFulfilled, ContinuousClock.now < deadline {
                     _ = Syscalls.reapAdopted()
-                    let remaining = Set(Self.descendants().map(\.pid))
+                    let remaining = Set(Self.descendants(sparing: spared).map(\.pid))
                     if targets.allSatisfy({ !remaining.contains($0.pid) }) { break }
                     try? await Task.sleep(for: .milliseconds(20))
                 }
@@ -90,8 +95,9 @@ struct OrphanReaper: Sendable {
     }
 
     /// Our living descendants, except our own unreaped children and what runs under them, and
-    /// children in our own process group with what runs under them.
-    static func descendants() -> [Syscalls.ProcessEntry] {
+    /// children in our own process group with what runs under them, and the `sparing` pids with
+    /// what runs under them.
+    static func descendants(sparing: Set<Int32> = []) -> [Syscalls.ProcessEntry] {
         let table = Syscalls.processTable()
         let me = Syscalls.currentPID
         let myGroup = Syscalls.currentGroup
@@ -101,7 +107,7 @@ struct OrphanReaper: Sendable {
         var pending = (children[me] ?? []).filter { $0.group != myGroup && !Syscalls.isOwnChild($0.pid) }
         var seen = Set<Int32>()
         while let entry = pending.popLast() {
-            guard seen.insert(entry.pid).inserted else { continue }
+            guard seen.insert(entry.pid).inserted, !sparing.contains(entry.pid) else { continue }
             if entry.state != UInt8(ascii: "Z") && entry.state != UInt8(ascii: "X") { result.append(entry) }
             pending += children[entry.pid] ?? []
         }

@@ -83,7 +83,9 @@ package actor Supervisor {
         try checkForCycles(selected)
         prepareRecords(for: selected)
 
-        let conflicts = PortPreflight.conflicts(in: selected)
+        // The ports of a running persistent server are its own: its keeper adopts or replaces it.
+        let persistent = Set(PersistentRecord.live(state: plan.stateDirectory).keys)
+        let conflicts = PortPreflight.conflicts(in: selected.filter { !($0.persistent && persistent.contains($0.name)) })
         if !conflicts.isEmpty {
             for conflict in conflicts {
                 let failure = ServiceFailure(service: conflict.service, reason: conflict.message)
@@ -139,7 +141,9 @@ package actor Supervisor {
                     }
                 }
                 if reaper != nil, let cleanup { await cleanup() }
-                await reaper?.stopDescendants(gracePeriod: gracePeriod, force: force) { pids in
+                let state = plan.stateDirectory
+                let sparing: @Sendable () -> Set<Int32> = { PersistentRecord.sparedPIDs(state: state) }
+                await reaper?.stopDescendants(gracePeriod: gracePeriod, force: force, sparing: sparing) { pids in
                     let list = pids.prefix(10).map(String.init).joined(separator: ", ")
                     await self.announce(
                         "stopping \(pids.count) process\(pids.count == 1 ? "" : "es") left behind by resources "

@@ -3,13 +3,15 @@ import AppState
 import ArgumentParser
 import Foundation
 
-/// `aspire down`: stop the running app (its `up` stops everything in reverse order), and with
-/// `--volumes` delete the data of well-known resources.
+/// `aspire down`: stop the running app (its `up` stops everything in reverse order, leaving
+/// `lifetime: persistent` servers running), with `--persistent` stop those too, and with
+/// `--volumes` stop them and delete the data of well-known resources.
 struct DownCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop the running app; --volumes also deletes its data.")
 
     @OptionGroup var manifest: ManifestOptions
-    @Flag(help: "Also delete the data of well-known servers (.aspire/data and the app's container volumes).") var volumes = false
+    @Flag(help: "Also stop the lifetime: persistent servers, which otherwise keep running for the next up.") var persistent = false
+    @Flag(help: "Also delete the data of well-known servers (.aspire/data and the app's container volumes); stops persistent servers first.") var volumes = false
     @Option(help: "Seconds to wait for the app to stop.") var timeout: Double = 30
 
     func run() async throws {
@@ -24,13 +26,17 @@ struct DownCommand: AsyncParsableCommand {
                 throw CommandFailure.invalid("aspire up (pid \(pid)) did not stop within \(Clamped.int(timeout)) s")
             }
             Console.out("stopped (aspire up, pid \(pid))\n")
-        } else if !volumes {
+        } else if !volumes, !persistent {
             // A killed `up` may have left containers; remove them even though nothing runs.
             if let app = try? manifest.load().manifest, !ContainerCleanup.removeLeftovers(of: app).isEmpty { return }
             throw CommandFailure.invalid("no app is running for \(manifest.file)")
         }
+        if persistent || volumes {
+            let stopped = PersistentServers.stopAll(state: folder.path, environment: ProcessInfo.processInfo.environment)
+            if !stopped.isEmpty { Console.out("stopped persistent servers: \(stopped.joined(separator: ", "))\n") }
+        }
         if let app = try? manifest.load().manifest {
-            ContainerCleanup.removeLeftovers(of: app, volumes: volumes)
+            ContainerCleanup.removeLeftovers(of: app, volumes: volumes, persistent: persistent)
         }
         if volumes {
             let data = folder.dataDirectory

@@ -31,7 +31,7 @@ struct PsCommand: AsyncParsableCommand {
             var rows = [["NAME", "TYPE", "STATE", "HEALTH", "PID/CONTAINER", "RESTARTS", "UPTIME", "URLS"]]
             for resource in status.resources {
                 rows.append([
-                    resource.name, resource.type, Self.tableState(resource), resource.health?.rawValue ?? "-",
+                    resource.name, resource.type + (resource.lifetime == .persistent ? " (persistent)" : ""), Self.tableState(resource), resource.health?.rawValue ?? "-",
                     resource.containers?.joined(separator: ",") ?? resource.pids.map(String.init).joined(separator: ","),
                     String(resource.restarts),
                     resource.upSince.map { Self.duration(now - $0) } ?? "-", resource.urls.joined(separator: " "),

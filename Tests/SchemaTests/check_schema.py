@@ -128,6 +128,13 @@ VALID = {
           c: { type: container, build: { context: ./c }, watch: { action: rebuild } }
           d: { type: redis, explicitStart: true }
     """,
+    "lifetime on containers and well-known servers": """
+        resources:
+          db: { type: postgres, lifetime: persistent }
+          cache: { type: redis, runtime: native, lifetime: session }
+          q: { type: rabbitmq, lifetime: persistent }
+          web: { type: container, image: nginx, lifetime: persistent }
+    """,
     "project with only a command": """
         resources:
           api: { type: project, command: ./run.sh }
@@ -231,6 +238,14 @@ INVALID = {
     "jetstream on a type without it": """
         resources:
           mc: { type: memcached, jetstream: true }
+    """,
+    "lifetime on a project": """
+        resources:
+          a: { type: project, path: ./a, lifetime: persistent }
+    """,
+    "an unknown lifetime": """
+        resources:
+          cache: { type: redis, lifetime: forever }
     """,
     "watch with an unknown action": """
         resources:
