@@ -10,10 +10,12 @@
 //   the rest          the body
 //
 // then through the conversion into the store (a small one: caps of 64 so eviction runs too) and
-// the reply, which must be 200, 400, 413 or 415 with a body. A Swift trap or an ASan report is a
-// crash. Built by fuzz/run.sh (target "otlp") from Sources/ without SwiftPM: SwiftProtobuf (from
-// .build/checkouts/swift-protobuf, else /opt/swift-packages/apple/swift-protobuf.git), OTLP,
-// Quoting, CZlibShim and Telemetry (without TelemetryReceiver.swift, the Hummingbird front end).
+// the reply, which must be 200, 400, 413 or 415 with a body. An uncompressed protobuf traces body
+// is also decoded both ways (OTLPTraceDecodings): the fast trace decoder must decline it or yield
+// exactly what swift-protobuf + the conversion yield. A Swift trap or an ASan report is a crash.
+// Built by fuzz/run.sh (target "otlp") from Sources/ without SwiftPM: SwiftProtobuf (from
+// .build/checkouts/swift-protobuf, else /opt/swift-packages/apple/swift-protobuf.git), OTLP, Quoting,
+// CZlibShim and Telemetry (without TelemetryReceiver.swift, the Hummingbird front end).
 
 import Dispatch
 import Telemetry
@@ -43,6 +45,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let encoding: OTLPEncoding = (selector / 3) % 2 == 0 ? .protobuf : .json
     let contentEncoding: String? = (selector / 6) % 2 == 0 ? nil : "gzip"
     let body = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    if signal == .traces, encoding == .protobuf, contentEncoding == nil {
+        let decodings = OTLPTraceDecodings(body: body, limits: ingest.store.limits)
+        guard decodings.agree else {
+            fatalError("the fast trace decoder disagrees: \(String(reflecting: decodings.fast)) vs \(String(reflecting: decodings.reference))")
+        }
+    }
     let done = DispatchSemaphore(value: 0)
     let box = Box()
     Task {
