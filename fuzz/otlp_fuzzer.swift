@@ -20,7 +20,7 @@
 import Dispatch
 import Telemetry
 
-private let ingest: OTLPIngest = {
+private let limits: TelemetryLimits = {
     var limits = TelemetryLimits()
     limits.logRecords = 64
     limits.traces = 64
@@ -28,8 +28,10 @@ private let ingest: OTLPIngest = {
     limits.metricPointsPerResource = 64
     limits.attributesPerItem = 8
     limits.resources = 8
-    return OTLPIngest(store: TelemetryStore(limits: limits), maxBodyBytes: 1 << 20)
+    return limits
 }()
+
+private let ingest = OTLPIngest(store: TelemetryStore(limits: limits), maxBodyBytes: 1 << 20)
 
 /// Carries one reply status out of the task that computed it.
 private final class Box: @unchecked Sendable {  // written once before the semaphore is signalled
@@ -46,7 +48,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let contentEncoding: String? = (selector / 6) % 2 == 0 ? nil : "gzip"
     let body = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     if signal == .traces, encoding == .protobuf, contentEncoding == nil {
-        let decodings = OTLPTraceDecodings(body: body, limits: ingest.store.limits)
+        let decodings = OTLPTraceDecodings(body: body, limits: limits)
         guard decodings.agree else {
             fatalError("the fast trace decoder disagrees: \(String(reflecting: decodings.fast)) vs \(String(reflecting: decodings.reference))")
         }

@@ -3,7 +3,8 @@
 //   otelbench ingest [--seconds S] [--senders N]   4 loopback senders into an in-process receiver, then the floor
 //   otelbench load --port P [--seconds S]          the same load into another receiver (the Python one)
 //   otelbench memory [--spans N] [--logs N]        RSS at the caps, then after N spans and N log records
-//   otelbench floor [--seconds S]                  only the floor (decode, convert, store in a loop), for profilers
+//   otelbench floor [--seconds S] [--batches N]    only the floor (decode, convert, store in a loop), for profilers;
+//                                                  --batches: exactly N batches (callgrind's instruction counts)
 //
 // Each prints one JSON object on stdout.
 import Dispatch
@@ -125,12 +126,12 @@ let pool = (0..<256).map(traceBatch)
 let key = "benchbenchbenchbenchbenchbench00"
 
 /// The floor: the pool's batches through `OTLPIngest.handle` (decode, convert, store) in a loop in one task, no HTTP.
-func floor(seconds: Int) async -> (spansPerSecond: Double, batches: Int) {
+func floor(seconds: Int, batches limit: Int = 0) async -> (spansPerSecond: Double, batches: Int) {
     let store = TelemetryStore()
     let ingest = OTLPIngest(store: store)
     let start = ContinuousClock.now
     var batches = 0
-    while ContinuousClock.now - start < .seconds(seconds) {
+    while limit > 0 ? batches < limit : ContinuousClock.now - start < .seconds(seconds) {
         _ = await ingest.handle(signal: .traces, encoding: .protobuf, contentEncoding: nil, body: pool[batches % pool.count])
         batches += 1
     }
@@ -140,7 +141,7 @@ func floor(seconds: Int) async -> (spansPerSecond: Double, batches: Int) {
 
 switch mode {
 case "floor":
-    let result = await floor(seconds: seconds)
+    let result = await floor(seconds: seconds, batches: option("--batches", 0))
     emit(["floorSpansPerSecond": result.spansPerSecond, "batches": result.batches, "seconds": seconds])
 case "ingest":
     let store = TelemetryStore()
