@@ -192,8 +192,7 @@ struct FastTraceDecoder {
     private static func exactCopy(_ items: [TelemetryAttribute]) -> [TelemetryAttribute] {
         guard !items.isEmpty else { return [] }
         return [TelemetryAttribute](unsafeUninitializedCapacity: items.count) { buffer, count in
-            for (index, item) in items.enumerated() { (buffer.baseAddress.unsafelyUnwrapped + index).initialize(to: item) }
-            count = items.count
+            count = buffer.initialize(fromContentsOf: items)
         }
     }
 

@@ -10,12 +10,8 @@ struct ProtoWireReader {
     private let end: UnsafeRawPointer
 
     init(_ bytes: UnsafeRawBufferPointer) throws(FastPathDeclined) {
-        guard let base = bytes.baseAddress else {
-            // An empty buffer may have no address; read nothing.
-            position = UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped
-            end = position
-            return
-        }
+        // Only an empty top-level body has no address (slices point into it): swift-protobuf takes it.
+        guard let base = bytes.baseAddress else { throw FastPathDeclined() }
         position = base
         end = base + bytes.count
     }
