@@ -10,15 +10,17 @@
 //   the rest          the body
 //
 // then through the conversion into the store (a small one: caps of 64 so eviction runs too) and
-// the reply, which must be 200, 400, 413 or 415 with a body. A Swift trap or an ASan report is a
-// crash. Built by fuzz/run.sh (target "otlp") from Sources/ without SwiftPM: SwiftProtobuf (from
-// .build/checkouts/swift-protobuf, else /opt/swift-packages/apple/swift-protobuf.git), OTLP,
-// Quoting, CZlibShim and Telemetry (without TelemetryReceiver.swift, the Hummingbird front end).
+// the reply, which must be 200, 400, 413 or 415 with a body. An uncompressed protobuf traces body
+// is also decoded both ways (OTLPTraceDecodings): the fast trace decoder must decline it or yield
+// exactly what swift-protobuf + the conversion yield. A Swift trap or an ASan report is a crash.
+// Built by fuzz/run.sh (target "otlp") from Sources/ without SwiftPM: SwiftProtobuf (from
+// .build/checkouts/swift-protobuf, else /opt/swift-packages/apple/swift-protobuf.git), OTLP, Quoting,
+// CZlibShim and Telemetry (without TelemetryReceiver.swift, the Hummingbird front end).
 
 import Dispatch
 import Telemetry
 
-private let ingest: OTLPIngest = {
+private let limits: TelemetryLimits = {
     var limits = TelemetryLimits()
     limits.logRecords = 64
     limits.traces = 64
@@ -26,8 +28,10 @@ private let ingest: OTLPIngest = {
     limits.metricPointsPerResource = 64
     limits.attributesPerItem = 8
     limits.resources = 8
-    return OTLPIngest(store: TelemetryStore(limits: limits), maxBodyBytes: 1 << 20)
+    return limits
 }()
+
+private let ingest = OTLPIngest(store: TelemetryStore(limits: limits), maxBodyBytes: 1 << 20)
 
 /// Carries one reply status out of the task that computed it.
 private final class Box: @unchecked Sendable {  // written once before the semaphore is signalled
@@ -43,6 +47,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let encoding: OTLPEncoding = (selector / 3) % 2 == 0 ? .protobuf : .json
     let contentEncoding: String? = (selector / 6) % 2 == 0 ? nil : "gzip"
     let body = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    if signal == .traces, encoding == .protobuf, contentEncoding == nil {
+        let decodings = OTLPTraceDecodings(body: body, limits: limits)
+        guard decodings.agree else {
+            fatalError("the fast trace decoder disagrees: \(String(reflecting: decodings.fast)) vs \(String(reflecting: decodings.reference))")
+        }
+    }
     let done = DispatchSemaphore(value: 0)
     let box = Box()
     Task {

@@ -83,7 +83,9 @@ package struct OTLPIngest: Sendable {
         do {
             switch signal {
             case .traces:
-                let batch = conversion.spans(try Self.decode(TraceRequest.self, bytes, encoding))
+                // Protobuf goes through the fast decoder; what it declines, and JSON, through swift-protobuf.
+                let fast = encoding == .protobuf ? conversion.fastSpans(bytes) : nil
+                let batch = try fast ?? conversion.spans(try Self.decode(TraceRequest.self, bytes, encoding))
                 let refused = await store.insert(spans: batch.items, resources: batch.resources)
                 return try Self.answer(
                     batch, refused: refused, encoding: encoding, rejectedCount: \TraceResponse.partialSuccess.rejectedSpans,

@@ -12,13 +12,17 @@ package struct TraceID: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// From the 16 bytes of an OTLP `trace_id`; nil for any other length or all zeros.
     package init?(bytes: Data) {
-        guard bytes.count == 16 else { return nil }
-        let words = bytes.withUnsafeBytes { raw in
-            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-        }
-        guard words.0 != 0 || words.1 != 0 else { return nil }
-        self.init(high: words.0, low: words.1)
+        guard let id = bytes.withUnsafeBytes({ TraceID(bytes: $0) }) else { return nil }
+        self = id
+    }
+
+    /// The same, from the wire's bytes.
+    init?(bytes raw: UnsafeRawBufferPointer) {
+        guard raw.count == 16 else { return nil }
+        let high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        let low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        guard high != 0 || low != 0 else { return nil }
+        self.init(high: high, low: low)
     }
 
     /// From 32 hex digits (either case); nil otherwise.
@@ -43,12 +47,18 @@ package struct SpanID: Sendable, Hashable, CustomStringConvertible {
 
     /// From the 8 bytes of an OTLP `span_id`: nil for any other length; empty bytes are `none`.
     package init?(bytes: Data) {
-        if bytes.isEmpty {
+        guard let id = bytes.withUnsafeBytes({ SpanID(bytes: $0) }) else { return nil }
+        self = id
+    }
+
+    /// The same, from the wire's bytes.
+    init?(bytes raw: UnsafeRawBufferPointer) {
+        if raw.isEmpty {
             self.init(0)
             return
         }
-        guard bytes.count == 8 else { return nil }
-        self.init(bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) })
+        guard raw.count == 8 else { return nil }
+        self.init(UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)))
     }
 
     /// From 16 hex digits; nil otherwise.

@@ -81,12 +81,12 @@ package actor TelemetryStore {
                 rejected += 1
                 continue
             }
-            if traces[span.traceID] != nil {
-                guard traces[span.traceID, default: StoredTrace(spans: [])].spans.count < limits.spansPerTrace else {
+            if let index = traces.index(forKey: span.traceID) {  // one hash lookup, then in place
+                guard traces.values[index].spans.count < limits.spansPerTrace else {
                     rejected += 1
                     continue
                 }
-                traces[span.traceID, default: StoredTrace(spans: [])].spans.append(span)
+                traces.values[index].spans.append(span)
             } else {
                 traces[span.traceID] = StoredTrace(spans: [span])
                 traceOrder.append(span.traceID)

@@ -3,6 +3,8 @@
 //   otelbench ingest [--seconds S] [--senders N]   4 loopback senders into an in-process receiver, then the floor
 //   otelbench load --port P [--seconds S]          the same load into another receiver (the Python one)
 //   otelbench memory [--spans N] [--logs N]        RSS at the caps, then after N spans and N log records
+//   otelbench floor [--seconds S] [--batches N]    only the floor (decode, convert, store in a loop), for profilers;
+//                                                  --batches: exactly N batches (callgrind's instruction counts)
 //
 // Each prints one JSON object on stdout.
 import Dispatch
@@ -123,7 +125,24 @@ let senders = option("--senders", 4)
 let pool = (0..<256).map(traceBatch)
 let key = "benchbenchbenchbenchbenchbench00"
 
+/// The floor: the pool's batches through `OTLPIngest.handle` (decode, convert, store) in a loop in one task, no HTTP.
+func floor(seconds: Int, batches limit: Int = 0) async -> (spansPerSecond: Double, batches: Int) {
+    let store = TelemetryStore()
+    let ingest = OTLPIngest(store: store)
+    let start = ContinuousClock.now
+    var batches = 0
+    while limit > 0 ? batches < limit : ContinuousClock.now - start < .seconds(seconds) {
+        _ = await ingest.handle(signal: .traces, encoding: .protobuf, contentEncoding: nil, body: pool[batches % pool.count])
+        batches += 1
+    }
+    let elapsed = (ContinuousClock.now - start) / .seconds(1)
+    return (Double(await store.counters.spansAccepted) / elapsed, batches)
+}
+
 switch mode {
+case "floor":
+    let result = await floor(seconds: seconds, batches: option("--batches", 0))
+    emit(["floorSpansPerSecond": result.spansPerSecond, "batches": result.batches, "seconds": seconds])
 case "ingest":
     let store = TelemetryStore()
     let receiver = TelemetryReceiver(port: 0, apiKey: key, store: store)
@@ -139,16 +158,7 @@ case "ingest":
     let stored = await store.counters.spansAccepted - before
     server.cancel()
     // The floor: the same batches through the same decode + store path, in a loop, in this process.
-    let floorStore = TelemetryStore()
-    let ingest = OTLPIngest(store: floorStore)
-    let start = ContinuousClock.now
-    var batches = 0
-    while ContinuousClock.now - start < .seconds(seconds) {
-        _ = await ingest.handle(signal: .traces, encoding: .protobuf, contentEncoding: nil, body: pool[batches % pool.count])
-        batches += 1
-    }
-    let floorElapsed = (ContinuousClock.now - start) / .seconds(1)
-    let floorRate = Double(await floorStore.counters.spansAccepted) / floorElapsed
+    let floorRate = await floor(seconds: seconds).spansPerSecond
     let rate = Double(stored) / load.elapsed
     emit([
         "spansPerSecond": rate, "floorSpansPerSecond": floorRate, "ratioToFloor": rate / floorRate, "requests": load.requests,
@@ -198,6 +208,6 @@ case "memory":
         "tracesHeldAtCaps": capSizes.traces, "logsHeldAtCaps": capSizes.logs,
     ])
 default:
-    FileHandle.standardError.write(Data("usage: otelbench ingest|load|memory [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: otelbench ingest|load|memory|floor [options]\n".utf8))
     exit(2)
 }

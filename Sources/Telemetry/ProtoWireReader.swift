@@ -1,0 +1,138 @@
+/// The fast trace decoder gave up: the input is malformed or uses something it does not handle
+/// (a repeated singular message, a group, a wrong wire type). The caller then decodes the body
+/// with swift-protobuf, which accepts or rejects it with its own error.
+struct FastPathDeclined: Error {}
+
+/// Reads protobuf wire format from a byte range, checking bounds the way swift-protobuf's
+/// `BinaryDecoder` does (its varint rules included); anything it would not accept is declined.
+struct ProtoWireReader {
+    private var position: UnsafeRawPointer
+    private let end: UnsafeRawPointer
+
+    init(_ bytes: UnsafeRawBufferPointer) throws(FastPathDeclined) {
+        // Only an empty top-level body has no address (slices point into it): swift-protobuf takes it.
+        guard let base = bytes.baseAddress else { throw FastPathDeclined() }
+        position = base
+        end = base + bytes.count
+    }
+
+    var isAtEnd: Bool { position >= end }
+
+    /// A varint as swift-protobuf reads it: up to 10 bytes, bits past 64 dropped.
+    mutating func varint() throws(FastPathDeclined) -> UInt64 {
+        guard position < end else { throw FastPathDeclined() }
+        var byte = position.load(as: UInt8.self)
+        position += 1
+        if byte & 0x80 == 0 { return UInt64(byte) }
+        var value = UInt64(byte & 0x7F)
+        var shift: UInt64 = 7
+        while true {
+            guard position < end, shift <= 63 else { throw FastPathDeclined() }
+            byte = position.load(as: UInt8.self)
+            position += 1
+            value |= UInt64(byte & 0x7F) &<< shift
+            if byte & 0x80 == 0 { return value }
+            shift &+= 7
+        }
+    }
+
+    /// The next field's number and wire type; nil at the end. Groups, wire types 6 and 7 and
+    /// field number 0 are declined.
+    mutating func field() throws(FastPathDeclined) -> (number: Int, wire: UInt8)? {
+        guard position < end else { return nil }
+        let tag = try varint()
+        guard tag < UInt64(UInt32.max) else { throw FastPathDeclined() }
+        let wire = UInt8(tag & 7)
+        let number = Int(tag >> 3)
+        guard number > 0, wire == 0 || wire == 1 || wire == 2 || wire == 5 else { throw FastPathDeclined() }
+        return (number, wire)
+    }
+
+    /// A length-delimited field's bytes.
+    mutating func bytes() throws(FastPathDeclined) -> UnsafeRawBufferPointer {
+        let length = try varint()
+        guard length <= UInt64(end - position) else { throw FastPathDeclined() }
+        let start = position
+        position += Int(length)
+        return UnsafeRawBufferPointer(start: start, count: Int(length))
+    }
+
+    mutating func fixed64() throws(FastPathDeclined) -> UInt64 {
+        guard end - position >= 8 else { throw FastPathDeclined() }
+        let value = UInt64(littleEndian: position.loadUnaligned(as: UInt64.self))
+        position += 8
+        return value
+    }
+
+    /// Skips a field this decoder does not read (what swift-protobuf keeps as unknown fields).
+    mutating func skip(_ wire: UInt8) throws(FastPathDeclined) {
+        switch wire {
+        case 0: _ = try varint()
+        case 1: _ = try fixed64()
+        case 2: _ = try bytes()
+        case 5:
+            guard end - position >= 4 else { throw FastPathDeclined() }
+            position += 4
+        default: throw FastPathDeclined()
+        }
+    }
+
+    /// A string field that is not kept must still be valid UTF-8 (swift-protobuf rejects it otherwise).
+    mutating func skipString(_ wire: UInt8) throws(FastPathDeclined) {
+        guard wire == 2 else { return try skip(wire) }
+        let raw = try bytes()
+        guard Self.isValidUTF8(raw) else { throw FastPathDeclined() }
+    }
+
+    /// `raw` as a String, if it is valid UTF-8.
+    static func string(_ raw: UnsafeRawBufferPointer) throws(FastPathDeclined) -> String {
+        if raw.isEmpty { return "" }
+        guard let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            throw FastPathDeclined()
+        }
+        return text
+    }
+
+    static func isValidUTF8(_ raw: UnsafeRawBufferPointer) -> Bool {
+        for byte in raw where byte >= 0x80 {
+            return String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) != nil
+        }
+        return true
+    }
+}
+
+/// Strings a request repeats (attribute keys, span names, short values), looked up by where they
+/// appear: the span before this one most likely had the same key in the same place. A hit costs
+/// a compare and a retain instead of validating and allocating, and the stored spans share one copy.
+struct PositionalStrings {
+    private var slots: [String] = []
+
+    /// The string for `raw` at `slot`, reusing the slot's last string when it has the same bytes.
+    mutating func string(_ raw: UnsafeRawBufferPointer, slot: Int, cut: (String) -> String) throws(FastPathDeclined) -> String {
+        if slot < slots.count {
+            let cached = slots[slot]
+            if cached.utf8.count == raw.count, Self.equal(cached, raw) { return cached }
+        }
+        let text = cut(try ProtoWireReader.string(raw))
+        if slot >= slots.count {
+            guard slot < 64 else { return text }
+            slots.append(contentsOf: repeatElement("", count: slot - slots.count + 1))
+        }
+        slots[slot] = text
+        return text
+    }
+
+    private static func equal(_ text: String, _ raw: UnsafeRawBufferPointer) -> Bool {
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, let other = raw.baseAddress else { return utf8.isEmpty && raw.isEmpty }
+            return memcmp(base, other, raw.count) == 0
+        }
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
