@@ -42,8 +42,10 @@ extension PublishRunsSlowTests {
             _ = Self.sh("podman rmi -f \(app)-apiservice:latest \(app)-webfrontend:latest")
         }
         #expect(Self.sh("podman network create \(network)").status == 0)
-        // kube play waits for each pod's init containers; they give up after 3 minutes.
-        let play = Self.sh("timeout 300 podman kube play --network \(network) \(file)")
+        // kube play waits for each pod's init containers; they give up after 3 minutes. Its output
+        // goes to a file: the containers' monitors inherit it and would hold a pipe open.
+        let log = folder + "/play.log"
+        let play = Self.sh("timeout 300 podman kube play --network \(network) \(file) >\(log) 2>&1; status=$?; cat \(log); exit $status")
         #expect(play.status == 0, "\(play.output)")
 
         var page = ""
