@@ -114,7 +114,10 @@ extension KubernetesWriter {
             if kubePlay {
                 // One Pod named as the Service would be: podman's DNS answers pod names on a shared network.
                 if !isJob { podSpec.append(("restartPolicy", "Always")) }
-                documents.append(["apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": .map(podSpec)])
+                var podMeta: Pairs = [("name", .string(name)), ("labels", labels(resource.name, component: component))]
+                // podman 4.3 fails removing a finished "once" init container when a pod has two; "always" keeps them.
+                if !initContainers.isEmpty { podMeta.append(("annotations", ["io.podman.annotations.init.container.type": "always"])) }
+                documents.append(["apiVersion": "v1", "kind": "Pod", "metadata": .map(podMeta), "spec": .map(podSpec)])
                 if resource.run.replicas > 1 {
                     notes.append(PublishNote(resource.name, "kube-play.yaml runs one pod of it (replicas: \(resource.run.replicas) needs a Deployment and a Service)"))
                 }

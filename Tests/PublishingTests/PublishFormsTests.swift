@@ -87,6 +87,8 @@ import YAMLSource
         let redis = try #require(documents.first { $0.at("metadata", "name")?.scalar == "cache" && $0.at("kind")?.scalar == "Pod" })
         #expect(redis.at("spec", "volumes")?.items.first?.at("persistentVolumeClaim", "claimName")?.scalar == "shop-cache-data")
         #expect(text.contains("timeout 5 nc -w 2 cache 6379") && text.contains("gave up waiting for cache"))
+        let web = try #require(documents.first { $0.at("metadata", "name")?.scalar == "webfrontend" && $0.at("kind")?.scalar == "Pod" })
+        #expect(web.at("metadata", "annotations", "io.podman.annotations.init.container.type")?.scalar == "always")
         #expect(report.notes.contains { $0.resource == "worker" && $0.message.contains("kube-play.yaml runs one pod") })
     }
 }

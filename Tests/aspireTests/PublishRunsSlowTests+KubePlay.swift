@@ -45,7 +45,7 @@ extension PublishRunsSlowTests {
         // kube play waits for each pod's init containers; they give up after 3 minutes. Its output
         // goes to a file: the containers' monitors inherit it and would hold a pipe open.
         let log = folder + "/play.log"
-        let play = Self.sh("timeout 300 podman kube play --network \(network) \(file) >\(log) 2>&1; status=$?; cat \(log); exit $status")
+        let play = Self.run("timeout 300 podman kube play --network \(network) \(file)", log: log)
         #expect(play.status == 0, "\(play.output)")
 
         var page = ""
@@ -64,6 +64,23 @@ extension PublishRunsSlowTests {
         let pods = Self.sh("podman pod ps --filter label=app.kubernetes.io/part-of=\(app) --format '{{.Name}}'").output
         let left = Self.leftovers(engine: "podman", matching: app) + pods.split(whereSeparator: \.isNewline).map { "pod: \($0)" }
         #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    /// `sh -c command` with its output in `log` (no pipe a container's monitor could inherit).
+    static func run(_ command: String, log: String) -> (status: Int32, output: String) {
+        guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+            return (127, "cannot write \(log)")
+        }
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        do { try process.run() } catch { return (127, "\(error)") }
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
     /// The busybox image the init containers wait with (ContainerEngine makes it).
