@@ -66,21 +66,26 @@ extension PublishRunsSlowTests {
         #expect(left.isEmpty, "left behind: \(left)")
     }
 
-    /// `sh -c command` with its output in `log` (no pipe a container's monitor could inherit).
+    /// `sh -c command` with its output in `log`, waited for by the exit line it appends: no pipe a
+    /// container's monitor could inherit, and no `waitUntilExit` — after kube play, Foundation
+    /// here did not see the shell exit (it stayed a zombie), so the test hung.
     static func run(_ command: String, log: String) -> (status: Int32, output: String) {
-        guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
-            return (127, "cannot write \(log)")
-        }
-        defer { try? handle.close() }
+        let marker = "aspire-test-exit="
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
+        process.arguments = ["-c", "(\(command)) >\(log) 2>&1 </dev/null; echo \(marker)$? >>\(log)"]
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return (127, "\(error)") }
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        var text = ""
+        _ = UpTests.eventually(timeout: 330) {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.contains(marker)
+        }
+        guard let range = text.range(of: marker, options: .backwards) else { return (124, text + "\n(no exit after 330 s)") }
+        let status = Int32(text[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1
+        return (status, String(text[..<range.lowerBound]))
     }
 
     /// The busybox image the init containers wait with (ContainerEngine makes it).
