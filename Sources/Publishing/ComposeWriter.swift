@@ -1,4 +1,5 @@
 import AppModel
+import AppState
 import Foundation
 import Quoting
 import YAMLSource
@@ -12,6 +13,8 @@ import YAMLSource
 struct ComposeWriter {
     static let fileName = "docker-compose.yaml"
     static let envFileName = ".env"
+    /// What docker-compose 1.x names the project from (`--compose-compat v1`).
+    static let projectNameVariable = "COMPOSE_PROJECT_NAME"
 
     let manifest: Manifest
     let options: PublishOptions
@@ -33,7 +36,10 @@ struct ComposeWriter {
                 services.append((context.databaseJobName(resource.name), try context.databaseJob(resource, setup)))
             }
         }
-        var document: Pairs = [("name", .string(manifest.name.lowercased())), ("services", .map(services))]
+        // docker-compose 1.x rejects the top-level `name`; it reads COMPOSE_PROJECT_NAME from .env.
+        let v1 = options.composeFormat == .v1
+        var document: Pairs = v1 ? [] : [("name", .string(manifest.name.lowercased()))]
+        document.append(("services", .map(services)))
         if !context.namedVolumes.isEmpty {
             document.append(("volumes", .map(context.namedVolumes.map { ($0, Value.mapping([], flow: false)) })))
         }
@@ -50,9 +56,10 @@ struct ComposeWriter {
         } catch {
             throw PublishError(error.description)
         }
-        var files = [OutputFile(path: Self.fileName, contents: header + yaml)]
-        if !variables.variables.isEmpty {
-            let envHeader = "# Values for \(Self.fileName), written by `aspire publish`: secrets and parameters.\n# Keep this file private (mode 0600); it is read again by the next publish.\n"
+        var files = [OutputFile(path: Self.fileName, contents: header + yaml)] + context.dockerfiles
+        if !variables.variables.isEmpty || v1 {
+            var envHeader = "# Values for \(Self.fileName), written by `aspire publish`: secrets and parameters.\n# Keep this file private (mode 0600); it is read again by the next publish.\n"
+            if v1 { envHeader += DotEnv.render([(name: Self.projectNameVariable, value: manifest.name.lowercased())]) }
             files.append(OutputFile(path: Self.envFileName, contents: variables.dotEnv(header: envHeader, include: { _ in true }), mode: 0o600))
         }
         return PublishReport(files: files, notes: variables.notes + context.notes, images: context.images)
@@ -70,6 +77,8 @@ extension ComposeWriter {
         var namedVolumes: [String] = []
         /// The images `build:` sections make, for `--build`.
         var images: [ImageBuild] = []
+        /// Generated Dockerfiles written beside the compose file (`--compose-compat v1`).
+        var dockerfiles: [OutputFile] = []
 
         init(manifest: Manifest, options: PublishOptions, ports: DeploymentPorts, environment: DeploymentEnvironment) {
             self.manifest = manifest
@@ -203,6 +212,13 @@ extension ComposeWriter {
             switch plan {
             case .existing:
                 images.append(ImageBuild(tag: tag, context: folder))
+            case .generated(let dockerfile, _) where options.composeFormat == .v1:
+                // docker-compose 1.x has no dockerfile_inline; a path relative to the context may leave it.
+                let file = OutputFile(path: "\(KubernetesNames.label(resource)).Dockerfile", contents: dockerfile)
+                dockerfiles.append(file)
+                let path = PathArithmetic.relative(from: folder, to: (options.outputDirectory as NSString).appendingPathComponent(file.path))
+                pairs.append(("dockerfile", .string(path)))
+                images.append(ImageBuild(tag: tag, context: folder, generatedDockerfile: dockerfile))
             case .generated(let dockerfile, _):
                 pairs.append(("dockerfile_inline", .literal(dockerfile)))
                 images.append(ImageBuild(tag: tag, context: folder, generatedDockerfile: dockerfile))

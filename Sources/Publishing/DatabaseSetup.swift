@@ -72,15 +72,16 @@ struct DatabaseSetup {
         }
     }
 
-    /// An init container's shell that waits until database `name` exists.
-    func waitScript(for name: String, host: String, label: String) -> String {
+    /// The shell condition that holds once database `name` exists on `host` (an init container
+    /// loops on it).
+    func waitCheck(for name: String, host: String) -> String {
         switch server {
         case .postgres:
             let query = Shell.quote("SELECT 1 FROM pg_database WHERE datname = \(Self.literal(name))")
-            return "until psql -h \(host) -U postgres -tAc \(query) | grep -q 1; do echo waiting for \(label); sleep 2; done"
+            return "psql -h \(host) -U postgres -tAc \(query) | grep -q 1"
         case .mysql:
             let query = Shell.quote("USE \(Self.mysqlIdentifier(name))")
-            return "until mysql -h \(host) -uroot -e \(query); do echo waiting for \(label); sleep 2; done"
+            return "mysql -h \(host) -uroot -e \(query)"
         }
     }
 

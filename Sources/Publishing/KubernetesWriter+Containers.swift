@@ -51,7 +51,7 @@ extension KubernetesWriter.Context {
             }
         case .redis:
             command = ["/bin/sh", "-c"]
-            let tail = arguments.map { " " + Shell.quote(Self.kubernetes($0)) }.joined()
+            let tail = arguments.map { " " + Shell.quote(envText($0)) }.joined()
             arguments = [DeployedValue(text: "redis-server --requirepass \"$REDIS_PASSWORD\"" + tail)]
             extra.append(("REDIS_PASSWORD", try password(resource)))
             mounts.append(["name": "data", "mountPath": "/data"])
@@ -64,7 +64,7 @@ extension KubernetesWriter.Context {
         case .wellKnown(let type, let wellKnown):
             if let shell = WellKnownImage.shell(type, wellKnown) {
                 command = ["/bin/sh", "-c"]
-                let tail = arguments.map { " " + Shell.quote(Self.kubernetes($0)) }.joined()
+                let tail = arguments.map { " " + Shell.quote(envText($0)) }.joined()
                 arguments = [DeployedValue(text: shell + tail)]
                 extra.append(("SERVER_PASSWORD", try password(resource)))
             } else {
@@ -88,11 +88,12 @@ extension KubernetesWriter.Context {
         if let command { pairs.append(("command", .strings(command))) }
         if !arguments.isEmpty {
             // Kubernetes expands $(NAME) in args; a literal `$` is written `$$`.
-            pairs.append(("args", .strings(arguments.map { $0.rendered(escapingDollars: true) { "$(\(Self.helper($0)))" } })))
+            pairs.append(("args", .strings(arguments.map(envText))))
         }
         if case .container = resource.kind, let workingDir = resource.run.workingDir { pairs.append(("workingDir", .string(workingDir))) }
         let containerPorts: [Value] = resource.run.endpoints.compactMap { endpoint in
             guard let port = ports[resource.name, endpoint.name] else { return nil }
+            if kubePlay { return hostPort(endpoint, port: port, of: resource) }
             return [
                 "name": .string(portName(endpoint.name, of: resource)), "containerPort": .int(port),
                 "protocol": .string(endpoint.scheme == .udp ? "UDP" : "TCP"),
@@ -107,7 +108,7 @@ extension KubernetesWriter.Context {
         if let envFile = resource.run.envFile { envFrom.append(["secretRef": ["name": .string(copyEnvFile(envFile, of: resource))]]) }
         if !envFrom.isEmpty { pairs.append(("envFrom", .sequence(envFrom, flow: false))) }
         if !env.isEmpty { pairs.append(("env", .sequence(env, flow: false))) }
-        if let check = DeployedHealthCheck.of(resource, ports: ports) {
+        if !kubePlay, let check = DeployedHealthCheck.of(resource, ports: ports) {
             pairs.append(("readinessProbe", probe(check, resource: resource)))
             pairs.append(("livenessProbe", probe(check, resource: resource)))
         }
@@ -135,6 +136,15 @@ extension KubernetesWriter.Context {
         value.rendered(escapingDollars: true) { "$(\(helper($0)))" }
     }
 
+    /// An env value or argument as written: `$(NAME)` references (`kubernetes`), or for kube
+    /// play, which expands neither `$(NAME)` nor `$$`, the text with the values put in.
+    func envText(_ value: DeployedValue) -> String {
+        kubePlay ? value.rendered(escapingDollars: false) { variables[name: $0]?.value ?? "" } : Self.kubernetes(value)
+    }
+
+    /// `$` written `$$` in a shell script Kubernetes would expand (not for kube play).
+    func escaped(_ script: String) -> String { kubePlay ? script : script.replacingOccurrences(of: "$", with: "$$") }
+
     /// Plain values go to the ConfigMap; a value that is one secret is a `secretKeyRef`; a value
     /// with secrets inside (a connection string) is written with `$(…)` references to helper
     /// variables, which come first so Kubernetes can expand them.
@@ -145,10 +155,12 @@ extension KubernetesWriter.Context {
         func needs(_ names: [String]) {
             for name in names where !helpers.contains(name) { helpers.append(name) }
         }
-        for argument in arguments { needs(argument.variables) }
+        for argument in arguments where !kubePlay { needs(argument.variables) }
         for (name, value) in variables {
             if let text = value.plainText {
                 configMap.append((name, text))
+            } else if kubePlay {
+                env.append(["name": .string(name), "value": .string(envText(value))])
             } else if let variable = value.soleVariable {
                 env.append(secretReference(name, key: variable))
             } else {
@@ -226,10 +238,10 @@ extension KubernetesWriter.Context {
             if case .postgresDatabase(let server, let databaseName) = target.kind, let serverResource = manifest[server],
                 let setup = DatabaseSetup(serverResource, manifest: manifest)
             {
-                let script = setup.waitScript(for: databaseName, host: names[server], label: wait.name)
+                let script = waitLoop(setup.waitCheck(for: databaseName, host: names[server]), for: wait.name)
                 var container: Pairs = [
                     ("name", .string(name)), ("image", .string(image(of: serverResource))), ("command", .strings(["/bin/sh", "-c"])),
-                    ("args", .strings([script.replacingOccurrences(of: "$", with: "$$")])),
+                    ("args", .strings([escaped(script)])),
                 ]
                 if let password = try? environment.password(of: server) {
                     let (_, env) = split([(setup.passwordVariable, password)], arguments: [])
@@ -245,10 +257,29 @@ extension KubernetesWriter.Context {
                 notes.append(PublishNote(resource.name, "cannot wait for '\(wait.name)' in Kubernetes: it has no endpoint to check"))
                 continue
             }
-            let script = "until nc -z -w 2 \(names[owner]) \(port); do echo waiting for \(wait.name); sleep 2; done"
+            // busybox-static (Debian) has no `nc -z`; kube play waits for init containers, so it gives up.
+            let check = kubePlay ? "timeout 5 nc -w 2 \(names[owner]) \(port) </dev/null >/dev/null 2>&1" : "nc -z -w 2 \(names[owner]) \(port)"
+            let script = waitLoop(check, for: wait.name)
             result.append(["name": .string(name), "image": .string(options.baseImages.image("busybox", default: Self.waitImage)), "command": .strings(["sh", "-c", script])])
         }
         return result
+    }
+
+    /// `until CHECK; do …; sleep 2; done`; for kube play, which holds its lock while an init
+    /// container runs, at most 90 tries (3 minutes), then exit 1.
+    private func waitLoop(_ check: String, for target: String) -> String {
+        guard kubePlay else { return "until \(check); do echo waiting for \(target); sleep 2; done" }
+        return "n=0; until \(check); do n=$((n+1)); if [ $n -gt 90 ]; then echo gave up waiting for \(target); exit 1; fi; echo waiting for \(target); sleep 2; done"
+    }
+
+    /// A container port for kube play, which publishes every container port on the host: only
+    /// external endpoints, with `hostPort` (the endpoint's `port`) on 127.0.0.1.
+    private func hostPort(_ endpoint: Endpoint, port: Int, of resource: Resource) -> Value? {
+        guard endpoint.external else { return nil }
+        return [
+            "name": .string(portName(endpoint.name, of: resource)), "containerPort": .int(port), "hostPort": .int(endpoint.port ?? port),
+            "hostIP": "127.0.0.1", "protocol": .string(endpoint.scheme == .udp ? "UDP" : "TCP"),
+        ]
     }
 
     // MARK: - Databases
@@ -263,9 +294,15 @@ extension KubernetesWriter.Context {
         let name = "\(host)-databases"
         let container: Value = [
             "name": "create-databases", "image": .string(image(of: server)), "command": .strings(["/bin/sh", "-c"]),
-            "args": .strings([script.replacingOccurrences(of: "$", with: "$$")]),
+            "args": .strings([escaped(script)]),
             "env": .sequence(env, flow: false),
         ]
+        if kubePlay {
+            return [
+                "apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "labels": labels(named: name, component: "database-setup")],
+                "spec": ["restartPolicy": "OnFailure", "containers": [container]],
+            ]
+        }
         return [
             "apiVersion": "batch/v1", "kind": "Job",
             "metadata": ["name": .string(name), "labels": labels(named: name, component: "database-setup")],

@@ -20,6 +20,8 @@ extension KubernetesWriter {
         var envFileSecrets: [(name: String, file: String)] = []
         /// PersistentVolumeClaims written so far.
         var claims: Set<String> = []
+        /// Rendering `kube-play.yaml` (`--kube-play`): Pods, values put in, no Services.
+        var kubePlay = false
 
         init(
             manifest: Manifest, options: PublishOptions, ports: DeploymentPorts, names: KubernetesNames, environment: DeploymentEnvironment,
@@ -86,7 +88,8 @@ extension KubernetesWriter {
                     if let claim = volume.name {
                         // One claim per volume name, shared by every resource that mounts it (as in compose).
                         let claimName = KubernetesNames.label(claim)
-                        if claims.insert(claimName).inserted { documents.append(persistentVolumeClaim(claimName)) }
+                        // podman 4.3 refuses a claim whose volume exists; without one it makes the volume and keeps it.
+                        if claims.insert(claimName).inserted, !kubePlay { documents.append(persistentVolumeClaim(claimName)) }
                         podVolumes.append(["name": .string(volumeName), "persistentVolumeClaim": ["claimName": .string(claimName)]])
                     } else {
                         podVolumes.append(["name": .string(volumeName), "emptyDir": .mapping([], flow: false)])
@@ -96,6 +99,10 @@ extension KubernetesWriter {
                     notes.append(PublishNote(resource.name, "bind mounts are not published to Kubernetes (\(spec.bindMounts.map(\.source).joined(separator: ", "))); use a ConfigMap or a volume"))
                 }
             }
+            if kubePlay, resource.isWellKnown {
+                // The StatefulSet's claim template, as a claim podman makes a named volume of.
+                podVolumes.append(["name": "data", "persistentVolumeClaim": ["claimName": .string("\(appName)-\(name)-data")]])
+            }
             if !podVolumes.isEmpty { podSpec.append(("volumes", .sequence(podVolumes, flow: false))) }
             if let signal = resource.run.stopSignal, signal.number != 15 {
                 notes.append(PublishNote(resource.name, "stopSignal \(signal.name) is not published: Kubernetes always sends SIGTERM; set STOPSIGNAL in the image or a preStop hook"))
@@ -104,6 +111,21 @@ extension KubernetesWriter {
             if isJob { podSpec.append(("restartPolicy", "OnFailure")) }
             let template: Value = ["metadata": ["labels": labels(resource.name, component: component)], "spec": .map(podSpec)]
             let meta = metadata(name, resource: resource.name, component: component)
+            if kubePlay {
+                // One Pod named as the Service would be: podman's DNS answers pod names on a shared network.
+                if !isJob { podSpec.append(("restartPolicy", "Always")) }
+                var podMeta: Pairs = [("name", .string(name)), ("labels", labels(resource.name, component: component))]
+                // podman 4.3 fails removing a finished "once" init container when a pod has two; "always" keeps them.
+                if !initContainers.isEmpty { podMeta.append(("annotations", ["io.podman.annotations.init.container.type": "always"])) }
+                documents.append(["apiVersion": "v1", "kind": "Pod", "metadata": .map(podMeta), "spec": .map(podSpec)])
+                if resource.run.replicas > 1 {
+                    notes.append(PublishNote(resource.name, "kube-play.yaml runs one pod of it (replicas: \(resource.run.replicas) needs a Deployment and a Service)"))
+                }
+                if case .postgres(let wellKnown) = resource.kind, !wellKnown.databases.isEmpty {
+                    documents.append(try databaseJob(resource, wellKnown))
+                }
+                return documents
+            }
             if resource.isWellKnown {
                 documents.append([
                     "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta,

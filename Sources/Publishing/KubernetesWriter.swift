@@ -64,6 +64,11 @@ struct KubernetesWriter {
             + "# kustomization.yaml rendered: every manifest and the Secrets (so this file is mode 0600).\n"
         files.append(OutputFile(path: Self.kustomizationFileName, contents: header + (try emit([kustomization]))))
         files.append(OutputFile(path: Self.renderedFileName, contents: renderedHeader + (try emit(secrets + everything)), mode: 0o600))
+        if options.kubePlay {
+            let play = try kubePlayFile(variables: variables, ports: ports, names: names, environment: environment, known: context.notes)
+            files.append(play.file)
+            context.notes += play.notes
+        }
         return PublishReport(files: files, notes: context.notes)
     }
 
@@ -75,7 +80,7 @@ struct KubernetesWriter {
         ])
     }
 
-    private func emit(_ documents: [Value]) throws(PublishError) -> String {
+    func emit(_ documents: [Value]) throws(PublishError) -> String {
         do {
             return try YAMLEmitter.emit(documents)
         } catch {

@@ -55,13 +55,29 @@ package struct PublishOptions: Sendable {
     package var environment: [String: String]
     /// `--base-image`: the images generated Dockerfiles and well-known services start from.
     package var baseImages: BaseImages
+    /// `--compose-compat`: the compose file form (the Compose Spec unless `v1`).
+    package var composeFormat: ComposeFormat
+    /// `--kube-play`: also write `kube-play.yaml`, the form `podman kube play` runs.
+    package var kubePlay: Bool
 
-    package init(target: PublishTarget, outputDirectory: String, environment: [String: String] = [:], baseImages: BaseImages = BaseImages()) {
+    package init(
+        target: PublishTarget, outputDirectory: String, environment: [String: String] = [:], baseImages: BaseImages = BaseImages(),
+        composeFormat: ComposeFormat = .spec, kubePlay: Bool = false
+    ) {
         self.target = target
         self.outputDirectory = outputDirectory
         self.environment = environment
         self.baseImages = baseImages
+        self.composeFormat = composeFormat
+        self.kubePlay = kubePlay
     }
+}
+
+/// The form of `docker-compose.yaml`: the Compose Spec (compose v2, podman-compose), or `v1`,
+/// what docker-compose 1.29 accepts — no top-level `name` (`COMPOSE_PROJECT_NAME` in `.env`
+/// instead) and generated Dockerfiles as files beside the compose file, not `dockerfile_inline`.
+package enum ComposeFormat: String, Sendable, Hashable, CaseIterable {
+    case spec, v1
 }
 
 /// What a publish produced.

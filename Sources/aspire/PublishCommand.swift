@@ -22,6 +22,14 @@ struct PublishCommand: AsyncParsableCommand {
     var baseImage: [String] = []
     @Flag(help: "Also build every image the output names from source, with the engine `up` uses (compose, kubernetes).")
     var build = false
+    @Option(
+        name: .customLong("compose-compat"),
+        help: ArgumentHelp(
+            "compose: the file's form: spec (default, the Compose Spec) or v1 (what docker-compose 1.29 accepts).",
+            discussion: "v1: no top-level name (COMPOSE_PROJECT_NAME in .env) and generated Dockerfiles as files beside the compose file."))
+    var composeCompat: ComposeFormat = .spec
+    @Flag(name: .customLong("kube-play"), help: "kubernetes: also write kube-play.yaml (0600), the form `podman kube play` runs.")
+    var kubePlay = false
 
     func run() async throws {
         let (app, _) = try manifest.loadValidManifest()
@@ -34,7 +42,10 @@ struct PublishCommand: AsyncParsableCommand {
             throw CommandFailure.invalid(error.description)
         }
         if build, target == .manifest { throw CommandFailure.invalid("--build: --target manifest names no images to build") }
-        let options = PublishOptions(target: target, outputDirectory: directory, environment: environment, baseImages: images)
+        if composeCompat != .spec, target != .compose { throw CommandFailure.invalid("--compose-compat: only for --target compose") }
+        if kubePlay, target != .kubernetes { throw CommandFailure.invalid("--kube-play: only for --target kubernetes") }
+        let options = PublishOptions(
+            target: target, outputDirectory: directory, environment: environment, baseImages: images, composeFormat: composeCompat, kubePlay: kubePlay)
         let report: PublishReport
         var builds: [ImageBuild] = []
         do {
@@ -59,3 +70,4 @@ struct PublishCommand: AsyncParsableCommand {
 }
 
 extension PublishTarget: ExpressibleByArgument {}
+extension ComposeFormat: ExpressibleByArgument {}

@@ -5,7 +5,8 @@ import Testing
 /// images made offline (bench/make-base-images.sh), run by a real compose tool; the frontend must
 /// answer on its published port with the API's forecast and a hit counter from Redis, reached
 /// through the service names and the `.env` password. Each tool is skipped, with the reason
-/// printed, when it or its engine is missing.
+/// printed, when it or its engine is missing. docker-compose 1.x gets `--compose-compat v1`.
+/// The Kubernetes run (`--kube-play`) is in PublishRunsSlowTests+KubePlay.swift.
 @Suite(.serialized) struct PublishRunsSlowTests {
     /// A compose tool and the engine it drives.
     struct Tool: Sendable, CustomTestStringConvertible {
@@ -34,12 +35,17 @@ import Testing
             .write(toFile: manifest, atomically: true, encoding: .utf8)
 
         let output = folder + "/out"
+        let compat = Self.isComposeV1(tool) ? ["--compose-compat", "v1"] : []
         let publish = try CLI.run(
             [
                 "publish", "--target", "compose", "-o", output, "-f", manifest, "--build",
                 "--base-image", "python=localhost/aspire-base-python:test", "--base-image", "redis=localhost/aspire-base-redis:test",
-            ], environment: ["ASPIRE_CONTAINER_RUNTIME": tool.engine])
+            ] + compat, environment: ["ASPIRE_CONTAINER_RUNTIME": tool.engine])
         #expect(publish.status == 0, "\(publish.stderr)")
+        if !compat.isEmpty {
+            let config = Self.sh("cd \(output) && \(tool.name) config -q")
+            #expect(config.status == 0, "\(tool.name) config rejects the v1 form: \(config.output)")
+        }
         #expect(publish.stdout.contains("built starter-webfrontend:latest (\(tool.engine))"))
         let project = "aspire-pr-\(UUID().uuidString.prefix(6).lowercased())"
         defer { Self.down(tool, project: project, directory: output) }
@@ -62,26 +68,33 @@ import Testing
     static func skipReason(_ tool: Tool) -> String? {
         if Self.sh("command -v \(tool.name)").status != 0 { return "\(tool.name) is not installed (Debian: apt-get install \(tool.name))" }
         if Self.sh("command -v \(tool.engine)").status != 0 { return "\(tool.engine) is not installed" }
-        if tool.name == "docker-compose" {
-            let version = Self.sh("docker-compose version --short").output.trimmingCharacters(in: .whitespacesAndNewlines)
-            if version.hasPrefix("1.") {
-                return "docker-compose \(version) predates the compose specification's top-level `name` and `build.dockerfile_inline` that the output uses (compose v2 reads them)"
-            }
+        if tool.engine == "docker", Self.sh("docker info --format '{{.ServerVersion}}'").status != 0 {
+            return "the docker daemon does not answer (start it: dockerd --iptables=false &)"
         }
         let images = Self.sh("\(CLI.packageRoot)/bench/make-base-images.sh \(tool.engine)")
         if !images.output.contains("\(tool.engine): ready") { return "no base images: \(images.output.suffix(300))" }
         return nil
     }
 
-    /// `down -v`, then what is left of the project: containers, volumes and networks labelled with it.
+    /// docker-compose 1.x, which reads only the `--compose-compat v1` form.
+    static func isComposeV1(_ tool: Tool) -> Bool {
+        tool.name == "docker-compose" && sh("docker-compose version --short").output.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("1.")
+    }
+
+    /// `down -v`, then what is left of the project: containers, volumes and networks named after it.
     /// podman-compose 1.0.x's `down` leaves its network, so that one is removed here and not reported.
     @discardableResult
     static func down(_ tool: Tool, project: String, directory: String) -> [String] {
         _ = sh("cd \(directory) && \(tool.name) -p \(project) down -v")
         if tool.name == "podman-compose" { _ = sh("podman network rm -f \(project)_default") }
+        return leftovers(engine: tool.engine, matching: project)
+    }
+
+    /// The containers, volumes and networks of `engine` whose names contain `text`.
+    static func leftovers(engine: String, matching text: String) -> [String] {
         var left: [String] = []
-        for kind in ["ps -a", "volume ls", "network ls"] {
-            let names = sh("\(tool.engine) \(kind) --format '{{.Names}}{{.Name}}' 2>/dev/null | grep -- '\(project)'").output
+        for (kind, field) in [("ps -a", "Names"), ("volume ls", "Name"), ("network ls", "Name")] {
+            let names = sh("\(engine) \(kind) --format '{{.\(field)}}' | grep -- '\(text)'").output
             left += names.split(whereSeparator: \.isNewline).map { "\(kind): \($0)" }
         }
         return left
