@@ -121,8 +121,8 @@ extension KubernetesWriter {
                 if resource.run.replicas > 1 {
                     notes.append(PublishNote(resource.name, "kube-play.yaml runs one pod of it (replicas: \(resource.run.replicas) needs a Deployment and a Service)"))
                 }
-                if case .postgres(let wellKnown) = resource.kind, !wellKnown.databases.isEmpty {
-                    documents.append(try databaseJob(resource, wellKnown))
+                if let setup = DatabaseSetup(resource, manifest: manifest) {
+                    documents.append(try databaseJob(resource, setup))
                 }
                 return documents
             }
