@@ -6,7 +6,7 @@ import Testing
 /// frontend answers on its `hostPort` with the forecast and the Redis counter; `podman kube down`
 /// and removing the claim's volume leave nothing. Skipped, with the reason printed, when podman,
 /// its pause image's catatonit, its DNS plugin or the base images are missing.
-extension PublishRunsSlowTests {
+extension SlowEndToEnd.PublishRunsSlowTests {
     @Test("the starter published with --kube-play runs under podman kube play; kube down leaves nothing")
     func kubePlayRuns() throws {
         if let reason = Self.kubePlaySkipReason() {
