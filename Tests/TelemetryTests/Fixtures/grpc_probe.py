@@ -21,7 +21,8 @@ export = channel.unary_unary("/opentelemetry.proto.collector.trace.v1.TraceServi
 
 def code(body, metadata, compression=None):
     try:
-        export(body, metadata=metadata, timeout=30, compression=compression)
+        # Generous: in the full suite on 2 cores the receiver can wait a long time for a thread.
+        export(body, metadata=metadata, timeout=120, compression=compression)
         return "OK"
     except grpc.RpcError as error:
         return error.code().name
