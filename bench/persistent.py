@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ready import aspire, ps  # one copy of the CLI helpers, in bench/ready.py
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -65,18 +67,6 @@ def prepare_servers(tmp: Path, name: str, persistent: bool) -> Path:
     manifest.write_text(
         f"name: {name}\nresources:\n  cache: {{ type: redis, runtime: native{lifetime} }}\n  db: {{ type: postgres, runtime: native{lifetime} }}\n")
     return manifest
-
-
-def aspire(binary: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and proc.returncode:
-        raise SystemExit(f"bench: aspire {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
-    return proc
-
-
-def ps(binary: str, manifest: Path) -> dict[str, dict]:
-    out = aspire(binary, "ps", "--format", "json", "-f", str(manifest)).stdout
-    return {r["name"]: r for r in json.loads(out)["resources"]}
 
 
 def time_up(binary: str, manifest: Path) -> tuple[float, dict[str, list[int]]]:

@@ -41,6 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ready import aspire, ps, time_aspire  # one copy of the up -d timing, beside its first user
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TARGET_RATIO = 1.2
@@ -69,33 +71,6 @@ NEEDS = ["postgres", "mariadbd", "rabbitmq-server", "nats-server", "redis-server
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def aspire(binary: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and proc.returncode:
-        raise SystemExit(f"bench: aspire {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
-    return proc
-
-
-def ps(binary: str, manifest: Path) -> dict[str, dict]:
-    out = aspire(binary, "ps", "--format", "json", "-f", str(manifest)).stdout
-    return {r["name"]: r for r in json.loads(out)["resources"]}
-
-
-def time_aspire(binary: str, manifest: Path) -> float:
-    start = time.perf_counter()
-    proc = aspire(binary, "up", "-d", "-f", str(manifest), check=False)
-    elapsed = time.perf_counter() - start
-    try:
-        if proc.returncode:
-            raise SystemExit(f"bench: aspire up -d exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
-        states = {name: r.get("health") or r["state"] for name, r in ps(binary, manifest).items()}
-        if any(state != "healthy" for state in states.values()):
-            raise SystemExit(f"bench: up -d returned before every resource was healthy: {states}")
-    finally:
-        aspire(binary, "down", "-f", str(manifest), check=False)
-    return elapsed
 
 
 def capture(binary: str, manifest: Path) -> dict[str, dict]:
