@@ -146,12 +146,12 @@ def http_ok(port: int, path: str = "/health") -> bool:
         return False
 
 
-def wait_free(ports: list[int]) -> None:
-    deadline = time.monotonic() + 10
+def wait_free(ports: list[int], seconds: float = 10, pause: float = 0.02) -> None:
+    deadline = time.monotonic() + seconds
     while any(tcp_ok(p) for p in ports):
         if time.monotonic() > deadline:
             raise SystemExit(f"bench: ports {ports} still accept connections")
-        time.sleep(0.02)
+        time.sleep(pause)
 
 
 def time_floor(processes: dict[str, dict]) -> float:

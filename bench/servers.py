@@ -33,7 +33,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ready import aspire, ps, time_aspire  # one copy of the up -d timing, beside its first user
+from ready import aspire, ps, time_aspire, wait_free  # one copy of the CLI helpers and the up -d timing
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -147,25 +146,9 @@ def floor_script(processes: dict[str, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tcp_ok(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-def wait_free(ports: list[int]) -> None:
-    deadline = time.monotonic() + 30
-    while any(tcp_ok(p) for p in ports):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"bench: ports {ports} still accept connections")
-        time.sleep(0.05)
-
-
 def time_floor(script: Path, processes: dict[str, dict]) -> float:
     ports = [spec["port"] for spec in processes.values()]
-    wait_free(ports)
+    wait_free(ports, seconds=30, pause=0.05)  # RabbitMQ and MariaDB let go of their ports slowly
     start = time.perf_counter()
     proc = subprocess.Popen(["bash", str(script)], stdin=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -183,7 +166,7 @@ def time_floor(script: Path, processes: dict[str, dict]) -> float:
             deadline = time.monotonic() + 15
             while time.monotonic() < deadline and subprocess.run(["pgrep", "-g", str(proc.pid)], stdout=subprocess.DEVNULL).returncode == 0:
                 time.sleep(0.05)
-        wait_free(ports)
+        wait_free(ports, seconds=30, pause=0.05)  # RabbitMQ and MariaDB let go of their ports slowly
 
 
 def main() -> int:
