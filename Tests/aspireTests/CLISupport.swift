@@ -27,13 +27,15 @@ enum CLI {
 
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CLIResult {
+        try runProgram([binary] + arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 }, directory: directory)
+    }
+
+    /// Runs any program (argv[0] a path) to its end with `environment` over the test's own.
+    static func runProgram(_ argv: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CLIResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()

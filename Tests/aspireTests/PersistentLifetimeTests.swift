@@ -60,19 +60,7 @@ extension SlowEndToEnd {
 
         /// Runs a client program (not aspire), returning its output.
         static func exec(_ argv: [String], environment: [String: String] = [:]) throws -> CLIResult {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: argv[0])
-            process.arguments = Array(argv.dropFirst())
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let outData = out.fileHandleForReading.readDataToEndOfFile()
-            let errData = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+            try CLI.runProgram(argv, environment: environment)
         }
 
         static func alive(_ pid: Int32) -> Bool {

@@ -48,13 +48,7 @@ extension SlowEndToEnd.PublishRunsSlowTests {
         let play = Self.run("timeout 300 podman kube play --network \(network) \(file)", log: log)
         #expect(play.status == 0, "\(play.output)")
 
-        var page = ""
-        let answered = UpTests.eventually(timeout: 60) {
-            page = StarterTests.get(port: port, path: "/") ?? ""
-            return page.contains("<td>") && page.range(of: #"viewed <strong>\d+</strong>"#, options: .regularExpression) != nil
-        }
-        #expect(answered, "the frontend did not show a forecast and a hit count on port \(port): \(page.suffix(600))")
-        #expect(page.contains("http://apiservice:8080"))
+        Self.expectStarterPage(port: port)
 
         let down = Self.sh("timeout 120 podman kube down \(file)")
         #expect(down.status == 0, "\(down.output)")

@@ -53,16 +53,22 @@ extension SlowEndToEnd {
             let up = Self.sh("cd \(output) && \(tool.name) -p \(project) up -d")
             #expect(up.status == 0, "\(up.output)")
 
+            Self.expectStarterPage(port: port)
+
+            let down = Self.down(tool, project: project, directory: output)
+            #expect(down.isEmpty, "left behind: \(down)")
+        }
+
+        /// The published starter's page on `port`: a forecast from the API, reached by its service
+        /// name, and a hit count from Redis.
+        static func expectStarterPage(port: Int, sourceLocation: SourceLocation = #_sourceLocation) {
             var page = ""
             let answered = UpTests.eventually(timeout: 60) {
                 page = StarterTests.get(port: port, path: "/") ?? ""
                 return page.contains("<td>") && page.range(of: #"viewed <strong>\d+</strong>"#, options: .regularExpression) != nil
             }
-            #expect(answered, "the frontend did not show a forecast and a hit count on port \(port): \(page.suffix(600))")
-            #expect(page.contains("http://apiservice:8080"))
-
-            let down = Self.down(tool, project: project, directory: output)
-            #expect(down.isEmpty, "left behind: \(down)")
+            #expect(answered, "the frontend did not show a forecast and a hit count on port \(port): \(page.suffix(600))", sourceLocation: sourceLocation)
+            #expect(page.contains("http://apiservice:8080"), sourceLocation: sourceLocation)
         }
 
         /// Why `tool` cannot run here, or nil.
