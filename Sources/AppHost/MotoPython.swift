@@ -52,7 +52,7 @@ package enum MotoPython {
 
     /// The Pythons to try: moto_server's `#!` interpreter (when it names a Python), then
     /// /usr/bin/python3.
-    package static func candidates(motoServer: String?) -> [String] {
+    package static func candidates(motoServer: String?, system: String = system) -> [String] {
         var result: [String] = []
         if let motoServer, let interpreter = interpreter(of: motoServer) { result.append(interpreter) }
         if !result.contains(system) { result.append(system) }
@@ -71,12 +71,12 @@ package enum MotoPython {
 
     /// The first candidate `user` can reach that has moto's server and boto3 (asked of that Python,
     /// run as `user`, without importing them), or why none does, one clause per candidate.
-    package static func find(motoServer: String?, for user: ProcessUser) -> Result<String, Unusable> {
+    package static func find(motoServer: String?, system: String = system, for user: ProcessUser) -> Result<String, Unusable> {
         var reasons: [String] = []
         if let motoServer, interpreter(of: motoServer) == nil, let blocked = PathAccess.blocker(of: motoServer, for: user) {
             reasons.append("moto_server (\(motoServer)) is behind \(blocked)")
         }
-        for python in candidates(motoServer: motoServer) {
+        for python in candidates(motoServer: motoServer, system: system) {
             if let blocked = PathAccess.blocker(of: python, for: user) {
                 reasons.append("\(python) is behind \(blocked)")
             } else if hasMoto(python, as: user) {

@@ -97,6 +97,33 @@ import Testing
         #expect(MotoPython.candidates(motoServer: nil) == ["/usr/bin/python3"])
     }
 
+    @Test("MotoPython.find as root: a Python behind a 0700 folder and one without moto are each named; a Python with moto is taken")
+    func motoFind() throws {
+        guard getuid() == 0, let entry = getpwnam("nobody") else { return }  // only root runs another account
+        let nobody = ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+        let folder = "/tmp/aspire-motofind-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        chmod(folder, 0o700)
+        let python = folder + "/bin/python3"
+        try FileManager.default.createSymbolicLink(atPath: python, withDestinationPath: "/usr/bin/python3")
+        let script = "/tmp/aspire-motofind-script-\(UUID().uuidString.prefix(8))"
+        #expect(FileManager.default.createFile(atPath: script, contents: Data("#!\(python)\n".utf8), attributes: [.posixPermissions: 0o755]))
+        defer { unlink(script) }
+        let unusable = MotoPython.find(motoServer: script, system: "/bin/false", for: nobody)
+        guard case .failure(let why) = unusable else {
+            Issue.record("found \(unusable)")
+            return
+        }
+        #expect(why.reasons == ["\(python) is behind \(folder) (0700)", "/bin/false has no moto[server] and boto3"], "\(why)")
+        // What the deps install for root (make deps, .ci/run): /usr/bin/python3 with moto is reachable.
+        if case .success = MotoPython.find(motoServer: nil, for: nobody) {} else {
+            Issue.record("no Python nobody can run moto on: \(MotoPython.find(motoServer: nil, for: nobody))")
+        }
+        chmod(folder, 0o755)
+        #expect(MotoPython.find(motoServer: script, system: "/bin/false", for: nobody) == .success(python))
+    }
+
     @Test("a server's children show whose they are: mysql database, postgres database, aws bucket/queue/table")
     func childTypes() throws {
         let path = try CLI.writeManifest(
