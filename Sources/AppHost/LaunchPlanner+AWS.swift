@@ -32,6 +32,7 @@ extension LaunchPlanner {
         environment["AWS_SECRET_ACCESS_KEY"] = secretKey
         let executable: String
         let arguments: [String]
+        var user: ProcessUser?
         if containers.wellKnownInContainers.contains(server) {
             let runtime: ContainerRuntime
             switch engine(for: name) {
@@ -45,18 +46,83 @@ extension LaunchPlanner {
                 + ["-c", Self.awsCreateScript, group.key, actualName]
         } else {
             environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:\(port)"
-            guard let python = Self.motoPython(path: hostEnvironment["PATH"]) else {
-                return fail("python3 was not found on PATH; it creates the \(group.what) with boto3 (\(WellKnownType.aws.installHint))")
+            if getuid() == 0 {
+                // As root, the same Python and account as the server (a problem there is the server's).
+                guard case .success(let moto) = motoAsRoot(server) else { return fail("its aws server '\(server)' cannot run") }
+                executable = moto.python
+                user = moto.user
+            } else {
+                guard let python = Self.motoPython(path: hostEnvironment["PATH"]) else {
+                    return fail("python3 was not found on PATH; it creates the \(group.what) with boto3 (\(WellKnownType.aws.installHint))")
+                }
+                executable = python
             }
-            executable = python
             arguments = ["-c", Self.awsCreateScript, group.key, actualName]
         }
         var spec = ServiceSpec(
             name: name, replicas: [ReplicaSpec(environment: environment)], executable: executable, arguments: arguments,
             workingDirectory: "/", waitFor: [server], secrets: [secretKey])
         spec.partOf = server
+        spec.user = user
         return .success(spec)
     }
+
+    /// moto natively. As root it runs as `nobody` (it keeps no data on disk) on a Python that
+    /// account can reach and that has moto (`python -m moto.server`); otherwise `moto_server`
+    /// as the template says.
+    func awsNativeCommand(
+        _ resource: Resource, _ type: WellKnownType, _ wellKnown: WellKnown, extraArguments: [String], resolver: EnvironmentResolver
+    ) -> Result<Command, Problem> {
+        guard getuid() == 0 else {
+            return templateNativeCommand(resource, type, wellKnown, extraArguments: extraArguments, resolver: resolver)
+        }
+        let name = resource.name
+        let moto: (python: String, user: ProcessUser)
+        switch motoAsRoot(name) {
+        case .success(let found): moto = found
+        case .failure(let problem): return .failure(problem)
+        }
+        let port: Int
+        do {
+            port = try resolver.hostPort(of: EndpointID(name, "tcp"))
+        } catch {
+            return .failure(Problem(resource: name, message: error.message))
+        }
+        // The folder `down --volumes` removes, as natively run servers have; moto leaves it empty.
+        let data = (folder.dataDirectory as NSString).appendingPathComponent(name)
+        do {
+            try makeDirectory(data, mode: 0o700)
+        } catch {
+            return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+        }
+        let values = ["{bind}": bindsBeyondLoopback(resource) ? "0.0.0.0" : "127.0.0.1", "{port}": String(port)]
+        var command = Command(
+            executable: moto.python, arguments: ["-m", "moto.server"] + type.nativeArguments.map { WellKnownType.fill($0, values) } + extraArguments,
+            workingDirectory: "/", listensOnHostPort: true, defaultHealthCheck: Self.greetingHealthCheck(type))
+        command.user = moto.user
+        return .success(command)
+    }
+
+    /// The Python and account moto runs on when aspire is root, or the one-line problem naming
+    /// each Python tried and the two ways out.
+    func motoAsRoot(_ name: String) -> Result<(python: String, user: ProcessUser), Problem> {
+        guard let entry = getpwnam(Self.motoAccount) else {
+            return .failure(Problem(resource: name, message: "aspire runs as root and there is no '\(Self.motoAccount)' user to run moto as; run aspire as a non-root user"))
+        }
+        let user = ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+        switch MotoPython.find(motoServer: ExecutableLookup.find(WellKnownType.aws.nativeProgram, path: hostEnvironment["PATH"]), for: user) {
+        case .success(let python): return .success((python, user))
+        case .failure(let unusable):
+            return .failure(Problem(
+                resource: name,
+                message: "aspire runs as root and runs moto as '\(Self.motoAccount)', which has no Python with moto it can reach: "
+                    + unusable.reasons.joined(separator: "; ")
+                    + "; install it for \(MotoPython.system) (\(MotoPython.system) -m pip install --break-system-packages 'moto[server]' boto3) or run aspire as a non-root user"))
+        }
+    }
+
+    /// The account moto runs as when aspire is root.
+    static let motoAccount = "nobody"
 
     /// The Python that runs `moto_server` (its `#!` line: boto3 is installed beside moto), else
     /// `python3` on PATH.

@@ -25,7 +25,7 @@ extension LaunchPlanner {
         }
         let user: ProcessUser?
         let home: String
-        switch serverAccount(name, account: "mysql", server: "MariaDB") {
+        switch serverAccount(name, accounts: ["mysql"], server: "MariaDB") {
         case .success(let account): (user, home) = account
         case .failure(let problem): return .failure(problem)
         }

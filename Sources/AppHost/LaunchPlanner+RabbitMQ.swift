@@ -26,7 +26,7 @@ extension LaunchPlanner {
         }
         let user: ProcessUser?
         let home: String
-        switch serverAccount(name, account: "rabbitmq", server: "RabbitMQ") {
+        switch serverAccount(name, accounts: ["rabbitmq"], server: "RabbitMQ") {
         case .success(let account): (user, home) = account
         case .failure(let problem): return .failure(problem)
         }

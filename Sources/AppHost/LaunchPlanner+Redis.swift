@@ -5,7 +5,7 @@ import Supervisor
 
 extension LaunchPlanner {
     /// Redis run natively: `redis-server` on loopback, the allocated port, the stored password,
-    /// data under `.aspire/data/<name>/` so it survives restarts.
+    /// data under `.aspire/data/<name>/` so it survives restarts; as root, as the `redis` user.
     func redisCommand(_ resource: Resource, _ wellKnown: WellKnown, resolver: EnvironmentResolver, extraArguments: [String]) -> Result<Command, Problem> {
         let name = resource.name
         guard let server = ExecutableLookup.find("redis-server", path: hostEnvironment["PATH"]) else {
@@ -18,11 +18,12 @@ extension LaunchPlanner {
         case .success(let address): (port, password) = address
         case .failure(let problem): return .failure(problem)
         }
-        let data = ((folder.dataDirectory as NSString).appendingPathComponent(name))
-        do {
-            try makeDirectory(data, mode: 0o700)
-        } catch {
-            return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+        // As root it runs as Debian's `redis` account, which then owns the data folder.
+        let user: ProcessUser?
+        let data: String
+        switch serverAccount(name, accounts: ["redis"], server: "redis-server") {
+        case .success(let account): (user, data) = account
+        case .failure(let problem): return .failure(problem)
         }
         let external = bindsBeyondLoopback(resource)
         // The password goes in through a config on stdin would be ideal; redis-server reads
@@ -43,11 +44,13 @@ extension LaunchPlanner {
         } catch {
             return .failure(Problem(resource: name, message: error.description))
         }
-        return .success(
-            Command(
-                executable: server, arguments: [Self.configFileArgument(config)] + extraArguments, workingDirectory: data, secrets: [password],
-                listensOnHostPort: true,
-                defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3)))
+        if let user, effects == .prepare { chown(config, user.uid, user.gid) }
+        var command = Command(
+            executable: server, arguments: [Self.configFileArgument(config)] + extraArguments, workingDirectory: data, secrets: [password],
+            listensOnHostPort: true,
+            defaultHealthCheck: HealthCheckSpec(probe: .tcp(endpoint: "tcp"), interval: .milliseconds(200), timeout: .seconds(2), retries: 3))
+        command.user = user
+        return .success(command)
     }
 }
 

@@ -4,20 +4,27 @@ import Supervisor
 
 extension LaunchPlanner {
     /// The account a native server runs as and its data home under `.aspire/data/NAME`: as root,
-    /// the server's own unprivileged user (MariaDB and RabbitMQ refuse to run as root, and their
-    /// files must not be root's); otherwise aspire's own user (nil).
-    func serverAccount(_ name: String, account: String, server: String) -> Result<(user: ProcessUser?, home: String), Problem> {
+    /// the first of the server's own unprivileged `accounts` that exists (MariaDB and RabbitMQ
+    /// refuse to run as root, and no server's files should be root's); otherwise aspire's own
+    /// user (nil). As root, what an earlier run left in the folder as root is handed over too
+    /// (Redis's append-only files from before it ran as `redis`). There is no fallback to
+    /// `nobody`: the folder holds data and the password, which every other `nobody` process could
+    /// then read.
+    func serverAccount(_ name: String, accounts: [String], server: String) -> Result<(user: ProcessUser?, home: String), Problem> {
         var user: ProcessUser?
         if getuid() == 0 {
-            guard let entry = getpwnam(account) else {
+            guard let entry = accounts.lazy.compactMap({ getpwnam($0) }).first else {
+                let names = accounts.map { "'\($0)'" }.joined(separator: " or ")
                 return .failure(Problem(
                     resource: name,
-                    message: "aspire runs as root and there is no '\(account)' user to run \(server) as; create one (useradd -r \(account))"))
+                    message: "aspire runs as root and there is no \(names) user to run \(server) as; create one (useradd -r \(accounts.first ?? server)) or run aspire as a non-root user"))
             }
             user = ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
         }
         switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
-        case .success(let home): return .success((user, home))
+        case .success(let home):
+            if let user, effects == .prepare { PostgresDataFolder.handOver(contentsOf: home, to: user) }
+            return .success((user, home))
         case .failure(let problem): return .failure(problem)
         }
     }

@@ -6,7 +6,7 @@ import Supervisor
 extension LaunchPlanner {
     /// A template-described server (`WellKnownType`) run natively: its program from PATH with the
     /// template's arguments (and those of the switches turned on), on loopback and the allocated
-    /// port, data under `.aspire/data/<name>/`; as root, as the type's `rootAccount` when it has one.
+    /// port, data under `.aspire/data/<name>/`; as root, as the first of the type's `rootAccounts` that exists.
     func templateNativeCommand(
         _ resource: Resource, _ type: WellKnownType, _ wellKnown: WellKnown, extraArguments: [String], resolver: EnvironmentResolver
     ) -> Result<Command, Problem> {
@@ -26,9 +26,9 @@ extension LaunchPlanner {
         }
         var data = (folder.dataDirectory as NSString).appendingPathComponent(name)
         var user: ProcessUser?
-        if let account = type.rootAccount {
+        if !type.rootAccounts.isEmpty {
             // Its own account as root (the data folder then the account's), aspire's otherwise.
-            switch serverAccount(name, account: account, server: type.nativeProgram) {
+            switch serverAccount(name, accounts: type.rootAccounts, server: type.nativeProgram) {
             case .success(let prepared): (user, data) = prepared
             case .failure(let problem): return .failure(problem)
             }

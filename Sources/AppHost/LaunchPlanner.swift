@@ -300,6 +300,8 @@ extension LaunchPlanner {
                 return mysqlCommand(resource, type, wellKnown, resolver: resolver, extraArguments: arguments)
             case .wellKnown(let type, _) where type == .rabbitmq:
                 return rabbitmqCommand(resource, type, resolver: resolver, extraArguments: arguments)
+            case .wellKnown(let type, let wellKnown) where type == .aws:
+                return awsNativeCommand(resource, type, wellKnown, extraArguments: arguments, resolver: resolver)
             case .wellKnown(let type, _) where type.containerOnly:
                 return .failure(Problem(resource: name, message: "\(type.name) runs only in a container (\(type.installHint))"))
             case .wellKnown(let type, let wellKnown): return templateNativeCommand(resource, type, wellKnown, extraArguments: arguments, resolver: resolver)

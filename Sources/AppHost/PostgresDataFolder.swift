@@ -31,6 +31,7 @@ package enum PostgresDataFolder {
                 chmod(outsideRoot, 0o711)
                 chmod((target as NSString).deletingLastPathComponent, 0o711)
                 if (try? manager.destinationOfSymbolicLink(atPath: home)) != target {
+                    moveEarlierData(from: home, to: target)
                     try? manager.removeItem(atPath: home)
                     try manager.createSymbolicLink(atPath: home, withDestinationPath: target)
                 }
@@ -52,6 +53,50 @@ package enum PostgresDataFolder {
             return .success(target)
         } catch {
             return .failure(LaunchPlanner.Problem(resource: resource, message: "cannot create the data folder \(target): \(error.localizedDescription)"))
+        }
+    }
+
+    /// What an earlier run kept in `home` itself (as root, or before the server had its own
+    /// account), moved into the new, still empty `target` rather than lost when `home` becomes
+    /// the link to it.
+    private static func moveEarlierData(from home: String, to target: String) {
+        let manager = FileManager.default
+        var info = stat()
+        guard lstat(home, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+            (try? manager.contentsOfDirectory(atPath: target))?.isEmpty == true
+        else { return }
+        for entry in (try? manager.contentsOfDirectory(atPath: home)) ?? [] {
+            try? manager.moveItem(atPath: (home as NSString).appendingPathComponent(entry), toPath: (target as NSString).appendingPathComponent(entry))
+        }
+    }
+
+    /// Gives `user` whatever another user owns under `folder` (what a run as root left there),
+    /// descending only into folders it hands over, so a folder already the user's costs one
+    /// listing. It works on open folders (`openat`, no link followed): a link swapped in
+    /// meanwhile is changed itself, never what it points to.
+    package static func handOver(contentsOf folder: String, to user: ProcessUser) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        handOver(directory: descriptor, to: user)
+    }
+
+    /// `handOver` for an open folder, which it closes.
+    private static func handOver(directory descriptor: Int32, to user: ProcessUser) {
+        guard let stream = fdopendir(descriptor) else {
+            close(descriptor)
+            return
+        }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name != ".", name != ".." else { continue }
+            var info = stat()
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_uid != user.uid || info.st_gid != user.gid else { continue }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                let child = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if child >= 0 { handOver(directory: child, to: user) }
+            }
+            fchownat(descriptor, name, user.uid, user.gid, AT_SYMLINK_NOFOLLOW)
         }
     }
 

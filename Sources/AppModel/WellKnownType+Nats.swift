@@ -37,6 +37,6 @@ extension WellKnownType {
         deployedShellCommand: "nats-server --user nats --pass \"$SERVER_PASSWORD\"",
         greeting: Greeting(expect: Array("INFO ".utf8), what: "NATS INFO"),
         switches: [Switch(key: "jetstream", arguments: ["-js", "-sd", "{data}"])],
-        rootAccount: "nats"
+        rootAccounts: ["nats"]
     )
 }

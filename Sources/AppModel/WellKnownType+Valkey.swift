@@ -1,7 +1,8 @@
 extension WellKnownType {
     /// `type: valkey`: the official image, or `valkey-server` (else the compatible
     /// `redis-server`) run natively. Same connection string as Aspire's Valkey resource
-    /// (`host:port,password=…`); the password is in the config file, never in argv.
+    /// (`host:port,password=…`); the password is in the config file, never in argv. As root it
+    /// runs as `valkey` (else `redis`), owning its data folder.
     package static let valkey = WellKnownType(
         name: "valkey",
         image: "docker.io/valkey/valkey",
@@ -32,6 +33,8 @@ extension WellKnownType {
 
             """,
         containerConfigPath: "/usr/local/etc/valkey/valkey.conf",
-        deployedShellCommand: "valkey-server --requirepass \"$SERVER_PASSWORD\" --appendonly yes"
+        deployedShellCommand: "valkey-server --requirepass \"$SERVER_PASSWORD\" --appendonly yes",
+        // Debian's valkey-server package makes `valkey`, its redis-server package `redis`.
+        rootAccounts: ["valkey", "redis"]
     )
 }

@@ -68,9 +68,9 @@ package struct WellKnownType: Sendable, Hashable {
     package var plainVariables: [Property] = []
     /// Boolean keys of the type (nats's `jetstream:`), each adding server arguments when on.
     package var switches: [Switch] = []
-    /// The account the native server runs as when aspire is root (nats-server has no user switch
-    /// of its own); nil = `rootArguments` only.
-    package var rootAccount: String?
+    /// The accounts the native server may run as when aspire is root, the first that exists
+    /// (nats-server and redis-server have no user switch of its own); empty = `rootArguments` only.
+    package var rootAccounts: [String] = []
 
     /// The first bytes a server sends (after `send`, when the protocol has the client speak first):
     /// `expect` at `offset`, checked by the health probe.

@@ -272,7 +272,7 @@ package enum AppRunner {
         for supervisor: Supervisor, app: Manifest, urls: [String: [String]], containers: [String: [String]] = [:]
     ) -> SupervisorControl {
         var types: [String: String] = [:]
-        for resource in app.resources { types[resource.name] = resource.typeName }
+        for resource in app.resources { types[resource.name] = app.typeName(of: resource) }
         var described = SupervisorControl.App(
             name: app.name, manifest: app.file, pid: getpid(), startedAt: Date().timeIntervalSince1970,
             types: types, urls: urls, containers: containers)

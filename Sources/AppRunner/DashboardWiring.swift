@@ -88,7 +88,7 @@ struct AppDashboardBackend: DashboardBackend {
             if seen.insert(mapped).inserted { edges.append(mapped) }
         }
         let nodes = manifest.resources.map {
-            DashboardGraph.Node(name: $0.name, type: $0.typeName, state: states[$0.name])
+            DashboardGraph.Node(name: $0.name, type: manifest.typeName(of: $0), state: states[$0.name])
         }
         return DashboardGraph(nodes: nodes, edges: edges)
     }

@@ -27,7 +27,9 @@ struct EnvCommand: ParsableCommand {
             throw CommandFailure.invalid("no resource named '\(name)' in \(manifest.file)\(hint)")
         }
         guard resource.isRunnable else {
-            throw CommandFailure.invalid("'\(name)' is a \(resource.typeName); it does not run, so it gets no environment")
+            let type = app.typeName(of: resource)
+            let article = "aeiou".contains(type.first ?? "x") ? "an" : "a"
+            throw CommandFailure.invalid("'\(name)' is \(article) \(type); it does not run, so it gets no environment")
         }
         let (bindings, problems, folder) = try manifest.bindings(for: app, mode: .inspect)
         if let problem = problems.first(where: { $0.resource == name }) { throw CommandFailure.invalid("\(problem)") }

@@ -8,7 +8,7 @@ enum GraphFormatter {
         case .dot:
             var out = "digraph \(JSON.string(manifest.name)) {\n  rankdir=LR;\n"
             for resource in manifest.resources {
-                out += "  \(JSON.string(resource.name)) [label=\(JSON.string("\(resource.name)\n(\(resource.typeName))"))];\n"
+                out += "  \(JSON.string(resource.name)) [label=\(JSON.string("\(resource.name)\n(\(manifest.typeName(of: resource)))"))];\n"
             }
             for edge in graph.edges {
                 out += "  \(JSON.string(edge.from)) -> \(JSON.string(edge.to)) [label=\(JSON.string(edge.kind.rawValue))\(style(edge.kind))];\n"
@@ -17,7 +17,7 @@ enum GraphFormatter {
         case .mermaid:
             var out = "graph LR\n"
             for resource in manifest.resources {
-                out += "  \(mermaidID(resource.name))[\"\(resource.name) (\(resource.typeName))\"]\n"
+                out += "  \(mermaidID(resource.name))[\"\(resource.name) (\(manifest.typeName(of: resource)))\"]\n"
             }
             for edge in graph.edges {
                 let arrow = edge.kind == .reference || edge.kind == .expression ? "-.->" : "-->"
@@ -25,7 +25,7 @@ enum GraphFormatter {
             }
             return out
         case .json:
-            let nodes = manifest.resources.map { "{\"name\":\(JSON.string($0.name)),\"type\":\(JSON.string($0.typeName))}" }
+            let nodes = manifest.resources.map { "{\"name\":\(JSON.string($0.name)),\"type\":\(JSON.string(manifest.typeName(of: $0)))}" }
             let edges = graph.edges.map { "{\"from\":\(JSON.string($0.from)),\"to\":\(JSON.string($0.to)),\"kind\":\(JSON.string($0.kind.rawValue))}" }
             return "{\"name\":\(JSON.string(manifest.name)),\"nodes\":[\(nodes.joined(separator: ","))],\"edges\":[\(edges.joined(separator: ","))]}\n"
         }

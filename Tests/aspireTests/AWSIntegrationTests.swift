@@ -51,6 +51,10 @@ import Testing
         for run in 1...2 {
             let up = try UpTests.Running(["-f", manifest])
             #expect(UpTests.eventually(timeout: 90) { up.output.contains("client: exited") }, "\(up.output)")
+            // As root, moto runs as nobody; its children show what they are.
+            ServerAccountTests.expectUnprivileged(manifest, "cloud", account: "nobody")
+            let types = ControlTests.resources(manifest).mapValues { $0["type"] as? String ?? "" }
+            #expect(types["uploads"] == "aws bucket" && types["jobs"] == "aws queue" && types["orders"] == "aws table", "\(types)")
             kill(up.process.processIdentifier, SIGTERM)
             #expect(up.wait(timeout: 30) == 0, "\(up.output)")
             let output = up.output

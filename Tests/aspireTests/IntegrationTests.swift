@@ -50,7 +50,7 @@ import Testing
         let directory = (path as NSString).deletingLastPathComponent
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
         for run in 1...2 {
-            let output = try runOnce(path)
+            let output = try runOnce(path) { ServerAccountTests.expectUnprivileged(path, "db", account: "mysql") }
             #expect(output.contains("client | rows \(run) mysql"), "run \(run): \(output)")
         }
         let env = try CLI.run(["env", "client", "-f", path])
@@ -103,7 +103,10 @@ import Testing
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
         for run in 1...2 {
             var uids: [String] = []
-            let output = try runOnce(path) { uids = Self.serverUIDs(configUnder: directory + "/.aspire/data/bus") }
+            let output = try runOnce(path) {
+                uids = Self.serverUIDs(configUnder: directory + "/.aspire/data/bus")
+                ServerAccountTests.expectUnprivileged(path, "bus", account: "nats")
+            }
             #expect(output.contains("client | messages \(run) nats"), "run \(run): \(output)")
             // As root, nats-server runs as the `nats` user (it has no user switch of its own).
             #expect(uids.count == 1, "\(uids)")
@@ -218,7 +221,7 @@ import Testing
         let directory = (path as NSString).deletingLastPathComponent
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
         for run in 1...2 {
-            let output = try runOnce(path, timeout: 120)
+            let output = try runOnce(path, timeout: 120) { ServerAccountTests.expectUnprivileged(path, "mq", account: "rabbitmq") }
             #expect(output.contains("client | messages \(run) amqp"), "run \(run): \(output)")
         }
         _ = try CLI.run(["down", "-f", path, "--volumes"])

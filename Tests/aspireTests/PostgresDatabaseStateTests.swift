@@ -45,6 +45,8 @@ import Testing
         let health = database["health"] as? String
         #expect(state == "healthy" || (state == "running" && health == "healthy"), "\(database)")
         #expect((database["pids"] as? [Any] ?? []).isEmpty, "a database has no process of its own: \(database)")
+        #expect(database["type"] as? String == "postgres database", "\(database)")
+        ServerAccountTests.expectUnprivileged(path, "pg", account: "postgres")
 
         let table = try CLI.run(["ps", "-f", path])
         let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("catalogdb ") }, "\(table.stdout)")

@@ -89,6 +89,7 @@ import Testing
         let up = try UpTests.Running(["-f", path])
         #expect(UpTests.eventually(timeout: 30) { up.output.contains("client: exited") }, "\(up.output)")
         #expect(up.output.contains("client | got hello memcached"), "\(up.output)")
+        ServerAccountTests.expectUnprivileged(path, "mc", account: "nobody")
         kill(up.process.processIdentifier, SIGTERM)
         #expect(up.wait(timeout: 30) == 0, "\(up.output)")
         let env = try CLI.run(["env", "client", "-f", path])
@@ -118,6 +119,7 @@ import Testing
             #expect(UpTests.eventually(timeout: 30) { up.output.contains("client: exited") }, "\(up.output)")
             #expect(up.output.contains("client | \(run)"), "run \(run): \(up.output)")
             #expect(up.output.contains("client | valkey"), "\(up.output)")
+            ServerAccountTests.expectUnprivileged(path, "kv", account: getpwnam("valkey") == nil ? "redis" : "valkey")
             kill(up.process.processIdentifier, SIGTERM)
             #expect(up.wait(timeout: 30) == 0, "\(up.output)")
         }

@@ -80,6 +80,7 @@ import Testing
             let up = try UpTests.Running(["-f", path])
             #expect(UpTests.eventually(timeout: 30) { up.output.contains("client: exited") }, "\(up.output)")
             #expect(up.output.contains("client | \(run)"), "run \(run): \(up.output)")
+            ServerAccountTests.expectUnprivileged(path, "cache", account: "redis")
             kill(up.process.processIdentifier, SIGTERM)
             #expect(up.wait(timeout: 30) == 0, "\(up.output)")
         }
