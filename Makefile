@@ -74,9 +74,10 @@ deps:
 	    || echo "deps: could not install $(AWS_PY_MODULES); type: aws runs natively only with moto_server on PATH" >&2; \
 	fi
 	@# As root, moto runs as nobody, which cannot reach a Python under /root (pyenv's): Debian's gets moto too.
+	@# requests < 2.32 there: a newer one breaks Debian's python3-docker 5, and docker-compose 1.29 with it.
 	@if [ "$$(id -u)" = 0 ] && [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import moto.server, boto3' 2>/dev/null; then \
 	    echo "deps: installing $(AWS_PY_MODULES) for /usr/bin/python3 (moto runs as nobody when aspire is root)"; \
-	    /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --break-system-packages '$(firstword $(AWS_PY_MODULES))' $(wordlist 2,9,$(AWS_PY_MODULES)) >/dev/null \
+	    /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --break-system-packages '$(firstword $(AWS_PY_MODULES))' $(wordlist 2,9,$(AWS_PY_MODULES)) 'requests<2.32' >/dev/null \
 	    || echo "deps: could not install $(AWS_PY_MODULES) for /usr/bin/python3; type: aws cannot run natively as root" >&2; \
 	fi
 	@$(MAKE) --no-print-directory podman-conf
