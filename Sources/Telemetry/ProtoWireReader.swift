@@ -84,18 +84,50 @@ struct ProtoWireReader {
         guard Self.isValidUTF8(raw) else { throw FastPathDeclined() }
     }
 
-    /// `raw` as a String, if it is valid UTF-8.
+    /// `raw` as a String, if it is valid UTF-8. ASCII (nearly every key, name and value) skips
+    /// `String(validating:)`, which is generic and looks up metadata on every call.
     static func string(_ raw: UnsafeRawBufferPointer) throws(FastPathDeclined) -> String {
         if raw.isEmpty { return "" }
-        guard let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        if isASCII(raw) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FastPathDeclined()
         }
         return text
     }
 
     static func isValidUTF8(_ raw: UnsafeRawBufferPointer) -> Bool {
-        for byte in raw where byte >= 0x80 {
-            return String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) != nil
+        isASCII(raw) || String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) != nil
+    }
+
+    /// No byte has its high bit set; eight bytes at a time.
+    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var offset = 0
+        while raw.count - offset >= 8 {
+            bits |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < raw.count {
+            bits |= UInt64(raw[offset])
+            offset += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Whether `a` and `b` hold the same bytes (short strings: word compares, no call to `memcmp`).
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        var offset = 0
+        while a.count - offset >= 8 {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else {
+                return false
+            }
+            offset += 8
+        }
+        while offset < a.count {
+            guard a[offset] == b[offset] else { return false }
+            offset += 1
         }
         return true
     }
@@ -124,15 +156,6 @@ struct PositionalStrings {
 
     private static func equal(_ text: String, _ raw: UnsafeRawBufferPointer) -> Bool {
         var copy = text
-        return copy.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, let other = raw.baseAddress else { return utf8.isEmpty && raw.isEmpty }
-            return memcmp(base, other, raw.count) == 0
-        }
+        return copy.withUTF8 { utf8 in ProtoWireReader.equal(UnsafeRawBufferPointer(utf8), raw) }
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
