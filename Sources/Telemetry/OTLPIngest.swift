@@ -106,8 +106,10 @@ package struct OTLPIngest: Sendable {
     }
 
     /// Stores a decoded trace batch and answers it.
-    func keep(_ batch: OTLPConversion.Batch<TelemetrySpan>, encoding: OTLPEncoding) async throws -> OTLPReply {
-        let refused = await store.insert(spans: batch.items, resources: batch.resources)
+    func keep(_ batch: consuming OTLPConversion.Batch<TelemetrySpan>, encoding: OTLPEncoding) async throws -> OTLPReply {
+        let spans = batch.items
+        batch.items = []  // the store gets the only reference, so it moves the spans rather than copying them
+        let refused = await store.insert(spans: consume spans, resources: batch.resources)
         return try Self.answer(
             batch, refused: refused, encoding: encoding, rejectedCount: \TraceResponse.partialSuccess.rejectedSpans,
             errorMessage: \TraceResponse.partialSuccess.errorMessage)

@@ -137,25 +137,21 @@ struct ProtoWireReader {
 /// appear: the span before this one most likely had the same key in the same place. A hit costs
 /// a compare and a retain instead of validating and allocating, and the stored spans share one copy.
 struct PositionalStrings {
-    private var slots: [String] = []
+    /// Each slot's last string and the wire bytes it came from. The bytes point into the request
+    /// body, which outlives the decoder (``OTLPConversion/fastSpans(raw:)`` holds both in one scope),
+    /// so a hit compares bytes with bytes instead of going through the `String`'s storage.
+    private var slots: [(bytes: UnsafeRawBufferPointer, text: String)] = []
 
     /// The string for `raw` at `slot`, reusing the slot's last string when it has the same bytes.
     mutating func string(_ raw: UnsafeRawBufferPointer, slot: Int, cut: (String) -> String) throws(FastPathDeclined) -> String {
-        if slot < slots.count {
-            let cached = slots[slot]
-            if cached.utf8.count == raw.count, Self.equal(cached, raw) { return cached }
-        }
+        if slot < slots.count, ProtoWireReader.equal(slots[slot].bytes, raw) { return slots[slot].text }
         let text = cut(try ProtoWireReader.string(raw))
         if slot >= slots.count {
             guard slot < 64 else { return text }
-            slots.append(contentsOf: repeatElement("", count: slot - slots.count + 1))
+            let none = UnsafeRawBufferPointer(start: nil, count: 0)
+            slots.append(contentsOf: repeatElement((bytes: none, text: ""), count: slot - slots.count + 1))
         }
-        slots[slot] = text
+        slots[slot] = (raw, text)
         return text
-    }
-
-    private static func equal(_ text: String, _ raw: UnsafeRawBufferPointer) -> Bool {
-        var copy = text
-        return copy.withUTF8 { utf8 in ProtoWireReader.equal(UnsafeRawBufferPointer(utf8), raw) }
     }
 }
