@@ -80,7 +80,8 @@ package actor TelemetryStore {
         let refused = admit(batch)
         var rejected = 0
         var pending = spans
-        pending.reverse()
+        // The buffer's swaps move elements; `Array.reverse()` copies each one (retain, then release).
+        pending.withUnsafeMutableBufferPointer { $0.reverse() }
         while let span = pending.popLast() {
             if refused.contains(span.resource) {
                 rejected += 1
