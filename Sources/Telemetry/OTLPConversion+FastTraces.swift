@@ -17,14 +17,18 @@ extension OTLPConversion {
     static let messageDepthLimit = 100
 
     func fastSpans(_ body: [UInt8]) -> Batch<TelemetrySpan>? {
-        body.withUnsafeBytes { raw in
-            var decoder = FastTraceDecoder(conversion: self)
-            do throws(FastPathDeclined) {
-                try decoder.request(raw)
-                return decoder.batch
-            } catch {
-                return nil
-            }
+        body.withUnsafeBytes { fastSpans(raw: $0) }
+    }
+
+    /// The same from bytes in place (the HTTP server's buffer); an empty body is declined.
+    func fastSpans(raw: UnsafeRawBufferPointer) -> Batch<TelemetrySpan>? {
+        guard !raw.isEmpty else { return nil }
+        var decoder = FastTraceDecoder(conversion: self)
+        do throws(FastPathDeclined) {
+            try decoder.request(raw)
+            return decoder.batch
+        } catch {
+            return nil
         }
     }
 }
@@ -34,12 +38,12 @@ struct FastTraceDecoder {
     let conversion: OTLPConversion
     var batch = OTLPConversion.Batch<TelemetrySpan>()
     var strings = PositionalStrings()
-    /// Per-item scratch, reused across spans (the kept arrays are exact-size copies).
-    var scratch: [TelemetryAttribute] = []
+    /// How many attributes the last span kept: the next span's array is reserved at that size, so
+    /// in the usual batch (every span alike) it is built in place at its exact size, with no copy.
+    var lastAttributeCount = 0
 
     init(conversion: OTLPConversion) {
         self.conversion = conversion
-        scratch.reserveCapacity(16)
     }
 
     var limits: TelemetryLimits { conversion.limits }
@@ -127,7 +131,8 @@ struct FastTraceDecoder {
         var linkCount = 0
         var statusBytes: UnsafeRawBufferPointer?
         var droppedCounts: (UInt32, UInt32, UInt32) = (0, 0, 0)
-        scratch.removeAll(keepingCapacity: true)
+        var attributes: [TelemetryAttribute] = []
+        attributes.reserveCapacity(lastAttributeCount)
         while let (number, wire) = try reader.field() {
             switch (number, wire) {
             case (1, 2): traceBytes = try reader.bytes()
@@ -141,7 +146,7 @@ struct FastTraceDecoder {
             case (9, 2):
                 let slot = attributeCount < 24 ? 1 + 2 * attributeCount : -1
                 let attribute = try keyValue(try reader.bytes(), depth: 5, slot: slot)
-                if attributeCount < limits.attributesPerItem { scratch.append(attribute) }
+                if attributeCount < limits.attributesPerItem { attributes.append(attribute) }
                 attributeCount += 1
             case (10, 0): droppedCounts.0 = UInt32(truncatingIfNeeded: try reader.varint())
             case (11, 2):
@@ -177,6 +182,7 @@ struct FastTraceDecoder {
             batch.reject("a span's parent_span_id is not 8 bytes")
             return
         }
+        lastAttributeCount = attributes.count
         dropped = Int(droppedCounts.0) + Int(droppedCounts.1) + Int(droppedCounts.2)
         dropped += max(0, attributeCount - limits.attributesPerItem)
         dropped += max(0, eventCount - limits.eventsPerSpan)
@@ -185,12 +191,14 @@ struct FastTraceDecoder {
                 traceID: traceID, spanID: spanID, parentSpanID: parent, name: name,
                 kind: TelemetrySpan.Kind(rawValue: kind) ?? .unspecified, startUnixNano: start, endUnixNano: end,
                 status: TelemetrySpan.Status(rawValue: status) ?? .unset, statusMessage: statusMessage, resource: resource,
-                scope: scope, attributes: Self.exactCopy(scratch), events: events, links: links, droppedCount: dropped))
+                scope: scope, attributes: Self.trimmed(attributes), events: events, links: links, droppedCount: dropped))
     }
 
-    /// A new array of exactly `items`' size (`Array(items)` would share the scratch's storage).
-    private static func exactCopy(_ items: [TelemetryAttribute]) -> [TelemetryAttribute] {
+    /// `items` itself when it was built at (about) its size; an exact-size copy when it grew past
+    /// the reserve (doubling), so a kept span never holds much more than its attributes.
+    private static func trimmed(_ items: [TelemetryAttribute]) -> [TelemetryAttribute] {
         guard !items.isEmpty else { return [] }
+        guard items.capacity > items.count + 4 else { return items }
         return [TelemetryAttribute](unsafeUninitializedCapacity: items.count) { buffer, count in
             count = buffer.initialize(fromContentsOf: items)
         }

@@ -86,10 +86,7 @@ package struct OTLPIngest: Sendable {
                 // Protobuf goes through the fast decoder; what it declines, and JSON, through swift-protobuf.
                 let fast = encoding == .protobuf ? conversion.fastSpans(bytes) : nil
                 let batch = try fast ?? conversion.spans(try Self.decode(TraceRequest.self, bytes, encoding))
-                let refused = await store.insert(spans: batch.items, resources: batch.resources)
-                return try Self.answer(
-                    batch, refused: refused, encoding: encoding, rejectedCount: \TraceResponse.partialSuccess.rejectedSpans,
-                    errorMessage: \TraceResponse.partialSuccess.errorMessage)
+                return try await keep(batch, encoding: encoding)
             case .logs:
                 let batch = conversion.logs(try Self.decode(LogsRequest.self, bytes, encoding))
                 let refused = await store.insert(logs: batch.items, resources: batch.resources)
@@ -106,6 +103,16 @@ package struct OTLPIngest: Sendable {
         } catch {
             return Self.error(400, "the body is not a valid OTLP \(signal.rawValue) request: \(error)", encoding: encoding)
         }
+    }
+
+    /// Stores a decoded trace batch and answers it.
+    func keep(_ batch: consuming OTLPConversion.Batch<TelemetrySpan>, encoding: OTLPEncoding) async throws -> OTLPReply {
+        let spans = batch.items
+        batch.items = []  // the store gets the only reference, so it moves the spans rather than copying them
+        let refused = await store.insert(spans: consume spans, resources: batch.resources)
+        return try Self.answer(
+            batch, refused: refused, encoding: encoding, rejectedCount: \TraceResponse.partialSuccess.rejectedSpans,
+            errorMessage: \TraceResponse.partialSuccess.errorMessage)
     }
 
     private static func decode<M: SwiftProtobuf.Message>(_ type: M.Type, _ bytes: [UInt8], _ encoding: OTLPEncoding) throws -> M {

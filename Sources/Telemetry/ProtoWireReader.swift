@@ -84,18 +84,50 @@ struct ProtoWireReader {
         guard Self.isValidUTF8(raw) else { throw FastPathDeclined() }
     }
 
-    /// `raw` as a String, if it is valid UTF-8.
+    /// `raw` as a String, if it is valid UTF-8. ASCII (nearly every key, name and value) skips
+    /// `String(validating:)`, which is generic and looks up metadata on every call.
     static func string(_ raw: UnsafeRawBufferPointer) throws(FastPathDeclined) -> String {
         if raw.isEmpty { return "" }
-        guard let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        if isASCII(raw) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FastPathDeclined()
         }
         return text
     }
 
     static func isValidUTF8(_ raw: UnsafeRawBufferPointer) -> Bool {
-        for byte in raw where byte >= 0x80 {
-            return String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) != nil
+        isASCII(raw) || String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) != nil
+    }
+
+    /// No byte has its high bit set; eight bytes at a time.
+    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var offset = 0
+        while raw.count - offset >= 8 {
+            bits |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < raw.count {
+            bits |= UInt64(raw[offset])
+            offset += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Whether `a` and `b` hold the same bytes (short strings: word compares, no call to `memcmp`).
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        var offset = 0
+        while a.count - offset >= 8 {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else {
+                return false
+            }
+            offset += 8
+        }
+        while offset < a.count {
+            guard a[offset] == b[offset] else { return false }
+            offset += 1
         }
         return true
     }
@@ -105,34 +137,21 @@ struct ProtoWireReader {
 /// appear: the span before this one most likely had the same key in the same place. A hit costs
 /// a compare and a retain instead of validating and allocating, and the stored spans share one copy.
 struct PositionalStrings {
-    private var slots: [String] = []
+    /// Each slot's last string and the wire bytes it came from. The bytes point into the request
+    /// body, which outlives the decoder (``OTLPConversion/fastSpans(raw:)`` holds both in one scope),
+    /// so a hit compares bytes with bytes instead of going through the `String`'s storage.
+    private var slots: [(bytes: UnsafeRawBufferPointer, text: String)] = []
 
     /// The string for `raw` at `slot`, reusing the slot's last string when it has the same bytes.
     mutating func string(_ raw: UnsafeRawBufferPointer, slot: Int, cut: (String) -> String) throws(FastPathDeclined) -> String {
-        if slot < slots.count {
-            let cached = slots[slot]
-            if cached.utf8.count == raw.count, Self.equal(cached, raw) { return cached }
-        }
+        if slot < slots.count, ProtoWireReader.equal(slots[slot].bytes, raw) { return slots[slot].text }
         let text = cut(try ProtoWireReader.string(raw))
         if slot >= slots.count {
             guard slot < 64 else { return text }
-            slots.append(contentsOf: repeatElement("", count: slot - slots.count + 1))
+            let none = UnsafeRawBufferPointer(start: nil, count: 0)
+            slots.append(contentsOf: repeatElement((bytes: none, text: ""), count: slot - slots.count + 1))
         }
-        slots[slot] = text
+        slots[slot] = (raw, text)
         return text
     }
-
-    private static func equal(_ text: String, _ raw: UnsafeRawBufferPointer) -> Bool {
-        var copy = text
-        return copy.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, let other = raw.baseAddress else { return utf8.isEmpty && raw.isEmpty }
-            return memcmp(base, other, raw.count) == 0
-        }
-    }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif

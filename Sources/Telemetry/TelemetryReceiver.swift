@@ -144,8 +144,7 @@ package struct TelemetryReceiver: Sendable {
             return Self.response(OTLPIngest.error(413, "the body is larger than \(limit) bytes", encoding: encoding))
         }
         let reply = await ingest.handle(
-            signal: signal, encoding: encoding, contentEncoding: request.headers[.contentEncoding],
-            body: body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? [])
+            signal: signal, encoding: encoding, contentEncoding: request.headers[.contentEncoding], body: body)
         return Self.response(reply)
     }
 
@@ -164,5 +163,25 @@ package struct TelemetryReceiver: Sendable {
             difference |= Int((index < a.count ? a[index] : 0) ^ b[index])
         }
         return difference == 0
+    }
+}
+
+extension OTLPIngest {
+    /// The same for a body still in the server's buffer: an uncompressed protobuf trace export is
+    /// decoded in place, without copying it to an array first; anything else (and what the fast
+    /// decoder declines) takes ``handle(signal:encoding:contentEncoding:body:)`` with a copy.
+    func handle(signal: OTLPSignal, encoding: OTLPEncoding, contentEncoding: String?, body: ByteBuffer) async -> OTLPReply {
+        let identity = contentEncoding.map { ["", "identity"].contains($0.trimmingCharacters(in: .whitespaces).lowercased()) } ?? true
+        if signal == .traces, encoding == .protobuf, identity, body.readableBytes > 0,
+            let batch = body.withUnsafeReadableBytes({ OTLPConversion(limits: store.limits).fastSpans(raw: $0) })
+        {
+            defer { store.changes.note(signal) }
+            do {
+                return try await keep(batch, encoding: encoding)
+            } catch {
+                return OTLPIngest.error(400, "the body is not a valid OTLP \(signal.rawValue) request: \(error)", encoding: encoding)
+            }
+        }
+        return await handle(signal: signal, encoding: encoding, contentEncoding: contentEncoding, body: Array(body.readableBytesView))
     }
 }

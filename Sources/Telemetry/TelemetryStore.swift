@@ -73,10 +73,16 @@ package actor TelemetryStore {
     }
 
     /// Adds spans; returns how many were rejected (their resource over its cap, or their trace full).
-    func insert(spans: [TelemetrySpan], resources batch: [TelemetryResource]) -> Int {
+    ///
+    /// The spans are moved into their traces, not copied (a copy would retain each span's strings
+    /// and arrays, and dropping the batch release them again): reversed in place, then popped.
+    func insert(spans: consuming [TelemetrySpan], resources batch: [TelemetryResource]) -> Int {
         let refused = admit(batch)
         var rejected = 0
-        for span in spans {
+        var pending = spans
+        // The buffer's swaps move elements; `Array.reverse()` copies each one (retain, then release).
+        pending.withUnsafeMutableBufferPointer { $0.reverse() }
+        while let span = pending.popLast() {
             if refused.contains(span.resource) {
                 rejected += 1
                 continue

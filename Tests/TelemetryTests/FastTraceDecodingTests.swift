@@ -181,4 +181,33 @@ import Testing
             }
         }
     }
+
+    /// Repeated strings are recognised by their wire bytes (eight at a time, then a byte at a time)
+    /// and ASCII skips validation: names and values of every length up to 20, each followed by
+    /// itself changed at one position (so the slot's last string differs by one byte), with and
+    /// without a multi-byte character, come out exactly as sent.
+    @Test func repeatedAndNonASCIIStringsComeOutAsSent() throws {
+        var names: [String] = []
+        for length in 0...20 {
+            let base = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            names.append(base)
+            names.append(base)
+            for position in 0..<length {
+                var bytes = Array(base.utf8)
+                bytes[position] = UInt8(ascii: "Z")
+                names.append(String(decoding: bytes, as: UTF8.self))
+            }
+            names.append(base + "é")
+            names.append("é" + base)
+        }
+        let spans = names.enumerated().map { index, name in
+            span(trace: 1, span: index + 1, name: name, attributes: [attribute(name, name), attribute("k", name)])
+        }
+        let decodings = OTLPTraceDecodings(body: try Self.bytes(traceRequest("api", spans)))
+        let fast = try #require(decodings.fast)
+        #expect(decodings.agree)
+        #expect(fast.spans.map(\.name) == names)
+        #expect(fast.spans.map { $0.attributes.first?.key ?? "-" } == names)
+        #expect(fast.spans.map { $0.attributes["k"] ?? .empty } == names.map { TelemetryValue.string($0) })
+    }
 }
