@@ -158,7 +158,12 @@ package enum AppRunner {
                 only: selected, console: board?.board ?? FileDescriptorConsoleSink(), color: options.color,
                 adoptOrphans: options.adoptOrphans,
                 // Containers go before adopted leftovers are stopped: podman's conmon is one of them.
-                beforeStoppingDescendants: { ContainerCleanup.removeLeftovers(of: app, announce: false) }), logger: logger)
+                beforeStoppingDescendants: { ContainerCleanup.removeLeftovers(of: app, announce: false) },
+                retirePersistent: { [state = folder.path, environment = options.hostEnvironment] name in
+                    if let record = PersistentRecord.read(state: state, name: name) {
+                        PersistentServers.stop(record, state: state, environment: environment)
+                    }
+                }), logger: logger)
         DashboardState.forgetLoginURL(in: folder)
         var containerNames: [String: [String]] = [:]
         for resource in app.resources { containerNames[resource.name] = planner.containerNames(of: resource) }

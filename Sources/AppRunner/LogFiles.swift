@@ -42,9 +42,8 @@ package enum LogFiles {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return ([], nil) }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return ([], nil) }
-        let size = Int(info.st_size)
+        guard let identity = FileIdentity(descriptor: fd) else { return ([], nil) }
+        let size = identity.size
         var start = size
         var bytes: [UInt8] = []
         var newlines = 0
@@ -58,7 +57,7 @@ package enum LogFiles {
             newlines += piece.lazy.filter { $0 == UInt8(ascii: "\n") }.count
             bytes = piece + bytes
         }
-        var end = LogFollower.Cursor(inode: UInt64(info.st_ino), offset: size)
+        var end = LogFollower.Cursor(inode: identity.inode, offset: size)
         var found = split(bytes, partial: &end.partial)
         if start > 0, !found.isEmpty { found.removeFirst() }  // the first may be cut
         if let lines { found = Array(found.suffix(max(0, lines))) }
@@ -216,9 +215,8 @@ package final class LogFollower: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return [] }
-        let size = Int(info.st_size)
+        guard let opened = FileIdentity(descriptor: fd) else { return [] }
+        let size = opened.size
         if size < cursor.offset {  // truncated
             cursor.offset = 0
             cursor.partial = []
@@ -232,8 +230,6 @@ package final class LogFollower: Sendable {
 
     /// A file's inode and size, or nil when it does not exist.
     private static func identity(_ path: String) -> (UInt64, Int)? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return (UInt64(info.st_ino), Int(info.st_size))
+        FileIdentity(path: path).map { ($0.inode, $0.size) }
     }
 }

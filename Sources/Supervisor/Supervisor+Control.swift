@@ -88,6 +88,12 @@ extension Supervisor {
     func restart(_ names: [String], reason: (String) -> RestartReason) async throws(ControlError) {
         let names = try controllable(names)
         try await stop(names)
+        if let retire = options.retirePersistent {
+            // A restart means a new server: without this the keeper adopts the one still running.
+            for name in names where records[name]?.spec.persistent == true {
+                await Self.offActor { retire(name) }
+            }
+        }
         for name in names {
             guard var record = records[name] else { continue }
             record.lastRestart = reason(name)
@@ -97,6 +103,18 @@ extension Supervisor {
             records[name] = record
         }
         try await start(names)
+    }
+
+    /// Runs blocking work on a thread of its own, not the actor's (nor the cooperative pool's).
+    private static func offActor(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                work()
+                continuation.resume()
+            }
+            thread.name = "aspire-retire"
+            thread.start()
+        }
     }
 
     /// Starts a graceful shutdown unless one is already under way (never escalates to SIGKILL,

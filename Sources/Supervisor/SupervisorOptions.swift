@@ -22,6 +22,11 @@ package struct SupervisorOptions: Sendable {
     /// CLI removes the app's containers here, so podman's `conmon` monitors (which it adopted)
     /// exit with their containers instead of being killed under them.
     package var beforeStoppingDescendants: (@Sendable () async -> Void)?
+    /// Stops the server a `lifetime: persistent` service stands for (natives by their recorded
+    /// pid, containers with their engine) when the service is restarted, by `restart` or a
+    /// watch: its keeper would otherwise adopt the very server it was asked to restart. Runs on a
+    /// thread of its own (it waits up to the server's grace period). Nil leaves the server be.
+    package var retirePersistent: (@Sendable (_ name: String) -> Void)?
 
     /// Creates options.
     /// - Parameters:
@@ -33,11 +38,13 @@ package struct SupervisorOptions: Sendable {
     ///   - outputDrainTimeout: how long to keep reading an exited child's pipes.
     ///   - adoptOrphans: become a child subreaper for the run (see the property).
     ///   - beforeStoppingDescendants: cleanup to run before adopted descendants are stopped.
+    ///   - retirePersistent: stops a persistent service's server before a restart starts it anew.
     package init(
         only: Set<String>? = nil, console: any ConsoleSink = FileDescriptorConsoleSink(), color: Bool = false,
         restartBackoff: RestartBackoff = RestartBackoff(), logRotationBytes: Int = 10 * 1024 * 1024,
         outputDrainTimeout: Duration = .seconds(2), adoptOrphans: Bool = false,
-        beforeStoppingDescendants: (@Sendable () async -> Void)? = nil
+        beforeStoppingDescendants: (@Sendable () async -> Void)? = nil,
+        retirePersistent: (@Sendable (_ name: String) -> Void)? = nil
     ) {
         self.only = only
         self.console = console
@@ -47,6 +54,7 @@ package struct SupervisorOptions: Sendable {
         self.outputDrainTimeout = outputDrainTimeout
         self.adoptOrphans = adoptOrphans
         self.beforeStoppingDescendants = beforeStoppingDescendants
+        self.retirePersistent = retirePersistent
     }
 }
 

@@ -89,7 +89,7 @@ extension SlowEndToEnd {
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
-        @Test("redis: adopted with its data and pid across two ups, marked by ps, replaced when args change, stopped by down --persistent")
+        @Test("redis: adopted with its data and pid across two ups, marked by ps, a new server on restart, replaced when args change, stopped by down --persistent")
         func redisAdoptReplaceStop() throws {
             try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server"), "redis-server is not installed")
             let path = try CLI.writeManifest(Self.redisManifest())
@@ -114,13 +114,21 @@ extension SlowEndToEnd {
             let log = try String(contentsOfFile: app.directory + "/.aspire/logs/cache.log", encoding: .utf8)
             #expect(log.contains("adopted the running persistent server (pid \(first))"), "\(log)")
 
+            // restart means a new server (with the same data), not the adopted one again.
+            let restart = try CLI.run(["restart", "cache", "-f", path])
+            #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
+            #expect(UpTests.eventually { app.recordedPID("cache").map { $0 != first } ?? false })
+            let restarted = try #require(app.recordedPID("cache"))
+            #expect(!Self.alive(first), "restart left the old persistent server running")
+            #expect(UpTests.eventually { (try? redis(app, ["GET", "k"])) == "kept" })
+
             // A changed launch (args) replaces it.
             try Self.redisManifest(args: #"["--maxmemory", "64mb"]"#).write(toFile: path, atomically: true, encoding: .utf8)
             #expect(try app.down().status == 0)
             try app.up()
-            #expect(UpTests.eventually { app.recordedPID("cache") != first })
+            #expect(UpTests.eventually { app.recordedPID("cache") != restarted })
             let second = try #require(app.recordedPID("cache"))
-            #expect(second != first && !Self.alive(first))
+            #expect(second != restarted && !Self.alive(restarted))
             #expect(try redis(app, ["CONFIG", "GET", "maxmemory"]).contains("67108864"))
             #expect(try redis(app, ["GET", "k"]) == "kept", "the data folder is kept when the server is replaced")
 
