@@ -24,6 +24,8 @@ package enum MotoLauncher {
     /// is a POST, reads included). A line cut short by a kill is dropped before the replay;
     /// the responses of the replay are ignored (a CreateBucket answered 409 changes nothing).
     /// A replay that cannot finish stops the launcher with the reason, before any client connects.
+    /// SQS receipt handles are numbered rather than random, so a recorded DeleteMessage finds its
+    /// message again on replay.
     package static let script = """
         import json, logging, os, sys, time
         from moto.moto_api import recorder
@@ -38,6 +40,12 @@ package enum MotoLauncher {
                 record(request, body)
 
         recorder._record_request = record_writes
+        # A replayed DeleteMessage names the receipt handle its ReceiveMessage got: handles numbered
+        # in the order messages are received come out the same on replay (moto's are random).
+        import hashlib, itertools
+        import moto.sqs.models
+        handles = itertools.count()
+        moto.sqs.models.generate_receipt_handle = lambda: hashlib.sha256(b"aspire-%d" % next(handles)).hexdigest()
         kept, dropped, whole = [], 0, True
         if os.path.exists(path):
             with open(path, "rb") as file:

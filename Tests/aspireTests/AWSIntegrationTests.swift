@@ -6,8 +6,9 @@ import Testing
 /// variables only. What the client wrote is still there on a second run (moto's recording,
 /// replayed at start), and gone after `down --volumes`, the children then created afresh.
 @Suite(.serialized) struct AWSIntegrationTests {
-    /// Writes an object, a message and an item when the bucket is empty, then reads all three
-    /// back (the message received with no visibility timeout, so it stays for the next run).
+    /// Writes an object, a message and an item when the bucket is empty (and consumes another
+    /// message: received, then deleted), then reads all three back, the queue's every message
+    /// (received with no visibility timeout, so they stay for the next run).
     static let client = """
         import os, boto3
         assert os.environ["AWS_ENDPOINT_URL"].startswith("http://localhost:")
@@ -16,13 +17,19 @@ import Testing
         before = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
         if before == 0:
             s3.put_object(Bucket=bucket, Key="hello.txt", Body=b"hello s3")
+            sqs.send_message(QueueUrl=queue, MessageBody="consumed sqs")
+            consumed = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1)["Messages"][0]
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=consumed["ReceiptHandle"])
             sqs.send_message(QueueUrl=queue, MessageBody="hello sqs")
             dynamodb.put_item(TableName=table, Item={"id": {"S": "1"}, "text": {"S": "hello dynamodb"}})
             print("wrote all three")
         print("read", s3.get_object(Bucket=bucket, Key="hello.txt")["Body"].read().decode(),
-              "|", sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1, VisibilityTimeout=0)["Messages"][0]["Body"],
+              "|", ",".join(sorted(m["Body"] for m in sqs.receive_message(
+                  QueueUrl=queue, WaitTimeSeconds=1, VisibilityTimeout=0, MaxNumberOfMessages=10)["Messages"])),
               "|", dynamodb.get_item(TableName=table, Key={"id": {"S": "1"}})["Item"]["text"]["S"],
               "| objects before", before, "| region", os.environ["AWS_REGION"])
+        counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+        print("messages in queue", sum(int(counts[k]) for k in counts if k.startswith("ApproximateNumberOfMessages")))
         """
 
     @Test("aws natively (moto): children created at start, boto3 data kept across runs through the injected variables, gone after down --volumes")
@@ -71,6 +78,8 @@ import Testing
             let kept = run == 2
             #expect(output.contains("client  | read hello s3 | hello sqs | hello dynamodb | objects before \(kept ? 1 : 0) | region eu-west-1"), "run \(run): \(output)")
             #expect(output.contains("client  | wrote all three") != kept, "run \(run): \(output)")
+            // The consumed message stays deleted (a replayed DeleteMessage finds it by its handle).
+            #expect(output.contains("client  | messages in queue 1"), "run \(run): \(output)")
             #expect(output.contains(kept ? "uploads | bucket uploads exists" : "uploads | created bucket uploads"), "run \(run): \(output)")
             #expect(output.contains(kept ? "orders  | table orders exists" : "orders  | created table orders"), "run \(run): \(output)")
             #expect(output.contains("jobs    | queue http://127.0.0.1:"), "run \(run): \(output)")
