@@ -67,20 +67,28 @@ extension LaunchPlanner {
         return .success(spec)
     }
 
-    /// moto natively. As root it runs as `nobody` (it keeps no data on disk) on a Python that
-    /// account can reach and that has moto (`python -m moto.server`); otherwise `moto_server`
-    /// as the template says.
+    /// moto natively, through ``MotoLauncher`` (its state recorded in `.aspire/data/NAME` and
+    /// replayed at start). As root it runs as `nobody` on a Python that account can reach and
+    /// that has moto, the data folder then `nobody`'s; otherwise on moto_server's own Python.
     func awsNativeCommand(
         _ resource: Resource, _ type: WellKnownType, _ wellKnown: WellKnown, extraArguments: [String], resolver: EnvironmentResolver
     ) -> Result<Command, Problem> {
-        guard getuid() == 0 else {
-            return templateNativeCommand(resource, type, wellKnown, extraArguments: extraArguments, resolver: resolver)
-        }
         let name = resource.name
-        let moto: (python: String, user: ProcessUser)
-        switch motoAsRoot(name) {
-        case .success(let found): moto = found
-        case .failure(let problem): return .failure(problem)
+        let python: String
+        var user: ProcessUser?
+        if getuid() == 0 {
+            switch motoAsRoot(name) {
+            case .success(let found): (python, user) = (found.python, found.user)
+            case .failure(let problem): return .failure(problem)
+            }
+        } else {
+            let path = hostEnvironment["PATH"]
+            guard ExecutableLookup.find(type.nativeProgram, path: path) != nil, let found = Self.motoPython(path: path) else {
+                return .failure(Problem(
+                    resource: name,
+                    message: "\(type.nativeProgram) was not found on PATH; install it (\(type.installHint)) or run \(type.name) in a container (runtime: container, with podman or docker)"))
+            }
+            python = found
         }
         let port: Int
         do {
@@ -88,18 +96,20 @@ extension LaunchPlanner {
         } catch {
             return .failure(Problem(resource: name, message: error.message))
         }
-        // The folder `down --volumes` removes, as natively run servers have; moto leaves it empty.
-        let data = (folder.dataDirectory as NSString).appendingPathComponent(name)
-        do {
-            try makeDirectory(data, mode: 0o700)
-        } catch {
-            return .failure(Problem(resource: name, message: "cannot create \(data): \(error.localizedDescription)"))
+        // The folder `down --volumes` removes; as root `nobody`'s (outside `.aspire` when that
+        // account cannot reach it), what a run before this one left there handed over too.
+        let data: String
+        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
+        case .success(let home): data = home
+        case .failure(let problem): return .failure(problem)
         }
+        if let user, effects == .prepare { PostgresDataFolder.handOver(contentsOf: data, to: user) }
         let values = ["{bind}": bindsBeyondLoopback(resource) ? "0.0.0.0" : "127.0.0.1", "{port}": String(port)]
         var command = Command(
-            executable: moto.python, arguments: ["-m", "moto.server"] + type.nativeArguments.map { WellKnownType.fill($0, values) } + extraArguments,
-            workingDirectory: "/", listensOnHostPort: true, defaultHealthCheck: Self.greetingHealthCheck(type))
-        command.user = moto.user
+            executable: python, arguments: MotoLauncher.arguments(server: type.nativeArguments.map { WellKnownType.fill($0, values) } + extraArguments),
+            workingDirectory: "/", environment: MotoLauncher.environment(data: data), listensOnHostPort: true,
+            defaultHealthCheck: Self.greetingHealthCheck(type))
+        command.user = user
         return .success(command)
     }
 

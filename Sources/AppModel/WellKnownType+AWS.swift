@@ -3,7 +3,8 @@ import Foundation
 extension WellKnownType {
     /// `type: aws`: AWS emulated by moto (`moto_server`, from PyPI) natively, else the
     /// `motoserver/moto` image: S3, SQS and DynamoDB on one HTTP endpoint. The generated password
-    /// is the secret access key. `buckets:`, `queues:` and `tables:` are created at start.
+    /// is the secret access key. `buckets:`, `queues:` and `tables:` are created at start. Natively
+    /// the state is kept across runs (moto's request recording, replayed at start: MotoLauncher).
     /// Clients get what AWS SDKs read (`AWS_ENDPOINT_URL`, `AWS_REGION`, the keys); healthy once
     /// S3's ListBuckets (`GET /`) answers. Aspire's own AWS integration provisions real AWS through
     /// CloudFormation instead (docs/environment.md#aws).
@@ -23,6 +24,9 @@ extension WellKnownType {
         nativeProgram: "moto_server",
         nativeArguments: ["-H", "{bind}", "-p", "{port}"],
         installHint: "python3 -m pip install 'moto[server]' boto3, or make deps",
+        // Natively the recorded state is replayed before moto listens (MotoLauncher): a long
+        // recording takes a while.
+        startPeriod: 120,
         healthPath: "/",
         childGroups: [.buckets, .queues, .tables],
         plainVariables: awsVariables

@@ -28,7 +28,7 @@ import Testing
         #expect(job.secrets == ["aws-s3cret"])
     }
 
-    @Test("aws natively: moto_server on loopback and the allocated port (as root, python -m moto.server as nobody); its jobs talk to that port")
+    @Test("aws natively: the moto launcher on moto_server's Python, loopback and the allocated port, recording into its data folder (as root, as nobody); its jobs talk to that port")
     func native() throws {
         let directory = NSTemporaryDirectory() + "aspire-aws-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -50,15 +50,26 @@ import Testing
         #expect(problems.isEmpty, "\(problems)")
         let cloud = try #require(plan.services.first { $0.name == "cloud" })
         let job = try #require(plan.services.first { $0.name == "orders" })
+        // moto_server's own Python runs the launcher with moto_server's arguments, recording into the data folder.
+        #expect(cloud.executable == "/usr/bin/python3")
+        #expect(cloud.arguments == MotoLauncher.arguments(server: ["-H", "127.0.0.1", "-p", "14567"]))
+        #expect(cloud.arguments.prefix(2) == ["-c", MotoLauncher.script])
+        let environment = try #require(cloud.replicas.first?.environment)
+        let recording = try #require(environment["MOTO_RECORDER_FILEPATH"])
+        #expect(recording.hasSuffix("/cloud/" + MotoLauncher.recordingFile), "\(recording)")
+        #expect(environment["MOTO_ENABLE_RECORDING"] == "True")
+        // Planning creates nothing; `up` makes the folder (as root, nobody's: ServerAccountTests, AWSIntegrationTests).
+        let data = (recording as NSString).deletingLastPathComponent
+        let inside = directory + "/.aspire/data/cloud"
         if getuid() == 0 {
-            // As root: the stand-in's Python (which has moto here: make deps), as nobody, server and job alike.
+            // As root: the stand-in's Python (which has moto here: make deps), as nobody, server and
+            // job alike; the folder is `.aspire/data/cloud`, or outside it when nobody cannot reach it.
             let nobody = getpwnam("nobody").map { $0.pointee.pw_uid }
-            #expect(cloud.executable == "/usr/bin/python3")
-            #expect(cloud.arguments == ["-m", "moto.server", "-H", "127.0.0.1", "-p", "14567"])
             #expect(cloud.user?.uid == nobody && job.user?.uid == nobody)
+            let outside = PostgresDataFolder.outsideFolder(of: StateFolder(manifestDirectory: directory)) + "/cloud"
+            #expect(data == inside || data == outside, "\(data)")
         } else {
-            #expect(cloud.executable == bin + "/moto_server")
-            #expect(cloud.arguments == ["-H", "127.0.0.1", "-p", "14567"])
+            #expect(data == inside)
             #expect(cloud.user == nil && job.user == nil)
         }
         #expect(job.executable == "/usr/bin/python3")
