@@ -99,11 +99,10 @@ extension LaunchPlanner {
         // The folder `down --volumes` removes; as root `nobody`'s (outside `.aspire` when that
         // account cannot reach it), what a run before this one left there handed over too.
         let data: String
-        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
+        switch dataHome(name, for: user) {
         case .success(let home): data = home
         case .failure(let problem): return .failure(problem)
         }
-        if let user, effects == .prepare { PostgresDataFolder.handOver(contentsOf: data, to: user) }
         let values = ["{bind}": bindsBeyondLoopback(resource) ? "0.0.0.0" : "127.0.0.1", "{port}": String(port)]
         var command = Command(
             executable: python, arguments: MotoLauncher.arguments(server: type.nativeArguments.map { WellKnownType.fill($0, values) } + extraArguments),
@@ -138,14 +137,9 @@ extension LaunchPlanner {
     /// `python3` on PATH.
     static func motoPython(path: String?) -> String? {
         if let server = ExecutableLookup.find(WellKnownType.aws.nativeProgram, path: path),
-            let handle = FileHandle(forReadingAtPath: server)
+            let interpreter = MotoPython.interpreter(of: server), FileManager.default.isExecutableFile(atPath: interpreter)
         {
-            defer { try? handle.close() }
-            let head = String(decoding: (try? handle.read(upToCount: 256)) ?? Data(), as: UTF8.self)
-            if head.hasPrefix("#!/"), let line = head.dropFirst(2).split(separator: "\n").first {
-                let interpreter = String(line.split(separator: " ").first ?? "")
-                if interpreter.contains("python"), FileManager.default.isExecutableFile(atPath: interpreter) { return interpreter }
-            }
+            return interpreter
         }
         return ExecutableLookup.find("python3", path: path)
     }

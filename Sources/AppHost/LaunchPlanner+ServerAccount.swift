@@ -21,12 +21,16 @@ extension LaunchPlanner {
             }
             user = ProcessUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
         }
-        switch PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare) {
-        case .success(let home):
-            if let user, effects == .prepare { PostgresDataFolder.handOver(contentsOf: home, to: user) }
-            return .success((user, home))
-        case .failure(let problem): return .failure(problem)
-        }
+        return dataHome(name, for: user).map { (user, $0) }
+    }
+
+    /// The data home under `.aspire/data/NAME` of a server run as `user` (nil: aspire's own): made
+    /// `user`'s (outside `.aspire` when that account cannot reach it), with what an earlier run
+    /// as root left in it handed over.
+    func dataHome(_ name: String, for user: ProcessUser?) -> Result<String, Problem> {
+        let prepared = PostgresDataFolder.prepare(state: folder, resource: name, user: user, create: effects == .prepare)
+        if case .success(let home) = prepared, let user, effects == .prepare { PostgresDataFolder.handOver(contentsOf: home, to: user) }
+        return prepared
     }
 
     /// What a database job run inside its server's container needs: the engine and the server's

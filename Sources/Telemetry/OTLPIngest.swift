@@ -64,7 +64,7 @@ package struct OTLPIngest: Sendable {
     ///   limit; 415 for an unknown `Content-Encoding`.
     package func handle(signal: OTLPSignal, encoding: OTLPEncoding, contentEncoding: String?, body: [UInt8]) async -> OTLPReply {
         var bytes = body
-        switch contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch Self.normalized(contentEncoding) {
         case nil, "", "identity": break
         case "gzip":
             do {
@@ -102,6 +102,19 @@ package struct OTLPIngest: Sendable {
             }
         } catch {
             return Self.error(400, "the body is not a valid OTLP \(signal.rawValue) request: \(error)", encoding: encoding)
+        }
+    }
+
+    /// `Content-Encoding` as compared: trimmed and lowercased.
+    static func normalized(_ contentEncoding: String?) -> String? {
+        contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    /// Whether the body arrives as sent (no `Content-Encoding`, empty or `identity`).
+    static func isIdentity(_ contentEncoding: String?) -> Bool {
+        switch normalized(contentEncoding) {
+        case nil, "", "identity": true
+        default: false
         }
     }
 

@@ -171,8 +171,7 @@ extension OTLPIngest {
     /// decoded in place, without copying it to an array first; anything else (and what the fast
     /// decoder declines) takes ``handle(signal:encoding:contentEncoding:body:)`` with a copy.
     func handle(signal: OTLPSignal, encoding: OTLPEncoding, contentEncoding: String?, body: ByteBuffer) async -> OTLPReply {
-        let identity = contentEncoding.map { ["", "identity"].contains($0.trimmingCharacters(in: .whitespaces).lowercased()) } ?? true
-        if signal == .traces, encoding == .protobuf, identity, body.readableBytes > 0,
+        if signal == .traces, encoding == .protobuf, Self.isIdentity(contentEncoding), body.readableBytes > 0,
             let batch = body.withUnsafeReadableBytes({ OTLPConversion(limits: store.limits).fastSpans(raw: $0) })
         {
             defer { store.changes.note(signal) }
