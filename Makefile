@@ -94,13 +94,21 @@ podman-conf:
 build: deps
 	$(SWIFT) build --scratch-path $(SCRATCH)
 
-# Two test processes, one after the other: the end-to-end tests (aspireTests) are synchronous and
-# block threads of Swift's cooperative pool (one per core) while they wait on child processes; in
-# one process with the async tests (sockets, dashboards, gRPC) they starved those for minutes on
-# 2 cores. The first process builds; the second reuses the build.
+# Three test processes, one after the other. Swift Testing runs every test on Swift's cooperative
+# pool, one thread per core; a synchronous test holds its thread until it ends. The end-to-end
+# tests (aspireTests) block theirs while they wait on child processes, the model's tests
+# (MODEL_TESTS: parsing 20,000 resources, property tests) compute for seconds; in one process with
+# the async tests (sockets, dashboards, gRPC, the supervisor) they starved those for minutes on
+# 2 cores, under AddressSanitizer past their time limits. The first process builds; the others
+# reuse the build.
+MODEL_TESTS := ^(AppModelTests|ParallelLoadTests|YAMLSourceTests|PublishingTests|ManifestAuthoringTests|AppStatusTests)\.
+SWIFT_TEST_GROUPS = \
+	$(1) --filter '$(MODEL_TESTS)' && \
+	$(1) --skip-build --skip aspireTests --skip '$(MODEL_TESTS)' && \
+	{ [ "$(2)" = 0 ] || $(1) --skip-build --filter aspireTests; }
+
 test: build
-	$(SWIFT) test --scratch-path $(SCRATCH) --skip aspireTests
-	$(SWIFT) test --scratch-path $(SCRATCH) --skip-build --filter aspireTests
+	$(call SWIFT_TEST_GROUPS,$(SWIFT) test --scratch-path $(SCRATCH),1)
 	$(PYTHON) Tests/SchemaTests/check_schema.py
 
 run: build
@@ -132,12 +140,11 @@ sanitize: sanitize-address sanitize-thread
 # cover the C shim, the whole load path and up's planning.
 ASAN_E2E ?= 1
 sanitize-address: deps
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip aspireTests
-	if [ "$(ASAN_E2E)" != 0 ]; then ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip-build --filter aspireTests; fi
+	$(call SWIFT_TEST_GROUPS,ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan,$(ASAN_E2E))
 
 # die_after_fork=0: the test process forks children (Foundation's Process) while it has threads.
 sanitize-thread: deps
-	TSAN_OPTIONS=die_after_fork=0 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	$(call SWIFT_TEST_GROUPS,TSAN_OPTIONS=die_after_fork=0 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan,1)
 
 install:
 	$(SWIFT) build $(RELEASE) --scratch-path $(SCRATCH) --product aspire

@@ -62,10 +62,15 @@ struct ManagedReplica: Sendable {
                 return
             }
             if startedAt.duration(to: .now) >= context.backoff.resetAfter { consecutiveRestarts = 0 }
-            guard shouldRestart(after: end.status, consecutiveRestarts: consecutiveRestarts),
-                !context.shutdown.isFulfilled
-            else {
+            guard shouldRestart(after: end.status, consecutiveRestarts: consecutiveRestarts) else {
                 await report(.exited(end.status), isFinal: true)
+                return
+            }
+            // An exit that would restart, once a shutdown began, is a restart the shutdown
+            // cancels: stopped, as when the shutdown comes during the backoff (not a failure of
+            // the run, whichever came first by a few milliseconds).
+            if context.shutdown.isFulfilled {
+                await report(.stopped, isFinal: true)
                 return
             }
 

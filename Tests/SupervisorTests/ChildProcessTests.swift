@@ -47,7 +47,7 @@ extension ProcessTests {
             #expect(job.timedOut)
             #expect(job.status == .signaled(SIGKILL))
             let grandchild = try #require(Int32(sandbox.read("grandchild").trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(await eventually(timeout: .seconds(5)) { !isAlive(grandchild) })
+            #expect(await eventually(timeout: .seconds(60)) { !isAlive(grandchild) })
         }
 
         @Test("cancelling the task kills the job's group, reaps it and throws CancellationError")
@@ -57,7 +57,7 @@ extension ProcessTests {
             let task = Task {
                 try await ChildProcess.run(["/bin/sh", "-c", "echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); exec sleep 30"])
             }
-            #expect(await eventually(timeout: .seconds(10)) { FileManager.default.fileExists(atPath: pidFile) })
+            #expect(await eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: pidFile) })
             let pid = try #require(Int32(sandbox.read("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }

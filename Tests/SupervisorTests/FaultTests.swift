@@ -126,7 +126,7 @@ extension ProcessTests {
                     captureOutput: false))
             #expect(isAlive(child.pid))
             await loop.stop()  // the forking thread exits; the kernel SIGKILLs the child
-            #expect(await eventually(timeout: .seconds(5)) { Syscalls.hasExited(child.pid) })
+            #expect(await eventually(timeout: .seconds(60)) { Syscalls.hasExited(child.pid) })
             #expect(Syscalls.reap(child.pid, blocking: true) == .signaled(SIGKILL))
         }
 

@@ -6,7 +6,7 @@ import Testing
 extension ProcessTests {
     @Suite struct HealthChecks {
         private func fast(_ probe: HealthCheckSpec.Probe, retries: Int = 3) -> HealthCheckSpec {
-            HealthCheckSpec(probe: probe, interval: .milliseconds(100), timeout: .seconds(2), retries: retries)
+            HealthCheckSpec(probe: probe, interval: .milliseconds(100), timeout: .seconds(10), retries: retries)
         }
 
         @Test("http: a python http.server turns healthy, and its dependent starts after it")

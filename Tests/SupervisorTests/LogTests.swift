@@ -48,15 +48,22 @@ extension ProcessTests {
         @Test("every log-file line starts with the UTC time of its batch")
         func timestamps() async throws {
             let sandbox = try Sandbox()
+            let gate = sandbox.path("gate")
             let before = Date().timeIntervalSince1970
-            let plan = sandbox.plan([shell("stamped", "echo first; sleep 0.2; echo second")])
+            // The second line is written once the first is in the log file, and 0.2 s after that
+            // (a gate, not a sleep in the child: on a slow machine both could be read in one batch).
+            let plan = sandbox.plan([shell("stamped", "echo first; until [ -e \(gate) ]; do sleep 0.02; done; echo second")])
             let (supervisor, _) = makeSupervisor(plan)
-            _ = try await supervisor.run()
+            async let outcome = supervisor.run()
+            #expect(await eventually { sandbox.logLines("state/logs/stamped.log") == ["first"] })
+            try await Task.sleep(for: .milliseconds(200))
+            _ = FileManager.default.createFile(atPath: gate, contents: nil)
+            _ = try await outcome
             let after = Date().timeIntervalSince1970
             let split = sandbox.lines("state/logs/stamped.log").map { LogTimestamp.split(Substring($0)) }
             #expect(split.map(\.text) == ["first", "second"])
             let times = split.compactMap(\.time)
-            #expect(times.count == 2)
+            try #require(times.count == 2)
             #expect(times.allSatisfy { $0 >= before - 0.01 && $0 <= after + 0.01 }, "\(times) not in \(before)...\(after)")
             #expect(times[1] - times[0] >= 0.15, "the second batch was stamped later")
             let stamp = String(decoding: LogTimestamp.stamp(seconds: 1_795_680_000, milliseconds: 7), as: UTF8.self)

@@ -37,7 +37,7 @@ extension ProcessTests {
             }
             let pids = sandbox.lines("pids").compactMap { Int32($0) }
             #expect(pids.count == 3)
-            #expect(await eventually(timeout: .seconds(5)) { pids.allSatisfy { !isAlive($0) } }, "\(pids)")
+            #expect(await eventually(timeout: .seconds(60)) { pids.allSatisfy { !isAlive($0) } }, "\(pids)")
         }
 
         @Test("as a subreaper, the supervisor reaps double-forked setsid grandchildren and stops them at shutdown")
@@ -69,11 +69,11 @@ extension ProcessTests {
                     }
                 }
                 @Sendable func exists(_ pid: Int32) -> Bool { FileManager.default.fileExists(atPath: "/proc/\(pid)") }
-                guard await eventually(timeout: .seconds(10), { pid(quick) != nil && pid(daemon) != nil }),
+                guard await eventually(timeout: .seconds(60), { pid(quick) != nil && pid(daemon) != nil }),
                     let quickPID = pid(quick), let daemonPID = pid(daemon)
                 else { exit(10) }
                 // The quick one exits as our adopted child: reaped at its SIGCHLD, not a zombie.
-                guard await eventually(timeout: .seconds(10), { !exists(quickPID) }) else { exit(11) }
+                guard await eventually(timeout: .seconds(60), { !exists(quickPID) }) else { exit(11) }
                 guard isAlive(daemonPID), parentPID(of: daemonPID) == getpid() else { exit(12) }
                 await supervisor.requestShutdown()
                 guard (try? await outcome)?.isSuccess == true else { exit(13) }
@@ -97,13 +97,13 @@ extension ProcessTests.Orphans {
         await #expect(processExitsWith: .signal(SIGKILL)) { [directory = sandbox.directory as String] in
             let supervisor = grandchildSupervisor(directory)
             async let outcome = supervisor.run()
-            _ = await eventually(timeout: .seconds(10)) { grandchildPIDs(directory).count == 2 }
+            _ = await eventually(timeout: .seconds(60)) { grandchildPIDs(directory).count == 2 }
             kill(getpid(), SIGKILL)
             _ = try? await outcome
         }
         let pids = grandchildPIDs(sandbox.directory)
         #expect(pids.count == 2)
-        #expect(await eventually(timeout: .seconds(5)) { pids.allSatisfy { !isAlive($0) } }, "\(pids)")
+        #expect(await eventually(timeout: .seconds(60)) { pids.allSatisfy { !isAlive($0) } }, "\(pids)")
     }
 
     @Test("SIGTERM or Ctrl-C to up leaves neither a setsid'd daemon nor a plain grandchild behind",
@@ -119,7 +119,7 @@ extension ProcessTests.Orphans {
                     for await _ in UnixSignals(.interrupt, .terminate) { await supervisor.requestShutdown() }
                     return nil
                 }
-                guard await eventually(timeout: .seconds(10), { grandchildPIDs(directory).count == 2 }) else {
+                guard await eventually(timeout: .seconds(60), { grandchildPIDs(directory).count == 2 }) else {
                     exit(10)
                 }
                 // The first signal could come before the listener is installed: send it again

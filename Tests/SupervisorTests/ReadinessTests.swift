@@ -103,13 +103,13 @@ extension ProcessTests {
                 shell(
                     "worker", "exec sleep 30",
                     healthCheck: HealthCheckSpec(
-                        probe: .exec(["/bin/sh", "-c", "echo x >> \(runs); exit 1"]), interval: .milliseconds(500),
+                        probe: .exec(["/bin/sh", "-c", "echo x >> \(runs); exit 1"]), interval: .seconds(2),
                         retries: 2, startInterval: .milliseconds(20)))
             ])
             let (supervisor, sink) = makeSupervisor(plan)
             async let outcome = supervisor.run()
             #expect(await eventually { await supervisor.state(of: "worker") == .unhealthy }, "\(sink.text)")
-            // Two counted failures need half a second between them; probes every 20 ms meanwhile.
+            // Two counted failures need two seconds between them; probes every 20 ms meanwhile.
             #expect(sandbox.lines("runs").count > 2, "\(sandbox.lines("runs").count) probes")
             await supervisor.requestShutdown()
             _ = try await outcome

@@ -100,12 +100,17 @@ extension ProcessTests {
         @Test("a service that stops later does not stop its dependents")
         func laterStopKeepsDependents() async throws {
             let sandbox = try Sandbox()
+            let gate = sandbox.path("gate")
+            // `first` exits once `second` runs (a gate, not a sleep: on a slow machine `second`
+            // could still be starting when a fixed delay ran out).
             let plan = sandbox.plan([
-                shell("first", "sleep 0.2; exit 1"),
+                shell("first", "until [ -e \(gate) ]; do sleep 0.02; done; exit 1"),
                 shell("second", "exec sleep 30", waitFor: ["first"]),
             ])
-            let (supervisor, _) = makeSupervisor(plan)
+            let (supervisor, sink) = makeSupervisor(plan)
             async let outcome = supervisor.run()
+            #expect(await eventually { await supervisor.state(of: "second") == .running }, "\(sink.text)")
+            _ = FileManager.default.createFile(atPath: gate, contents: nil)
             #expect(await eventually { await supervisor.state(of: "first") == .exited(.exited(1)) })
             #expect(await supervisor.state(of: "second") == .running)
             await supervisor.requestShutdown()

@@ -39,9 +39,19 @@ final class PythonProcess {
         return nil
     }
 
-    func exitStatus() async -> Int32 {
+    /// The exit status; a process still running after `limit` is sent SIGTERM first (a test
+    /// waiting on a server whose client failed must not hang the run).
+    func exitStatus(within limit: Duration = .seconds(120)) async -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        stop()
         var iterator = exited.makeAsyncIterator()
         return await iterator.next() ?? -1
+    }
+
+    /// SIGTERM, keeping the output files.
+    func stop() {
+        if process.isRunning { process.terminate() }
     }
 
     func terminate() {

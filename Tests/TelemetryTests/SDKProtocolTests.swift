@@ -49,6 +49,7 @@ extension ReceiverTests {
                         "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(name == "grpc" ? grpc : http)",
                         "OTEL_EXPORTER_OTLP_PROTOCOL": name,
                         "OTEL_EXPORTER_OTLP_HEADERS": "x-otlp-api-key=\(ReceiverTests.key)",
+                        "OTEL_EXPORTER_OTLP_TIMEOUT": "120",
                     ]
                 }
                 let api = try PythonProcess(script, ["api"], environment: environment("api"))
@@ -58,6 +59,7 @@ extension ReceiverTests {
                 defer { frontend.terminate() }
                 let frontendStatus = await frontend.exitStatus()
                 #expect(frontendStatus == 0, "frontend: \(frontend.errors())")
+                if frontendStatus != 0 { api.stop() }  // it waits for the frontend's /stop
                 let apiStatus = await api.exitStatus()
                 #expect(apiStatus == 0, "api: \(api.errors())")
                 let sent = try #require(try JSONSerialization.jsonObject(with: Data(frontend.output().utf8)) as? [String: String])

@@ -39,6 +39,9 @@ except ImportError as error:
 PROTOCOL = os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
 ENDPOINT = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "")
 HEADERS = dict(h.split("=", 1) for h in os.environ.get("OTEL_EXPORTER_OTLP_HEADERS", "").split(",") if "=" in h)
+# The SDK's exporters read OTEL_EXPORTER_OTLP_TIMEOUT too (seconds; the tests set a generous one: a
+# loaded CI machine under AddressSanitizer answers slowly). The HTTP calls between the two use it.
+TIMEOUT = float(os.environ.get("OTEL_EXPORTER_OTLP_TIMEOUT", "10"))
 
 
 def hex_ids(value):
@@ -55,7 +58,7 @@ def post_json(path, message):
     body = json.dumps(hex_ids(MessageToDict(message, use_integers_for_enums=True))).encode()
     request = urllib.request.Request(ENDPOINT + path, data=body, method="POST",
                                      headers={"Content-Type": "application/json", **HEADERS})
-    with urllib.request.urlopen(request, timeout=10) as answer:
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
         return answer.status == 200
 
 
@@ -164,10 +167,10 @@ else:
             headers = {}
             propagator.inject(headers)
             request = urllib.request.Request(f"http://127.0.0.1:{api_port}/items", headers=headers)
-            with urllib.request.urlopen(request, timeout=10) as answer:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
                 served = json.loads(answer.read())
     shutdown()
-    urllib.request.urlopen(f"http://127.0.0.1:{api_port}/stop", timeout=30).read()  # api flushes, then exits
+    urllib.request.urlopen(f"http://127.0.0.1:{api_port}/stop", timeout=TIMEOUT).read()  # api flushes, then exits
     print(json.dumps({
         "trace_id": format(root.get_span_context().trace_id, "032x"),
         "root_span_id": format(root.get_span_context().span_id, "016x"),
