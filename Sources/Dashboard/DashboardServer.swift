@@ -97,10 +97,15 @@ package struct DashboardServer<Backend: DashboardBackend>: Sendable {
 
     /// Serves until the calling task is cancelled.
     ///
-    /// - Parameter onRunning: Called once the socket listens, with the bound port.
+    /// - Parameters:
+    ///   - shutdownGrace: How long a graceful stop waits for responses still running before it
+    ///     cuts them (event streams end at once, without waiting).
+    ///   - onRunning: Called once the socket listens, with the bound port.
     /// - Throws: When the port cannot be bound (taken, or not allowed).
-    package func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await GracefulServing.run(makeApplication(onRunning: onRunning))
+    package func run(
+        shutdownGrace: Duration = .seconds(1), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await GracefulServing.run(makeApplication(onRunning: onRunning), grace: shutdownGrace)
     }
 }
 

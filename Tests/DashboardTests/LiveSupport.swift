@@ -11,12 +11,13 @@ import Testing
 /// Runs a real `DashboardServer` on a free loopback port for the length of `body`, then cancels it
 /// and checks that it stops.
 func withLiveServer<Value: Sendable>(
-    _ server: DashboardServer<TestBackend>, _ body: @Sendable (Int) async throws -> Value
+    _ server: DashboardServer<TestBackend>, shutdownGrace: Duration = .seconds(1),
+    _ body: @Sendable (Int) async throws -> Value
 ) async throws -> Value {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     return try await withThrowingTaskGroup(of: Value?.self) { group in
         group.addTask {
-            try await server.run(onRunning: { portContinuation.yield($0) })
+            try await server.run(shutdownGrace: shutdownGrace, onRunning: { portContinuation.yield($0) })
             return nil
         }
         var iterator = ports.makeAsyncIterator()

@@ -9,7 +9,9 @@ extension LiveTests {
         let store = TelemetryStore()
         let server = DashboardServer(backend: TestBackend(), port: 0, telemetry: store)
         let holder = ConnectionHolder()
-        try await withLiveServer(server) { port in
+        // A long grace: the stream must end by itself at the stop (its last chunk), not be cut
+        // when the grace runs out (1 s in `up`, too short on a loaded machine to tell them apart).
+        try await withLiveServer(server, shutdownGrace: .seconds(30)) { port in
             let refused = try RawConnection(port: port)
             refused.get("/traces?stream=1")
             #expect(try await refused.read(until: "\r\n\r\n").hasPrefix("HTTP/1.1 401"))

@@ -4,21 +4,14 @@ import Testing
 
 /// Hostile or simply big inputs: they must fail fast with a located error, or just work.
 @Suite struct YAMLLimitsTests {
-    /// Runs `body` and returns how long it took.
-    private func timed<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = try body()
-        return (result, clock.now - start)
-    }
-
-    @Test("billion laughs fails on the alias budget, quickly")
+    // No timed asserts here (a loaded CI machine under AddressSanitizer is 10x slower): the
+    // budget's error proves the expansion stopped; parse speed is `make bench`'s job.
+    @Test("billion laughs fails on the alias budget")
     func billionLaughs() throws {
-        let (doc, elapsed) = try timed { try fixture("billion-laughs") }
+        let doc = try fixture("billion-laughs")
         #expect(doc.errors.map(\.code) == [.aliasBudget])
         #expect(doc.errors.map { at($0.location) } == [[7, 8]])
         #expect(doc.root == nil)
-        #expect(elapsed < .seconds(1))
     }
 
     @Test("aliases well under the budget are fine")
@@ -71,17 +64,16 @@ import Testing
         #expect(at(root.pairs.last?.key.location) == [2, 1])
     }
 
-    @Test("a mapping with 20,000 keys parses in linear time")
+    @Test("a mapping with 20,000 keys parses, and its two duplicates are found")
     func manyKeys() throws {
         var source = ""
         for i in 0..<20_000 { source += "key\(i): \(i)\n" }
         source += "key7: again\nkey19999: again\n"
-        let (doc, elapsed) = timed { YAMLDocument(string: source) }
+        let doc = YAMLDocument(string: source)
         #expect(doc.errors.map(\.code) == [.duplicateKey, .duplicateKey])
         #expect(doc.errors.map { at($0.location) } == [[20_001, 1], [20_002, 1]])
         #expect(doc.errors.map { at($0.relatedLocation) } == [[8, 1], [20_000, 1]])
         #expect(doc.root?.count == 20_002)
-        #expect(elapsed < .seconds(5))
     }
 
     @Test("duplicate reports are capped")
