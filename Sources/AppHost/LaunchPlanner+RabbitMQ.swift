@@ -66,8 +66,9 @@ extension LaunchPlanner {
             "RABBITMQ_PID_FILE": file("run/rabbitmq.pid"), "RABBITMQ_CONF_ENV_FILE": file("run/rabbitmq-env.conf"),
             "RABBITMQ_ADVANCED_CONFIG_FILE": file("run/advanced.config"),
         ]
-        // Erlang distribution (rabbitmqctl) on a free port, not AMQP's + 20000 (which may collide or pass 65535).
-        if let distribution = PortProbe.ephemeralPort() { environment["RABBITMQ_DIST_PORT"] = String(distribution) }
+        // Erlang distribution (rabbitmqctl) on a free port, not AMQP's + 20000 (which may collide or pass 65535),
+        // and below the ephemeral range: an outgoing connection cannot take it before RabbitMQ binds it.
+        if let distribution = PortProbe.portBelowEphemeralRange() { environment["RABBITMQ_DIST_PORT"] = String(distribution) }
         var command = Command(
             executable: script, arguments: extraArguments, workingDirectory: home, environment: environment, secrets: [password],
             listensOnHostPort: true, defaultHealthCheck: Self.greetingHealthCheck(type))

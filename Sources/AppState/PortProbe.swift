@@ -9,6 +9,24 @@ package enum PortProbe {
         return true
     }
 
+    /// A free loopback port below the kernel's ephemeral range (`net.ipv4.ip_local_port_range`),
+    /// for a port a server binds a while after it was chosen (RabbitMQ's Erlang distribution).
+    /// Why: the kernel gives ephemeral ports to outgoing connections too, so one chosen there can be
+    /// taken before the server binds it; below the range only another explicit bind can take it.
+    /// Falls back to ``ephemeralPort()`` when the range cannot be read or nothing there is free.
+    package static func portBelowEphemeralRange(lowest: Int = 10_000) -> Int? {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .map { $0.split(whereSeparator: \.isWhitespace).compactMap { Int($0) } }
+        guard let ceiling = range?.first, ceiling > lowest, ceiling <= 65_536 else { return ephemeralPort() }
+        let span = ceiling - lowest
+        let start = Int.random(in: 0..<span)
+        for offset in 0..<min(span, 256) {
+            let port = lowest + (start + offset) % span
+            if isFree(port) { return port }
+        }
+        return ephemeralPort()
+    }
+
     /// A port the kernel hands out for 127.0.0.1:0, or nil.
     package static func ephemeralPort() -> Int? {
         guard let fd = bindSocket(port: 0, loopback: true) else { return nil }

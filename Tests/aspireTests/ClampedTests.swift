@@ -1,4 +1,5 @@
 import AppState
+import Foundation
 import Testing
 
 /// Numbers from outside (flags, state files) never trap on their way to an integer (issue 15,
@@ -30,5 +31,16 @@ import Testing
         #expect(!PortProbe.isFree(70_000))
         #expect(!PortProbe.isFree(-1))
         #expect(!PortProbe.isFree(.max))
+    }
+
+    @Test("a port chosen below the ephemeral range is free and below the range's first port")
+    func belowEphemeralRange() throws {
+        let range = try String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)
+        let low = try #require(range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) })
+        for _ in 0..<20 {
+            let port = try #require(PortProbe.portBelowEphemeralRange())
+            #expect(PortProbe.isFree(port))
+            if low > 10_000 { #expect((10_000..<low).contains(port), "\(port) with the range starting at \(low)") }
+        }
     }
 }
