@@ -93,9 +93,14 @@ extension LaunchPlanner {
             "ALTER USER 'root'@'localhost' IDENTIFIED BY \(literal);",
         ]
         for database in databases {
-            lines.append("CREATE DATABASE IF NOT EXISTS `\(database.replacingOccurrences(of: "`", with: "``"))`;")
+            lines.append(createMySQLDatabaseSQL(database) + ";")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `CREATE DATABASE IF NOT EXISTS` with the name quoted in backticks (one inside doubled).
+    static func createMySQLDatabaseSQL(_ databaseName: String) -> String {
+        "CREATE DATABASE IF NOT EXISTS `\(databaseName.replacingOccurrences(of: "`", with: "``"))`"
     }
 
     /// A template type's health check: its protocol greeting, else a TCP connect.
@@ -116,9 +121,40 @@ extension LaunchPlanner {
 }
 
 extension LaunchPlanner {
+    /// A database of a mysql server, as a one-shot job once the server is healthy: in a container
+    /// through the engine, natively through MariaDB's client over TCP. Natively the server's init
+    /// file already created it; the job makes sure of it (a database added while the server runs
+    /// a persistent lifetime too), gives the database its row in `ps` and the dashboard, and is
+    /// what `waitFor: [database]` waits on, as with postgres.
+    func mysqlDatabaseJob(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
+        if containers.wellKnownInContainers.contains(server) {
+            return mysqlDatabaseJobInContainer(resource, server: server, databaseName: databaseName, resolver: resolver)
+        }
+        let name = resource.name
+        guard let client = ["mariadb", "mysql"].lazy.compactMap({ ExecutableLookup.find($0, path: self.hostEnvironment["PATH"]) }).first else {
+            return .failure(Problem(resource: name, message: "the mariadb client was not found on PATH; install it (apt-get install mariadb-client)"))
+        }
+        let port: Int
+        let password: String
+        switch serverAddress(server, resolver: resolver, for: name) {
+        case .success(let address): (port, password) = address
+        case .failure(let problem): return .failure(problem)
+        }
+        var environment = hostEnvironment
+        environment["MYSQL_PWD"] = password
+        var spec = ServiceSpec(
+            name: name, replicas: [ReplicaSpec(environment: environment)], executable: client,
+            arguments: [
+                "--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P", String(port), "-uroot",
+                "-e", Self.createMySQLDatabaseSQL(databaseName),
+            ],
+            workingDirectory: "/", waitFor: [server], secrets: [password])
+        spec.partOf = server
+        return .success(spec)
+    }
+
     /// A database of a mysql container: `podman exec -e MYSQL_PWD NAME mysql -uroot -e 'CREATE
     /// DATABASE IF NOT EXISTS …'` once the server is healthy (the password by name, never argv).
-    /// Natively the server's init file creates them instead.
     func mysqlDatabaseJobInContainer(_ resource: Resource, server: String, databaseName: String, resolver: EnvironmentResolver) -> Result<ServiceSpec, Problem> {
         let name = resource.name
         let runtime: ContainerRuntime
@@ -129,12 +165,11 @@ extension LaunchPlanner {
         }
         var environment = hostEnvironment
         environment["MYSQL_PWD"] = password
-        let identifier = databaseName.replacingOccurrences(of: "`", with: "``")
         var spec = ServiceSpec(
             name: name, replicas: [ReplicaSpec(environment: environment)], executable: runtime.executable,
             arguments: [
                 "exec", "-e", "MYSQL_PWD", containers.containerName(server), "mysql", "-h", "127.0.0.1", "-uroot",
-                "-e", "CREATE DATABASE IF NOT EXISTS `\(identifier)`",
+                "-e", Self.createMySQLDatabaseSQL(databaseName),
             ],
             workingDirectory: folder.path, waitFor: [server], secrets: [password])
         spec.partOf = server

@@ -85,9 +85,9 @@ package struct LaunchPlanner: Sendable {
             }
             // Each database of a server is a one-shot job that runs once the server is healthy.
             if case .wellKnown(let type, let wellKnown) = resource.kind, type == .mysql, !problems.contains(where: { $0.resource == name }) {
-                for database in wellKnown.databases where containers.wellKnownInContainers.contains(name) {
+                for database in wellKnown.databases {
                     guard let databaseResource = manifest[database], case .postgresDatabase(_, let databaseName) = databaseResource.kind else { continue }
-                    switch mysqlDatabaseJobInContainer(databaseResource, server: name, databaseName: databaseName, resolver: resolver) {
+                    switch mysqlDatabaseJob(databaseResource, server: name, databaseName: databaseName, resolver: resolver) {
                     case .success(let spec): services.append(spec)
                     case .failure(let problem): problems.append(problem)
                     }

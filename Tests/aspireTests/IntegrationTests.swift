@@ -31,7 +31,7 @@ import Testing
                 command: python3
                 args: ["client.py"]
                 references: [orders]
-                waitFor: [db]
+                waitFor: [orders]
             """,
             files: [
                 "client.py": """
@@ -51,7 +51,9 @@ import Testing
         defer { _ = try? CLI.run(["down", "-f", path, "--volumes"]) }
         for run in 1...2 {
             let output = try runOnce(path) { ServerAccountTests.expectUnprivileged(path, "db", account: "mysql") }
-            #expect(output.contains("client | rows \(run) mysql"), "run \(run): \(output)")
+            #expect(output.contains("| rows \(run) mysql"), "run \(run): \(output)")
+            // Each database is a job of its own (its row in `ps`), and `waitFor: [orders]` waited for it.
+            #expect(output.contains("| orders: healthy (created in db)"), "run \(run): \(output)")
         }
         let env = try CLI.run(["env", "client", "-f", path])
         #expect(env.stdout.contains("ConnectionStrings__orders='Server=localhost;Port="), "\(env.stdout)")
