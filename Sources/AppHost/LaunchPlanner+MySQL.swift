@@ -17,18 +17,12 @@ extension LaunchPlanner {
         else {
             return fail("mariadbd and mariadb-install-db were not found on PATH; install them (\(type.installHint)) or run mysql in a container (runtime: container, with podman or docker)")
         }
-        let port: Int
-        let password: String
-        switch serverAddress(name, resolver: resolver, for: name) {
-        case .success(let address): (port, password) = address
+        let native: NativeServer
+        switch nativeServer(name, resolver: resolver, accounts: ["mysql"], server: "MariaDB") {
+        case .success(let value): native = value
         case .failure(let problem): return .failure(problem)
         }
-        let user: ProcessUser?
-        let home: String
-        switch serverAccount(name, accounts: ["mysql"], server: "MariaDB") {
-        case .success(let account): (user, home) = account
-        case .failure(let problem): return .failure(problem)
-        }
+        let (port, password, user, home) = (native.port, native.password, native.user, native.home)
         let data = (home as NSString).appendingPathComponent("data")
         let run = (home as NSString).appendingPathComponent("run")
         let initFile = (run as NSString).appendingPathComponent("init.sql")

@@ -18,18 +18,12 @@ extension LaunchPlanner {
         guard let script else {
             return fail("rabbitmq-server was not found on PATH; install it (\(type.installHint)) or run rabbitmq in a container (runtime: container, with podman or docker)")
         }
-        let port: Int
-        let password: String
-        switch serverAddress(name, resolver: resolver, for: name) {
-        case .success(let address): (port, password) = address
+        let native: NativeServer
+        switch nativeServer(name, resolver: resolver, accounts: ["rabbitmq"], server: "RabbitMQ") {
+        case .success(let value): native = value
         case .failure(let problem): return .failure(problem)
         }
-        let user: ProcessUser?
-        let home: String
-        switch serverAccount(name, accounts: ["rabbitmq"], server: "RabbitMQ") {
-        case .success(let account): (user, home) = account
-        case .failure(let problem): return .failure(problem)
-        }
+        let (port, password, user, home) = (native.port, native.password, native.user, native.home)
         func file(_ component: String) -> String { (home as NSString).appendingPathComponent(component) }
         let external = bindsBeyondLoopback(resource)
         if effects == .prepare {

@@ -12,19 +12,13 @@ extension LaunchPlanner {
             return .failure(
                 Problem(resource: name, message: "redis-server was not found on PATH; install it (Debian: apt-get install redis-server) or run Redis in a container (podman or docker)"))
         }
-        let port: Int
-        let password: String
-        switch serverAddress(name, resolver: resolver, for: name) {
-        case .success(let address): (port, password) = address
-        case .failure(let problem): return .failure(problem)
-        }
         // As root it runs as Debian's `redis` account, which then owns the data folder.
-        let user: ProcessUser?
-        let data: String
-        switch serverAccount(name, accounts: ["redis"], server: "redis-server") {
-        case .success(let account): (user, data) = account
+        let native: NativeServer
+        switch nativeServer(name, resolver: resolver, accounts: ["redis"], server: "redis-server") {
+        case .success(let value): native = value
         case .failure(let problem): return .failure(problem)
         }
+        let (port, password, user, data) = (native.port, native.password, native.user, native.home)
         let external = bindsBeyondLoopback(resource)
         // The password goes in through a config on stdin would be ideal; redis-server reads
         // `--requirepass` from argv, which `ps` shows, so pass it through a 0600 config file.

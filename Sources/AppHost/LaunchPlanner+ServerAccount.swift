@@ -24,6 +24,17 @@ extension LaunchPlanner {
         return dataHome(name, for: user).map { (user, $0) }
     }
 
+    /// What a native server with a password and an account of its own needs from the plan: its
+    /// port and password (``serverAddress(_:resolver:for:)``), then the account and data home it
+    /// runs with (``serverAccount(_:accounts:server:)``).
+    func nativeServer(_ name: String, resolver: EnvironmentResolver, accounts: [String], server: String) -> Result<NativeServer, Problem> {
+        serverAddress(name, resolver: resolver, for: name).flatMap { port, password in
+            serverAccount(name, accounts: accounts, server: server).map {
+                NativeServer(port: port, password: password, user: $0.user, home: $0.home)
+            }
+        }
+    }
+
     /// The data home under `.aspire/data/NAME` of a server run as `user` (nil: aspire's own): made
     /// `user`'s (outside `.aspire` when that account cannot reach it), with what an earlier run
     /// as root left in it handed over.
@@ -47,4 +58,12 @@ extension LaunchPlanner {
             return .failure(Problem(resource: name, message: error.message))
         }
     }
+}
+
+/// A native server's port, password, account (nil: aspire's own) and data home.
+struct NativeServer {
+    var port: Int
+    var password: String
+    var user: ProcessUser?
+    var home: String
 }
