@@ -134,17 +134,10 @@ extension LaunchPlanner {
         case .success(let address): (port, password) = address
         case .failure(let problem): return .failure(problem)
         }
-        var environment = hostEnvironment
-        environment["MYSQL_PWD"] = password
-        var spec = ServiceSpec(
-            name: name, replicas: [ReplicaSpec(environment: environment)], executable: client,
-            arguments: [
-                "--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P", String(port), "-uroot",
-                "-e", Self.createMySQLDatabaseSQL(databaseName),
-            ],
-            workingDirectory: "/", waitFor: [server], secrets: [password])
-        spec.partOf = server
-        return .success(spec)
+        return .success(mysqlClientJob(
+            name, server: server, password: password, executable: client,
+            arguments: ["--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P", String(port), "-uroot"],
+            databaseName: databaseName, workingDirectory: "/"))
     }
 
     /// A database of a mysql container: `podman exec -e MYSQL_PWD NAME mysql -uroot -e 'CREATE
@@ -157,16 +150,25 @@ extension LaunchPlanner {
         case .success(let access): (runtime, password) = access
         case .failure(let problem): return .failure(problem)
         }
+        return .success(mysqlClientJob(
+            name, server: server, password: password, executable: runtime.executable,
+            arguments: ["exec", "-e", "MYSQL_PWD", containers.containerName(server), "mysql", "-h", "127.0.0.1", "-uroot"],
+            databaseName: databaseName, workingDirectory: folder.path))
+    }
+
+    /// A database job: a mysql client (`executable` with its connection `arguments`) running `CREATE DATABASE IF NOT EXISTS` once `server` is healthy, the password by
+    /// `MYSQL_PWD`, never argv.
+    private func mysqlClientJob(
+        _ name: String, server: String, password: String, executable: String, arguments: [String], databaseName: String,
+        workingDirectory: String
+    ) -> ServiceSpec {
         var environment = hostEnvironment
         environment["MYSQL_PWD"] = password
         var spec = ServiceSpec(
-            name: name, replicas: [ReplicaSpec(environment: environment)], executable: runtime.executable,
-            arguments: [
-                "exec", "-e", "MYSQL_PWD", containers.containerName(server), "mysql", "-h", "127.0.0.1", "-uroot",
-                "-e", Self.createMySQLDatabaseSQL(databaseName),
-            ],
-            workingDirectory: folder.path, waitFor: [server], secrets: [password])
+            name: name, replicas: [ReplicaSpec(environment: environment)], executable: executable,
+            arguments: arguments + ["-e", Self.createMySQLDatabaseSQL(databaseName)],
+            workingDirectory: workingDirectory, waitFor: [server], secrets: [password])
         spec.partOf = server
-        return .success(spec)
+        return spec
     }
 }
