@@ -156,8 +156,9 @@ extension LaunchPlanner {
             databaseName: databaseName, workingDirectory: folder.path))
     }
 
-    /// A database job: a mysql client (`executable` with its connection `arguments`) running `CREATE DATABASE IF NOT EXISTS` once `server` is healthy, the password by
-    /// `MYSQL_PWD`, never argv.
+    /// A database job: a mysql client (`executable` with its connection `arguments`) running
+    /// `CREATE DATABASE IF NOT EXISTS` once `server` is healthy, the password by `MYSQL_PWD`,
+    /// never argv.
     private func mysqlClientJob(
         _ name: String, server: String, password: String, executable: String, arguments: [String], databaseName: String,
         workingDirectory: String
