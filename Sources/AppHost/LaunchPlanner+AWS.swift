@@ -84,9 +84,7 @@ extension LaunchPlanner {
         } else {
             let path = hostEnvironment["PATH"]
             guard ExecutableLookup.find(type.nativeProgram, path: path) != nil, let found = Self.motoPython(path: path) else {
-                return .failure(Problem(
-                    resource: name,
-                    message: "\(type.nativeProgram) was not found on PATH; install it (\(type.installHint)) or run \(type.name) in a container (runtime: container, with podman or docker)"))
+                return .failure(Self.notInstalled(type, resource: name))
             }
             python = found
         }

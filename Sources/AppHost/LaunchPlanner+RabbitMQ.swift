@@ -16,7 +16,7 @@ extension LaunchPlanner {
         let script = ["/usr/lib/rabbitmq/bin/rabbitmq-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
             ?? ExecutableLookup.find(type.nativeProgram, path: path)
         guard let script else {
-            return fail("rabbitmq-server was not found on PATH; install it (\(type.installHint)) or run rabbitmq in a container (runtime: container, with podman or docker)")
+            return .failure(Self.notInstalled(type, resource: name))
         }
         let native: NativeServer
         switch nativeServer(name, resolver: resolver, accounts: ["rabbitmq"], server: "RabbitMQ") {

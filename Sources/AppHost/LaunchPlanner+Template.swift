@@ -4,6 +4,13 @@ import Foundation
 import Supervisor
 
 extension LaunchPlanner {
+    /// A template type's server is not installed: what to install, or the container way.
+    static func notInstalled(_ type: WellKnownType, resource name: String) -> Problem {
+        Problem(
+            resource: name,
+            message: "\(type.nativeProgram) was not found on PATH; install it (\(type.installHint)) or run \(type.name) in a container (runtime: container, with podman or docker)")
+    }
+
     /// A template-described server (`WellKnownType`) run natively: its program from PATH with the
     /// template's arguments (and those of the switches turned on), on loopback and the allocated
     /// port, data under `.aspire/data/<name>/`; as root, as the first of the type's `rootAccounts` that exists.
@@ -13,10 +20,7 @@ extension LaunchPlanner {
         let name = resource.name
         let path = hostEnvironment["PATH"]
         guard let program = ([type.nativeProgram] + type.nativeAlternatives).lazy.compactMap({ ExecutableLookup.find($0, path: path) }).first else {
-            return .failure(
-                Problem(
-                    resource: name,
-                    message: "\(type.nativeProgram) was not found on PATH; install it (\(type.installHint)) or run \(type.name) in a container (runtime: container, with podman or docker)"))
+            return .failure(Self.notInstalled(type, resource: name))
         }
         let port: Int
         do {

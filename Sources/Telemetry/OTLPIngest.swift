@@ -64,9 +64,11 @@ package struct OTLPIngest: Sendable {
     ///   limit; 415 for an unknown `Content-Encoding`.
     package func handle(signal: OTLPSignal, encoding: OTLPEncoding, contentEncoding: String?, body: [UInt8]) async -> OTLPReply {
         var bytes = body
-        switch Self.normalized(contentEncoding) {
-        case nil, "", "identity": break
-        case "gzip":
+        if !Self.isIdentity(contentEncoding) {
+            let coding = Self.normalized(contentEncoding) ?? ""
+            guard coding == "gzip" else {
+                return Self.error(415, "unsupported Content-Encoding '\(coding)' (gzip or none)", encoding: encoding)
+            }
             do {
                 bytes = try Gzip.inflate(body, limit: maxBodyBytes)
             } catch .tooLarge {
@@ -74,8 +76,6 @@ package struct OTLPIngest: Sendable {
             } catch {
                 return Self.error(400, "the body is not valid gzip", encoding: encoding)
             }
-        case let other?:
-            return Self.error(415, "unsupported Content-Encoding '\(other)' (gzip or none)", encoding: encoding)
         }
         if encoding == .json { bytes = OTLPJSONIDs.rewrite(bytes) }
         let conversion = OTLPConversion(limits: store.limits)
